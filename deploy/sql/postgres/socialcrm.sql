@@ -1,0 +1,56 @@
+-- SocialCrm's own tables on PostgreSQL. Applied at every start-up: every statement is idempotent.
+-- Times are Unix epoch milliseconds (UTC), so ordering and keyset paging are exact on every dialect.
+CREATE TABLE IF NOT EXISTS messages (
+    brand_id            varchar(64)  NOT NULL,
+    conversation_id     varchar(64)  NOT NULL,
+    seq                 bigint       NOT NULL,
+    id                  varchar(64)  NOT NULL,
+    channel_id          varchar(64)  NOT NULL,
+    author_type         varchar(16)  NOT NULL,
+    author_id           varchar(64)  NOT NULL,
+    body                text         NULL,
+    visibility          varchar(16)  NOT NULL,
+    purpose             varchar(32)  NULL,
+    created_at_ms       bigint       NOT NULL,
+    sent_at_ms          bigint       NOT NULL,
+    external_message_id varchar(256) NULL,
+    in_reply_to         varchar(256) NULL,
+    dedupe_key          varchar(400) NULL,
+    delivery_status     varchar(16)  NULL,
+    redacted            boolean      NOT NULL DEFAULT false,
+    PRIMARY KEY (brand_id, conversation_id, seq)
+);
+CREATE UNIQUE INDEX IF NOT EXISTS ux_messages_dedupe ON messages (brand_id, dedupe_key) WHERE dedupe_key IS NOT NULL;
+CREATE UNIQUE INDEX IF NOT EXISTS ux_messages_id ON messages (brand_id, id);
+-- go
+CREATE TABLE IF NOT EXISTS conversations (
+    brand_id                    varchar(64)  NOT NULL,
+    id                          varchar(64)  NOT NULL,
+    channel_id                  varchar(64)  NOT NULL,
+    visibility                  varchar(16)  NOT NULL,
+    kind                        varchar(16)  NOT NULL,
+    status                      varchar(16)  NOT NULL,
+    assignee                    varchar(64)  NULL,
+    controller                  varchar(80)  NOT NULL,
+    customer_id                 varchar(64)  NULL,
+    external_thread_id          varchar(256) NULL,
+    created_at_ms               bigint       NOT NULL,
+    last_activity_ms            bigint       NOT NULL,
+    last_message_at_ms          bigint       NULL,
+    last_customer_message_at_ms bigint       NULL,
+    message_count               bigint       NOT NULL,
+    last_seq                    bigint       NOT NULL,
+    PRIMARY KEY (brand_id, id)
+);
+CREATE INDEX IF NOT EXISTS ix_conversations_activity ON conversations (brand_id, last_activity_ms DESC, id DESC);
+CREATE INDEX IF NOT EXISTS ix_conversations_status ON conversations (brand_id, status, last_activity_ms DESC, id DESC);
+CREATE INDEX IF NOT EXISTS ix_conversations_assignee ON conversations (brand_id, assignee, last_activity_ms DESC, id DESC);
+CREATE INDEX IF NOT EXISTS ix_conversations_channel ON conversations (brand_id, channel_id, last_activity_ms DESC, id DESC);
+-- go
+CREATE TABLE IF NOT EXISTS conversation_participants (
+    brand_id        varchar(64) NOT NULL,
+    customer_id     varchar(64) NOT NULL,
+    conversation_id varchar(64) NOT NULL,
+    joined_at_ms    bigint      NOT NULL,
+    PRIMARY KEY (brand_id, customer_id, conversation_id)
+);

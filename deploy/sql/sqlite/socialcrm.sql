@@ -1,0 +1,64 @@
+-- SocialCrm's own tables on the embedded default. Applied at every start-up: every statement is idempotent.
+-- Times are Unix epoch milliseconds (UTC), so ordering and keyset paging are exact on every dialect.
+PRAGMA journal_mode = WAL;
+-- go
+CREATE TABLE IF NOT EXISTS messages (
+    brand_id            TEXT    NOT NULL,
+    conversation_id     TEXT    NOT NULL,
+    seq                 INTEGER NOT NULL,
+    id                  TEXT    NOT NULL,
+    channel_id          TEXT    NOT NULL,
+    author_type         TEXT    NOT NULL,
+    author_id           TEXT    NOT NULL,
+    body                TEXT    NULL,
+    visibility          TEXT    NOT NULL,
+    purpose             TEXT    NULL,
+    created_at_ms       INTEGER NOT NULL,
+    sent_at_ms          INTEGER NOT NULL,
+    external_message_id TEXT    NULL,
+    in_reply_to         TEXT    NULL,
+    dedupe_key          TEXT    NULL,
+    delivery_status     TEXT    NULL,
+    redacted            INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (brand_id, conversation_id, seq)
+) WITHOUT ROWID;
+-- go
+CREATE UNIQUE INDEX IF NOT EXISTS ux_messages_dedupe ON messages (brand_id, dedupe_key) WHERE dedupe_key IS NOT NULL;
+-- go
+CREATE UNIQUE INDEX IF NOT EXISTS ux_messages_id ON messages (brand_id, id);
+-- go
+CREATE TABLE IF NOT EXISTS conversations (
+    brand_id                    TEXT    NOT NULL,
+    id                          TEXT    NOT NULL,
+    channel_id                  TEXT    NOT NULL,
+    visibility                  TEXT    NOT NULL,
+    kind                        TEXT    NOT NULL,
+    status                      TEXT    NOT NULL,
+    assignee                    TEXT    NULL,
+    controller                  TEXT    NOT NULL,
+    customer_id                 TEXT    NULL,
+    external_thread_id          TEXT    NULL,
+    created_at_ms               INTEGER NOT NULL,
+    last_activity_ms            INTEGER NOT NULL,
+    last_message_at_ms          INTEGER NULL,
+    last_customer_message_at_ms INTEGER NULL,
+    message_count               INTEGER NOT NULL,
+    last_seq                    INTEGER NOT NULL,
+    PRIMARY KEY (brand_id, id)
+) WITHOUT ROWID;
+-- go
+CREATE INDEX IF NOT EXISTS ix_conversations_activity ON conversations (brand_id, last_activity_ms DESC, id DESC);
+-- go
+CREATE INDEX IF NOT EXISTS ix_conversations_status ON conversations (brand_id, status, last_activity_ms DESC, id DESC);
+-- go
+CREATE INDEX IF NOT EXISTS ix_conversations_assignee ON conversations (brand_id, assignee, last_activity_ms DESC, id DESC);
+-- go
+CREATE INDEX IF NOT EXISTS ix_conversations_channel ON conversations (brand_id, channel_id, last_activity_ms DESC, id DESC);
+-- go
+CREATE TABLE IF NOT EXISTS conversation_participants (
+    brand_id        TEXT NOT NULL,
+    customer_id     TEXT NOT NULL,
+    conversation_id TEXT NOT NULL,
+    joined_at_ms    INTEGER NOT NULL,
+    PRIMARY KEY (brand_id, customer_id, conversation_id)
+) WITHOUT ROWID;

@@ -1,0 +1,71 @@
+-- SocialCrm's own tables on SQL Server. Applied at every start-up: every batch is idempotent.
+-- Times are Unix epoch milliseconds (UTC), so ordering and keyset paging are exact on every dialect.
+IF OBJECT_ID(N'dbo.messages', N'U') IS NULL
+CREATE TABLE dbo.messages (
+    brand_id            nvarchar(64)  NOT NULL,
+    conversation_id     nvarchar(64)  NOT NULL,
+    seq                 bigint        NOT NULL,
+    id                  nvarchar(64)  NOT NULL,
+    channel_id          nvarchar(64)  NOT NULL,
+    author_type         nvarchar(16)  NOT NULL,
+    author_id           nvarchar(64)  NOT NULL,
+    body                nvarchar(max) NULL,
+    visibility          nvarchar(16)  NOT NULL,
+    purpose             nvarchar(32)  NULL,
+    created_at_ms       bigint        NOT NULL,
+    sent_at_ms          bigint        NOT NULL,
+    external_message_id nvarchar(256) NULL,
+    in_reply_to         nvarchar(256) NULL,
+    dedupe_key          nvarchar(400) NULL,
+    delivery_status     nvarchar(16)  NULL,
+    redacted            bit           NOT NULL CONSTRAINT df_messages_redacted DEFAULT 0,
+    CONSTRAINT pk_messages PRIMARY KEY (brand_id, conversation_id, seq)
+);
+-- go
+IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'ux_messages_dedupe' AND object_id = OBJECT_ID(N'dbo.messages'))
+CREATE UNIQUE INDEX ux_messages_dedupe ON dbo.messages (brand_id, dedupe_key) WHERE dedupe_key IS NOT NULL;
+-- go
+IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'ux_messages_id' AND object_id = OBJECT_ID(N'dbo.messages'))
+CREATE UNIQUE INDEX ux_messages_id ON dbo.messages (brand_id, id);
+-- go
+IF OBJECT_ID(N'dbo.conversations', N'U') IS NULL
+CREATE TABLE dbo.conversations (
+    brand_id                    nvarchar(64)  NOT NULL,
+    id                          nvarchar(64)  NOT NULL,
+    channel_id                  nvarchar(64)  NOT NULL,
+    visibility                  nvarchar(16)  NOT NULL,
+    kind                        nvarchar(16)  NOT NULL,
+    status                      nvarchar(16)  NOT NULL,
+    assignee                    nvarchar(64)  NULL,
+    controller                  nvarchar(80)  NOT NULL,
+    customer_id                 nvarchar(64)  NULL,
+    external_thread_id          nvarchar(256) NULL,
+    created_at_ms               bigint        NOT NULL,
+    last_activity_ms            bigint        NOT NULL,
+    last_message_at_ms          bigint        NULL,
+    last_customer_message_at_ms bigint        NULL,
+    message_count               bigint        NOT NULL,
+    last_seq                    bigint        NOT NULL,
+    CONSTRAINT pk_conversations PRIMARY KEY (brand_id, id)
+);
+-- go
+IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'ix_conversations_activity' AND object_id = OBJECT_ID(N'dbo.conversations'))
+CREATE INDEX ix_conversations_activity ON dbo.conversations (brand_id, last_activity_ms DESC, id DESC);
+-- go
+IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'ix_conversations_status' AND object_id = OBJECT_ID(N'dbo.conversations'))
+CREATE INDEX ix_conversations_status ON dbo.conversations (brand_id, status, last_activity_ms DESC, id DESC);
+-- go
+IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'ix_conversations_assignee' AND object_id = OBJECT_ID(N'dbo.conversations'))
+CREATE INDEX ix_conversations_assignee ON dbo.conversations (brand_id, assignee, last_activity_ms DESC, id DESC);
+-- go
+IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'ix_conversations_channel' AND object_id = OBJECT_ID(N'dbo.conversations'))
+CREATE INDEX ix_conversations_channel ON dbo.conversations (brand_id, channel_id, last_activity_ms DESC, id DESC);
+-- go
+IF OBJECT_ID(N'dbo.conversation_participants', N'U') IS NULL
+CREATE TABLE dbo.conversation_participants (
+    brand_id        nvarchar(64) NOT NULL,
+    customer_id     nvarchar(64) NOT NULL,
+    conversation_id nvarchar(64) NOT NULL,
+    joined_at_ms    bigint       NOT NULL,
+    CONSTRAINT pk_conversation_participants PRIMARY KEY (brand_id, customer_id, conversation_id)
+);

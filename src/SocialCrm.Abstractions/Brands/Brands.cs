@@ -1,0 +1,67 @@
+using SocialCrm.Abstractions.Security;
+
+namespace SocialCrm.Abstractions.Brands;
+
+/// <summary>The tenant: its name and API keys. Never on the per-message path.</summary>
+public interface IBrandGrain : IBrandScopedGrain
+{
+    /// <summary>Creates the brand with its first admin key; a conflict when it exists.</summary>
+    Task<Outcome<IssuedKey>> Create(string name);
+
+    [ReadOnly]
+    Task<BrandView?> Get();
+
+    Task<Outcome<IssuedKey>> IssueKey(string name, Role role);
+
+    Task<Outcome<bool>> RevokeKey(string keyId);
+
+    [ReadOnly]
+    Task<IReadOnlyList<ApiKeyView>> ListKeys();
+
+    /// <summary>Remembers a channel id so the brand can list its channels.</summary>
+    Task AddChannel(string channelId);
+
+    [ReadOnly]
+    Task<IReadOnlyList<string>> ChannelIds();
+}
+
+[GenerateSerializer, Immutable]
+public sealed record BrandView([property: Id(0)] string Id, [property: Id(1)] string Name, [property: Id(2)] DateTimeOffset CreatedAt);
+
+/// <summary>A key as shown once, at creation: the only time its secret leaves the service.</summary>
+[GenerateSerializer, Immutable]
+public sealed record IssuedKey(
+    [property: Id(0)] string Id,
+    [property: Id(1)] string Name,
+    [property: Id(2)] Role Role,
+    [property: Id(3)] string Key);
+
+[GenerateSerializer, Immutable]
+public sealed record ApiKeyView(
+    [property: Id(0)] string Id,
+    [property: Id(1)] string Name,
+    [property: Id(2)] Role Role,
+    [property: Id(3)] DateTimeOffset CreatedAt,
+    [property: Id(4)] DateTimeOffset? RevokedAt);
+
+/// <summary>
+/// One API key, keyed by the SHA-256 of its secret (the secret itself is never stored). A single
+/// activation cluster-wide makes a revocation take effect at once on every node.
+/// </summary>
+public interface IApiKeyGrain : IGrainWithStringKey
+{
+    Task Define(ApiKeyIdentity identity);
+
+    [ReadOnly]
+    Task<ApiKeyIdentity?> Authenticate();
+
+    Task Revoke();
+}
+
+/// <summary>Who a valid key speaks for.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ApiKeyIdentity(
+    [property: Id(0)] string KeyId,
+    [property: Id(1)] string BrandId,
+    [property: Id(2)] string Name,
+    [property: Id(3)] Role Role);

@@ -1,0 +1,61 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace SocialCrm.Abstractions;
+
+/// <summary>Identifier rules shared by the API, the grains and the stores.</summary>
+public static partial class Ids
+{
+    /// <summary>Caller-chosen ids: the contract's <c>[A-Za-z0-9_-]{1,64}</c>.</summary>
+    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
+    private static partial Regex IdPattern();
+
+    public static bool IsValid(string? id) => id is not null && IdPattern().IsMatch(id);
+
+    /// <summary>A new random id with a readable prefix, e.g. <c>cu_k3x…</c>.</summary>
+    public static string New(string prefix) => prefix + "_" + Base32(RandomNumberGenerator.GetBytes(15));
+
+    /// <summary>A stable id derived from its parts, so the same parts always name the same thing.</summary>
+    public static string Derived(string prefix, params string[] parts)
+    {
+        var digest = SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\u001f', parts)));
+        return prefix + "_" + Base32(digest.AsSpan(0, 15));
+    }
+
+    /// <summary>The grain key of a brand-scoped grain: <c>{brandId}/{id}</c>.</summary>
+    public static string Scoped(string brandId, string id) => brandId + "/" + id;
+
+    /// <summary>The brand part of a brand-scoped grain key.</summary>
+    public static string BrandOf(string grainKey)
+    {
+        var slash = grainKey.IndexOf('/');
+        return slash < 0 ? grainKey : grainKey[..slash];
+    }
+
+    /// <summary>The part of a brand-scoped grain key after the brand.</summary>
+    public static string LocalPart(string grainKey)
+    {
+        var slash = grainKey.IndexOf('/');
+        return slash < 0 ? grainKey : grainKey[(slash + 1)..];
+    }
+
+    private static string Base32(ReadOnlySpan<byte> bytes)
+    {
+        const string alphabet = "abcdefghijklmnopqrstuvwxyz234567";
+        var output = new StringBuilder((bytes.Length * 8 + 4) / 5);
+        int buffer = 0, bits = 0;
+        foreach (var b in bytes)
+        {
+            buffer = (buffer << 8) | b;
+            bits += 8;
+            while (bits >= 5)
+            {
+                output.Append(alphabet[(buffer >> (bits - 5)) & 31]);
+                bits -= 5;
+            }
+        }
+        if (bits > 0) output.Append(alphabet[(buffer << (5 - bits)) & 31]);
+        return output.ToString();
+    }
+}

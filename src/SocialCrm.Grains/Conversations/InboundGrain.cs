@@ -1,0 +1,50 @@
+using SocialCrm.Abstractions.Channels;
+using SocialCrm.Abstractions.Conversations;
+using SocialCrm.Abstractions.Customers;
+
+namespace SocialCrm.Grains.Conversations;
+
+/// <summary>
+/// Where an inbound message enters: resolves the customer through their identity, finds the
+/// conversation by (channel, external thread) and appends. A stateless worker per channel, so each
+/// silo takes its share of a busy channel; it remembers the channel briefly to spare a call per message.
+/// </summary>
+[StatelessWorker]
+public sealed class InboundGrain(TimeProvider clock) : Grain, IInboundGrain
+{
+    private static readonly TimeSpan ChannelCacheLifetime = TimeSpan.FromSeconds(30);
+
+    private ChannelView? _channel;
+    private DateTimeOffset _channelFetchedAt;
+
+    async Task<Outcome<InboundAccepted>> IInboundGrain.Receive(InboundRequest request)
+    {
+        var key = this.GetPrimaryKeyString();
+        var brandId = Ids.BrandOf(key);
+        var channelId = Ids.LocalPart(key);
+        var channel = await ChannelAsync(key);
+        if (channel is null) return Refusal.NotFound("Channel");
+        if (request.Visibility == Visibility.Public && string.IsNullOrEmpty(request.ExternalThreadId))
+            return Refusal.Invalid("thread.externalThreadId", "A public message needs the external thread it belongs to.");
+
+        var customerId = await GrainFactory.GetGrain<IIdentityGrain>(IdentityAddress.Of(brandId, channel.Platform, request.ExternalUserId))
+            .Resolve(request.UserDisplayName);
+        var conversationId = request.Visibility == Visibility.Public
+            ? ConversationAddress.ForPublicThread(channelId, request.ExternalThreadId!)
+            : ConversationAddress.ForPrivate(channelId, customerId);
+        var message = new InboundMessage(channelId, channel.Platform, customerId, request.ExternalMessageId, request.Text,
+            request.Timestamp ?? clock.GetUtcNow(), request.Visibility, request.ExternalThreadId, request.InReplyToExternalMessageId);
+        var appended = await GrainFactory.GetGrain<IConversationGrain>(Ids.Scoped(brandId, conversationId)).AppendInbound(message);
+        if (appended.Value is not { } result) return appended.Refusal!;
+        return new InboundAccepted(result.ConversationId, result.MessageId, result.AuthorId, result.Seq, result.Duplicate);
+    }
+
+    private async Task<ChannelView?> ChannelAsync(string key)
+    {
+        var now = clock.GetUtcNow();
+        if (_channel is not null && now - _channelFetchedAt < ChannelCacheLifetime) return _channel;
+        _channel = await GrainFactory.GetGrain<IChannelGrain>(key).Get();
+        _channelFetchedAt = now;
+        return _channel;
+    }
+}

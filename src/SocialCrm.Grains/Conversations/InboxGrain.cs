@@ -1,0 +1,32 @@
+using SocialCrm.Abstractions.Conversations;
+using SocialCrm.Persistence.Conversations;
+
+namespace SocialCrm.Grains.Conversations;
+
+/// <summary>Lists a brand's unified inbox from the projection; a stateless worker, so reads never queue on one activation.</summary>
+[StatelessWorker]
+public sealed class InboxGrain(InboxStore store) : Grain, IInboxGrain
+{
+    async Task<InboxPage> IInboxGrain.List(InboxQuery query)
+    {
+        var rows = await store.ListAsync(new InboxFilter(
+            this.GetPrimaryKeyString(),
+            query.Status is { } status ? WireNames.Of(status) : null,
+            query.ChannelId,
+            query.Visibility is { } visibility ? WireNames.Of(visibility) : null,
+            query.Assignee,
+            query.CustomerId,
+            query.After?.LastActivityMs,
+            query.After?.ConversationId,
+            query.Limit + 1));
+        var items = rows.Take(query.Limit).Select(r => new InboxItem(
+            r.Id, r.ChannelId,
+            WireNames.TryParse<Visibility>(r.Visibility, out var v) ? v : Visibility.Private,
+            WireNames.TryParse<ConversationKind>(r.Kind, out var k) ? k : ConversationKind.Private,
+            WireNames.TryParse<ConversationStatus>(r.Status, out var s) ? s : ConversationStatus.Open,
+            r.CustomerId, r.Assignee, r.Controller,
+            DateTimeOffset.FromUnixTimeMilliseconds(r.LastActivityMs), r.MessageCount, r.ExternalThreadId)).ToList();
+        var next = rows.Count > query.Limit ? new InboxCursor(items[^1].LastActivityAt.ToUnixTimeMilliseconds(), items[^1].Id) : null;
+        return new InboxPage(items, next);
+    }
+}

@@ -1,0 +1,63 @@
+using SocialCrm.Abstractions;
+using SocialCrm.Abstractions.Brands;
+using SocialCrm.Abstractions.Channels;
+using SocialCrm.Host.Auth;
+
+namespace SocialCrm.Host.Api;
+
+public sealed record ChannelSecretsRequest(string? AppSecret, string? VerifyToken, string? AccessToken, string? ConsumerSecret);
+
+public sealed record CreateChannelRequest(string? Id, string? Platform, string? ExternalAccountId, string? DisplayName, ChannelSecretsRequest? Secrets);
+
+public sealed record ChannelResponse(string Id, string Platform, string ExternalAccountId, string DisplayName, DateTimeOffset CreatedAt, IReadOnlyList<string> ConfiguredSecrets)
+{
+    public static ChannelResponse From(ChannelView v) =>
+        new(v.Id, WireNames.Of(v.Platform), v.ExternalAccountId, v.DisplayName, v.CreatedAt, v.ConfiguredSecrets);
+}
+
+/// <summary>A brand's channels: registered by admins, read by agents; secrets go in and never come out.</summary>
+public static class ChannelsApi
+{
+    public static void MapChannelsApi(this IEndpointRouteBuilder app)
+    {
+        var channels = app.MapGroup("/v1/brands/{brandId}/channels");
+        channels.MapPost("/", Create).RequireAuthorization(Policies.For(Role.Admin))
+            .Produces<ChannelResponse>(201).ProducesProblem(400).ProducesProblem(409);
+        channels.MapGet("/", List).RequireAuthorization(Policies.For(Role.Admin, Role.Agent)).Produces<ChannelResponse[]>();
+        channels.MapGet("/{channelId}", Get).RequireAuthorization(Policies.For(Role.Admin, Role.Agent))
+            .Produces<ChannelResponse>().ProducesProblem(404);
+    }
+
+    private static async Task<IResult> Create(string brandId, CreateChannelRequest? body, IGrainFactory grains)
+    {
+        var errors = new FieldErrors();
+        var id = errors.Id("id", body?.Id);
+        var platform = errors.Enum<Platform>("platform", body?.Platform);
+        var account = errors.Required("externalAccountId", body?.ExternalAccountId, 256);
+        var name = errors.Optional("displayName", body?.DisplayName, 200);
+        var s = body?.Secrets;
+        errors.Optional("secrets.appSecret", s?.AppSecret, 1024);
+        errors.Optional("secrets.verifyToken", s?.VerifyToken, 1024);
+        errors.Optional("secrets.accessToken", s?.AccessToken, 4096);
+        errors.Optional("secrets.consumerSecret", s?.ConsumerSecret, 1024);
+        if (errors.Any) return errors.ToProblem();
+        var secrets = s is null ? null : new ChannelSecrets(s.AppSecret, s.VerifyToken, s.AccessToken, s.ConsumerSecret);
+        var outcome = await grains.GetGrain<IChannelGrain>(Ids.Scoped(brandId, id!))
+            .Register(new ChannelRegistration(platform, account!, name ?? id!, secrets));
+        return ResultsOf.Map(outcome, v => TypedResults.Created($"/v1/brands/{brandId}/channels/{v.Id}", ChannelResponse.From(v)));
+    }
+
+    private static async Task<IResult> List(string brandId, IGrainFactory grains)
+    {
+        var ids = await grains.GetGrain<IBrandGrain>(brandId).ChannelIds();
+        var views = await Task.WhenAll(ids.Select(id => grains.GetGrain<IChannelGrain>(Ids.Scoped(brandId, id)).Get()));
+        return TypedResults.Ok(views.OfType<ChannelView>().Select(ChannelResponse.From));
+    }
+
+    private static async Task<IResult> Get(string brandId, string channelId, IGrainFactory grains)
+    {
+        if (!Ids.IsValid(channelId)) return Problems.NotFound("Channel");
+        var view = await grains.GetGrain<IChannelGrain>(Ids.Scoped(brandId, channelId)).Get();
+        return view is null ? Problems.NotFound("Channel") : TypedResults.Ok(ChannelResponse.From(view));
+    }
+}

@@ -1,0 +1,146 @@
+using System.Security.Claims;
+using System.Text;
+using SocialCrm.Abstractions;
+using SocialCrm.Abstractions.Conversations;
+using SocialCrm.Host.Auth;
+
+namespace SocialCrm.Host.Api;
+
+public sealed record ConversationResponse(
+    string Id, string ChannelId, string Visibility, string Kind, string Status, IReadOnlyList<string> CustomerIds,
+    string? Assignee, string Controller, IReadOnlyList<string> LinkedConversationIds, DateTimeOffset? LastMessageAt,
+    DateTimeOffset? WindowClosesAt, long MessageCount, double? Sentiment, string? ExternalThreadId, DateTimeOffset CreatedAt);
+
+public sealed record InboxItemResponse(
+    string Id, string ChannelId, string Visibility, string Kind, string Status, string? CustomerId, string? Assignee,
+    string Controller, DateTimeOffset LastActivityAt, long MessageCount, string? ExternalThreadId);
+
+public sealed record InboxResponse(IReadOnlyList<InboxItemResponse> Items, string? NextCursor);
+
+public sealed record MessageResponse(
+    long Seq, string Id, string AuthorType, string AuthorId, string? Text, DateTimeOffset CreatedAt, string Visibility,
+    double? Sentiment, string? DeliveryStatus, bool Redacted, string? ExternalMessageId, string? InReplyToExternalMessageId, string? Purpose);
+
+public sealed record MessagesResponse(IReadOnlyList<MessageResponse> Items, long? NextAfterSeq);
+
+public sealed record ReplyRequestBody(string? Text, string? Purpose, bool? HumanAgentTag, string? ClientMessageId);
+
+public sealed record ReplyResponse(string MessageId, long Seq, bool Duplicate);
+
+/// <summary>The unified inbox, a conversation, its messages, and replies.</summary>
+public static class ConversationsApi
+{
+    private const int DefaultLimit = 50;
+    private const int MaxLimit = 200;
+
+    public static void MapConversationsApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/v1/brands/{brandId}/conversations")
+            .RequireAuthorization(Policies.For(Role.Admin, Role.Agent, Role.Bot));
+        group.MapGet("/", List).Produces<InboxResponse>().ProducesValidationProblem();
+        group.MapGet("/{conversationId}", Get).Produces<ConversationResponse>().ProducesProblem(404);
+        group.MapGet("/{conversationId}/messages", Messages).Produces<MessagesResponse>().ProducesProblem(404);
+        group.MapPost("/{conversationId}/messages", Reply).Produces<ReplyResponse>(201).Produces<ReplyResponse>(200)
+            .ProducesValidationProblem().ProducesProblem(404).ProducesProblem(409).ProducesProblem(422);
+    }
+
+    private static async Task<IResult> List(string brandId, string? status, string? channelId, string? visibility,
+        string? assignee, string? customerId, int? limit, string? cursor, IGrainFactory grains)
+    {
+        var errors = new FieldErrors();
+        ConversationStatus? statusFilter = status is null ? null : errors.Enum<ConversationStatus>("status", status);
+        Visibility? visibilityFilter = visibility is null ? null : errors.Enum<Visibility>("visibility", visibility);
+        var pageSize = Limit(errors, limit);
+        var after = cursor is null ? null : DecodeCursor(cursor);
+        if (cursor is not null && after is null) errors.Add("cursor", "is not a cursor this service gave.");
+        if (errors.Any) return errors.ToProblem();
+
+        var page = await grains.GetGrain<IInboxGrain>(brandId).List(new InboxQuery(statusFilter, channelId, visibilityFilter,
+            assignee, customerId, pageSize, after));
+        return TypedResults.Ok(new InboxResponse(
+            page.Items.Select(i => new InboxItemResponse(i.Id, i.ChannelId, WireNames.Of(i.Visibility), WireNames.Of(i.Kind),
+                WireNames.Of(i.Status), i.CustomerId, i.Assignee, i.Controller, i.LastActivityAt, i.MessageCount, i.ExternalThreadId)).ToList(),
+            page.Next is null ? null : EncodeCursor(page.Next)));
+    }
+
+    private static async Task<IResult> Get(string brandId, string conversationId, IGrainFactory grains)
+    {
+        if (!Ids.IsValid(conversationId)) return Problems.NotFound("Conversation");
+        var outcome = await Conversation(grains, brandId, conversationId).Get();
+        return ResultsOf.Map(outcome, v => TypedResults.Ok(new ConversationResponse(v.Id, v.ChannelId, WireNames.Of(v.Visibility),
+            WireNames.Of(v.Kind), WireNames.Of(v.Status), v.CustomerIds, v.Assignee, v.Controller, v.LinkedConversationIds,
+            v.LastMessageAt, v.WindowClosesAt, v.MessageCount, v.Sentiment, v.ExternalThreadId, v.CreatedAt)));
+    }
+
+    private static async Task<IResult> Messages(string brandId, string conversationId, long? afterSeq, int? limit, IGrainFactory grains)
+    {
+        var errors = new FieldErrors();
+        var pageSize = Limit(errors, limit);
+        if (afterSeq < 0) errors.Add("afterSeq", "must be 0 or more.");
+        if (errors.Any) return errors.ToProblem();
+        if (!Ids.IsValid(conversationId)) return Problems.NotFound("Conversation");
+        var outcome = await Conversation(grains, brandId, conversationId).Messages(afterSeq ?? 0, pageSize);
+        return ResultsOf.Map(outcome, page => TypedResults.Ok(new MessagesResponse(
+            page.Items.Select(m => new MessageResponse(m.Seq, m.Id, WireNames.Of(m.AuthorType), m.AuthorId, m.Text, m.CreatedAt,
+                WireNames.Of(m.Visibility), m.Sentiment, m.DeliveryStatus, m.Redacted, m.ExternalMessageId,
+                m.InReplyToExternalMessageId, m.Purpose is { } p ? WireNames.Of(p) : null)).ToList(),
+            page.NextAfterSeq)));
+    }
+
+    private static async Task<IResult> Reply(string brandId, string conversationId, ReplyRequestBody? body, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        var errors = new FieldErrors();
+        var text = errors.Required("text", body?.Text, InboundApi.MaxTextLength);
+        var purpose = errors.Enum<Purpose>("purpose", body?.Purpose ?? "service");
+        if (purpose is not (Purpose.Service or Purpose.Marketing)) errors.Add("purpose", "must be service or marketing.");
+        var clientMessageId = body?.ClientMessageId;
+        if (clientMessageId is not null) errors.Id("clientMessageId", clientMessageId);
+        if (errors.Any) return errors.ToProblem();
+        if (!Ids.IsValid(conversationId)) return Problems.NotFound("Conversation");
+
+        var isBot = user.IsInRole(WireNames.Of(Role.Bot));
+        var author = user.FindFirst(ClaimTypes.Name)?.Value ?? "unknown";
+        var outcome = await Conversation(grains, brandId, conversationId).Reply(new ReplyRequest(
+            isBot ? AuthorType.Bot : AuthorType.Agent, author, text!, purpose, body!.HumanAgentTag ?? false, clientMessageId));
+        return ResultsOf.Map(outcome, r =>
+        {
+            var response = new ReplyResponse(r.MessageId, r.Seq, r.Duplicate);
+            return r.Duplicate
+                ? TypedResults.Ok(response)
+                : TypedResults.Created($"/v1/brands/{brandId}/conversations/{conversationId}/messages?afterSeq={r.Seq - 1}&limit=1", response);
+        });
+    }
+
+    private static IConversationGrain Conversation(IGrainFactory grains, string brandId, string conversationId) =>
+        grains.GetGrain<IConversationGrain>(Ids.Scoped(brandId, conversationId));
+
+    private static int Limit(FieldErrors errors, int? limit)
+    {
+        if (limit is null) return DefaultLimit;
+        if (limit is < 1 or > MaxLimit) errors.Add("limit", $"must be between 1 and {MaxLimit}.");
+        return Math.Clamp(limit.Value, 1, MaxLimit);
+    }
+
+    // A cursor is opaque to callers: the keyset position, base64url-encoded.
+    private static string EncodeCursor(InboxCursor cursor) =>
+        Convert.ToBase64String(Encoding.UTF8.GetBytes($"{cursor.LastActivityMs}:{cursor.ConversationId}"))
+            .TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static InboxCursor? DecodeCursor(string cursor)
+    {
+        try
+        {
+            var padded = cursor.Replace('-', '+').Replace('_', '/');
+            padded += new string('=', (4 - padded.Length % 4) % 4);
+            var text = Encoding.UTF8.GetString(Convert.FromBase64String(padded));
+            var colon = text.IndexOf(':');
+            if (colon <= 0 || !long.TryParse(text[..colon], out var ms)) return null;
+            var id = text[(colon + 1)..];
+            return Ids.IsValid(id) ? new InboxCursor(ms, id) : null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+}

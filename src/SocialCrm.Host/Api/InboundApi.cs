@@ -1,0 +1,56 @@
+using SocialCrm.Abstractions;
+using SocialCrm.Abstractions.Conversations;
+using SocialCrm.Host.Auth;
+
+namespace SocialCrm.Host.Api;
+
+public sealed record InboundThread(string? Visibility, string? ExternalThreadId);
+
+public sealed record InboundMessageRequest(
+    string? ExternalMessageId,
+    string? ExternalUserId,
+    string? UserDisplayName,
+    string? Text,
+    DateTimeOffset? Timestamp,
+    InboundThread? Thread,
+    string? InReplyToExternalMessageId);
+
+public sealed record InboundAcceptedResponse(string ConversationId, string MessageId, string CustomerId, long Seq, bool Duplicate);
+
+/// <summary>The generic inbound endpoint (web chat, custom integrations): answered only once the message is durable.</summary>
+public static class InboundApi
+{
+    public const int MaxTextLength = 64 * 1024;
+
+    public static void MapInboundApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/v1/brands/{brandId}/channels/{channelId}/inbound", Receive)
+            .RequireAuthorization(Policies.For(Role.Admin, Role.Ingest))
+            .Produces<InboundAcceptedResponse>(202).Produces<InboundAcceptedResponse>(200)
+            .ProducesValidationProblem().ProducesProblem(404).ProducesProblem(413);
+    }
+
+    private static async Task<IResult> Receive(string brandId, string channelId, InboundMessageRequest? body, IGrainFactory grains)
+    {
+        var errors = new FieldErrors();
+        var externalMessageId = errors.Required("externalMessageId", body?.ExternalMessageId, 256);
+        var externalUserId = errors.Required("externalUserId", body?.ExternalUserId, 256);
+        var displayName = errors.Optional("userDisplayName", body?.UserDisplayName, 200);
+        var text = errors.Required("text", body?.Text, MaxTextLength);
+        var visibility = errors.Enum<Visibility>("thread.visibility", body?.Thread?.Visibility ?? "private");
+        var threadId = errors.Optional("thread.externalThreadId", body?.Thread?.ExternalThreadId, 256);
+        if (visibility == Visibility.Public && string.IsNullOrEmpty(threadId))
+            errors.Add("thread.externalThreadId", "is required for a public message.");
+        var inReplyTo = errors.Optional("inReplyToExternalMessageId", body?.InReplyToExternalMessageId, 256);
+        if (!Ids.IsValid(channelId)) return Problems.NotFound("Channel");
+        if (errors.Any) return errors.ToProblem();
+
+        var outcome = await grains.GetGrain<IInboundGrain>(Ids.Scoped(brandId, channelId)).Receive(new InboundRequest(
+            externalMessageId!, externalUserId!, displayName, text!, body!.Timestamp, visibility, threadId, inReplyTo));
+        return ResultsOf.Map(outcome, a =>
+        {
+            var response = new InboundAcceptedResponse(a.ConversationId, a.MessageId, a.CustomerId, a.Seq, a.Duplicate);
+            return a.Duplicate ? TypedResults.Ok(response) : TypedResults.Accepted((string?)null, response);
+        });
+    }
+}

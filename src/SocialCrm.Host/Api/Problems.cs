@@ -1,0 +1,83 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using SocialCrm.Abstractions;
+
+namespace SocialCrm.Host.Api;
+
+/// <summary>The one place that turns refusals and bad input into RFC 9457 problem details with the contract's slugs.</summary>
+public static class Problems
+{
+    public const string TypePrefix = "urn:socialcrm:problem:";
+
+    public static ProblemHttpResult Of(int status, string slug, string title, string? detail = null) =>
+        TypedResults.Problem(detail: detail, statusCode: status, title: title, type: TypePrefix + slug);
+
+    public static ProblemHttpResult NotFound(string what) => Of(404, "not-found", "Not found", $"{what} was not found in this brand.");
+
+    public static ProblemHttpResult Conflict(string detail) => Of(409, "conflict", "Conflict", detail);
+
+    public static ValidationProblem Validation(IDictionary<string, string[]> errors) =>
+        TypedResults.ValidationProblem(errors, title: "The request is not valid", type: TypePrefix + "validation");
+
+    public static IResult From(Refusal refusal) => refusal.Kind switch
+    {
+        RefusalKind.NotFound => Of(404, "not-found", "Not found", refusal.Detail),
+        RefusalKind.Conflict => Of(409, "conflict", "Conflict", refusal.Detail),
+        RefusalKind.Forbidden => Of(403, "forbidden", "Forbidden", refusal.Detail),
+        RefusalKind.Validation => Validation(new Dictionary<string, string[]> { [refusal.Field ?? "body"] = [refusal.Detail] }),
+        RefusalKind.NotInControl => Of(409, "not-in-control", "Not in control", refusal.Detail),
+        RefusalKind.ConsentRequired => Of(403, "consent-required", "Consent required", refusal.Detail),
+        RefusalKind.MessagingWindowClosed => Of(422, "messaging-window-closed", "Messaging window closed", refusal.Detail),
+        RefusalKind.Visibility => Of(422, "visibility", "Visibility", refusal.Detail),
+        RefusalKind.Erased => Of(410, "erased", "Erased", refusal.Detail),
+        _ => Of(500, "internal", "Internal error"),
+    };
+}
+
+/// <summary>Collects field errors of one request, named by their JSON path.</summary>
+public sealed class FieldErrors
+{
+    private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
+
+    public bool Any => _errors.Count > 0;
+
+    public void Add(string field, string message)
+    {
+        if (!_errors.TryGetValue(field, out var list)) _errors[field] = list = [];
+        list.Add(message);
+    }
+
+    /// <summary>Checks a required caller-chosen id against the contract's pattern.</summary>
+    public string? Id(string field, string? value)
+    {
+        if (string.IsNullOrEmpty(value)) Add(field, "is required.");
+        else if (!Ids.IsValid(value)) Add(field, "must match [A-Za-z0-9_-]{1,64}.");
+        return value;
+    }
+
+    public string? Required(string field, string? value, int maxLength)
+    {
+        if (string.IsNullOrWhiteSpace(value)) Add(field, "is required.");
+        else if (value.Length > maxLength) Add(field, $"must be at most {maxLength} characters.");
+        return value;
+    }
+
+    public string? Optional(string field, string? value, int maxLength)
+    {
+        if (value is not null && value.Length > maxLength) Add(field, $"must be at most {maxLength} characters.");
+        return value;
+    }
+
+    public TEnum Enum<TEnum>(string field, string? value, bool required = true) where TEnum : struct, System.Enum
+    {
+        if (value is null)
+        {
+            if (required) Add(field, "is required.");
+            return default;
+        }
+        if (WireNames.TryParse<TEnum>(value, out var parsed)) return parsed;
+        Add(field, "must be one of: " + string.Join(", ", System.Enum.GetValues<TEnum>().Select(v => WireNames.Of(v))) + ".");
+        return default;
+    }
+
+    public ValidationProblem ToProblem() => Problems.Validation(_errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
+}

@@ -1,0 +1,85 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+using SocialCrm.Abstractions;
+using SocialCrm.Abstractions.Brands;
+using SocialCrm.Grains.Brands;
+
+namespace SocialCrm.Host.Auth;
+
+/// <summary>Claims carried by an authenticated key.</summary>
+public static class ApiKeyClaims
+{
+    public const string Scheme = "ApiKey";
+    public const string Brand = "socialcrm:brand";
+    public const string KeyId = "socialcrm:key";
+    public const string BootstrapRole = "bootstrap";
+}
+
+/// <summary>
+/// <c>Authorization: Bearer &lt;key&gt;</c>. The bootstrap key is compared by hash in constant time;
+/// brand keys are looked up by the hash of the secret in their key grain, which knows at once
+/// when a key was revoked.
+/// </summary>
+public sealed class ApiKeyAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    BootstrapKey bootstrapKey,
+    IGrainFactory grains) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        string? header = Request.Headers.Authorization;
+        if (string.IsNullOrEmpty(header)) return AuthenticateResult.NoResult();
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return AuthenticateResult.Fail("Not a bearer key.");
+        var secret = header["Bearer ".Length..].Trim();
+        if (secret.Length is 0 or > 256) return AuthenticateResult.Fail("Malformed key.");
+
+        var hash = ApiKeySecrets.Hash(secret);
+        if (bootstrapKey.Matches(hash))
+        {
+            var bootstrap = new ClaimsIdentity([new Claim(ClaimTypes.Role, ApiKeyClaims.BootstrapRole), new Claim(ClaimTypes.Name, "bootstrap")], Scheme.Name);
+            return Success(bootstrap);
+        }
+
+        var identity = await grains.GetGrain<IApiKeyGrain>(hash).Authenticate();
+        if (identity is null) return AuthenticateResult.Fail("Unknown or revoked key.");
+        var claims = new ClaimsIdentity(
+        [
+            new Claim(ClaimTypes.Role, WireNames.Of(identity.Role)),
+            new Claim(ClaimTypes.Name, identity.Name),
+            new Claim(ApiKeyClaims.Brand, identity.BrandId),
+            new Claim(ApiKeyClaims.KeyId, identity.KeyId),
+        ], Scheme.Name);
+        return Success(claims);
+    }
+
+    private AuthenticateResult Success(ClaimsIdentity identity) =>
+        AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name));
+}
+
+/// <summary>
+/// The bootstrap key, known only by its hash: from <c>Auth:BootstrapKey</c>, or generated at first
+/// start on the embedded default, its hash kept in the data folder and the key printed once.
+/// </summary>
+public sealed class BootstrapKey
+{
+    private byte[]? _hash;
+
+    public bool IsConfigured => _hash is not null;
+
+    public void Use(string secret) => _hash = Convert.FromHexString(ApiKeySecrets.Hash(secret));
+
+    public void UseHash(string hexHash) => _hash = Convert.FromHexString(hexHash);
+
+    public bool Matches(string hexHash)
+    {
+        var expected = _hash;
+        if (expected is null) return false;
+        var candidate = Convert.FromHexString(hexHash);
+        return CryptographicOperations.FixedTimeEquals(candidate, expected);
+    }
+}

@@ -1,0 +1,88 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Policy;
+using SocialCrm.Abstractions;
+using SocialCrm.Abstractions.Security;
+using SocialCrm.Host.Api;
+
+namespace SocialCrm.Host.Auth;
+
+/// <summary>The key's brand must be the brand in the route; otherwise the resource is, for this key, not found.</summary>
+public sealed class BrandRouteRequirement : AuthorizationHandler<BrandRouteRequirement>, IAuthorizationRequirement
+{
+    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, BrandRouteRequirement requirement)
+    {
+        if (context.Resource is HttpContext http
+            && http.Request.RouteValues.TryGetValue("brandId", out var routeBrand)
+            && context.User.FindFirst(ApiKeyClaims.Brand)?.Value is { } keyBrand
+            && string.Equals(routeBrand as string, keyBrand, StringComparison.Ordinal))
+        {
+            context.Succeed(requirement);
+        }
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>Named policies: which roles may use a route. Every brand route also requires the brand to match.</summary>
+public static class Policies
+{
+    public const string Bootstrap = "bootstrap";
+
+    public static string For(params Role[] roles) => "roles:" + string.Join(',', roles.Select(r => WireNames.Of(r)));
+
+    public static void AddSocialCrmPolicies(this AuthorizationBuilder builder)
+    {
+        builder.SetFallbackPolicy(new AuthorizationPolicyBuilder(ApiKeyClaims.Scheme).RequireAuthenticatedUser().Build());
+        builder.AddPolicy(Bootstrap, p => p.AddAuthenticationSchemes(ApiKeyClaims.Scheme).RequireRole(ApiKeyClaims.BootstrapRole));
+        foreach (var roles in RouteRoles)
+        {
+            builder.AddPolicy(For(roles), p => p
+                .AddAuthenticationSchemes(ApiKeyClaims.Scheme)
+                .RequireAuthenticatedUser()
+                .AddRequirements(new BrandRouteRequirement())
+                .RequireRole(roles.Select(r => WireNames.Of(r))));
+        }
+    }
+
+    /// <summary>The role sets the routes use (see api-v1.md).</summary>
+    public static readonly Role[][] RouteRoles =
+    [
+        [Role.Admin],
+        [Role.Admin, Role.Agent],
+        [Role.Admin, Role.Agent, Role.Bot],
+        [Role.Admin, Role.Ingest],
+        [Role.Admin, Role.Agent, Role.Compliance],
+        [Role.Admin, Role.Compliance],
+    ];
+}
+
+/// <summary>
+/// Writes authentication and authorization failures as problem details: no key is 401
+/// <c>unauthenticated</c>; another brand's route is 404 <c>not-found</c>; a role that may not is 403 <c>forbidden</c>.
+/// Once authorized, the key's brand is put in the request context, where the grains check it again.
+/// </summary>
+public sealed class ProblemAuthorizationResultHandler : IAuthorizationMiddlewareResultHandler
+{
+    private readonly AuthorizationMiddlewareResultHandler _default = new();
+
+    public async Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
+    {
+        if (authorizeResult.Challenged)
+        {
+            await Problems.Of(401, "unauthenticated", "Unauthenticated", "A valid API key is required (Authorization: Bearer <key>).")
+                .ExecuteAsync(context);
+            return;
+        }
+        if (authorizeResult.Forbidden)
+        {
+            var wrongBrand = authorizeResult.AuthorizationFailure?.FailedRequirements.OfType<BrandRouteRequirement>().Any() == true;
+            var problem = wrongBrand
+                ? Problems.Of(404, "not-found", "Not found", "No such resource in this brand.")
+                : Problems.Of(403, "forbidden", "Forbidden", "This key's role may not do this.");
+            await problem.ExecuteAsync(context);
+            return;
+        }
+        if (authorizeResult.Succeeded && context.User.FindFirst(ApiKeyClaims.Brand)?.Value is { } brand)
+            BrandContext.Set(brand);
+        await _default.HandleAsync(next, context, policy, authorizeResult);
+    }
+}

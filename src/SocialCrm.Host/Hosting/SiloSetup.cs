@@ -1,0 +1,59 @@
+using System.Net;
+using SocialCrm.Grains;
+using SocialCrm.Grains.Security;
+using SocialCrm.Persistence.Storage;
+
+namespace SocialCrm.Host.Hosting;
+
+/// <summary>
+/// The Orleans silo inside every node: localhost clustering on the embedded default, ADO.NET
+/// membership and reminders on PostgreSQL and SQL Server; grain state always through Orleans'
+/// ADO.NET storage in the same database.
+/// </summary>
+public static class SiloSetup
+{
+    public static void ConfigureSilo(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        var storage = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+        var dialect = Dialects.Parse(storage.Provider);
+        var connectionString = dialect.ConnectionString(storage);
+        var siloPort = configuration.GetValue("Orleans:SiloPort", 11111);
+        var gatewayPort = configuration.GetValue("Orleans:GatewayPort", 30000);
+        var clusterId = configuration.GetValue("Orleans:ClusterId", "socialcrm")!;
+        var serviceId = configuration.GetValue("Orleans:ServiceId", "socialcrm")!;
+
+        if (dialect == Dialect.Sqlite)
+        {
+            silo.UseLocalhostClustering(siloPort, gatewayPort, serviceId: serviceId, clusterId: clusterId);
+        }
+        else
+        {
+            silo.Configure<Orleans.Configuration.ClusterOptions>(o =>
+            {
+                o.ClusterId = clusterId;
+                o.ServiceId = serviceId;
+            });
+            var advertised = configuration["Orleans:AdvertisedIP"];
+            silo.ConfigureEndpoints(
+                advertised is null ? IPAddress.Loopback : IPAddress.Parse(advertised),
+                siloPort, gatewayPort, listenOnAnyHostAddress: advertised is not null);
+            silo.UseAdoNetClustering(o =>
+            {
+                o.Invariant = dialect.OrleansInvariant();
+                o.ConnectionString = connectionString;
+            });
+        }
+
+        silo.UseAdoNetReminderService(o =>
+        {
+            o.Invariant = dialect.OrleansInvariant();
+            o.ConnectionString = connectionString;
+        });
+        silo.AddAdoNetGrainStorage(GrainStorage.Name, o =>
+        {
+            o.Invariant = dialect.OrleansInvariant();
+            o.ConnectionString = connectionString;
+        });
+        silo.AddIncomingGrainCallFilter<BrandScopeFilter>();
+    }
+}

@@ -1,0 +1,65 @@
+using Microsoft.Extensions.Options;
+using SocialCrm.Host.Auth;
+using SocialCrm.Persistence.Storage;
+
+namespace SocialCrm.Host.Hosting;
+
+/// <summary>
+/// Runs before the silo starts: applies the schema (the silo's storage needs its tables) and
+/// settles the bootstrap key.
+/// </summary>
+public sealed class StartupTasks(
+    SchemaInstaller schema,
+    BootstrapKey bootstrapKey,
+    IConfiguration configuration,
+    IOptions<StorageOptions> storage,
+    ILogger<StartupTasks> logger) : IHostedLifecycleService
+{
+    public async Task StartingAsync(CancellationToken cancellationToken)
+    {
+        await schema.InstallAsync(cancellationToken);
+        SettleBootstrapKey();
+    }
+
+    private void SettleBootstrapKey()
+    {
+        var configured = configuration["Auth:BootstrapKey"];
+        if (!string.IsNullOrWhiteSpace(configured))
+        {
+            bootstrapKey.Use(configured);
+            return;
+        }
+        if (Dialects.Parse(storage.Value.Provider) != Dialect.Sqlite)
+        {
+            logger.LogWarning("No Auth:BootstrapKey is configured: brands cannot be created on this node.");
+            return;
+        }
+        var directory = Path.GetFullPath(storage.Value.DataDirectory);
+        Directory.CreateDirectory(directory);
+        var hashFile = Path.Combine(directory, "bootstrap-key.sha256");
+        if (File.Exists(hashFile))
+        {
+            bootstrapKey.UseHash(File.ReadAllText(hashFile).Trim());
+            return;
+        }
+        var secret = Grains.Brands.ApiKeySecrets.NewSecret();
+        File.WriteAllText(hashFile, Grains.Brands.ApiKeySecrets.Hash(secret));
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(hashFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        bootstrapKey.Use(secret);
+        // Printed once, to the console only: the data folder keeps nothing but its hash.
+        Console.WriteLine();
+        Console.WriteLine("  Bootstrap key (shown once; keep it safe, it creates brands):");
+        Console.WriteLine("  " + secret);
+        Console.WriteLine();
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

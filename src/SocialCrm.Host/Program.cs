@@ -1,0 +1,62 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http.Json;
+using SocialCrm.Host.Api;
+using SocialCrm.Host.Auth;
+using SocialCrm.Host.Hosting;
+using SocialCrm.Persistence.Conversations;
+using SocialCrm.Persistence.Customers;
+using SocialCrm.Persistence.Storage;
+
+var builder = WebApplication.CreateBuilder(args);
+if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls("http://127.0.0.1:5080");
+builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = builder.Configuration.GetValue("Limits:MaxBodyBytes", 262_144L));
+
+// Storage: one ADO.NET layer; the schema is applied before the silo starts.
+builder.Services.Configure<StorageOptions>(builder.Configuration.GetSection(StorageOptions.Section));
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton<Database>();
+builder.Services.AddSingleton<SchemaInstaller>();
+builder.Services.AddSingleton<GroupCommitWriter>();
+builder.Services.AddSingleton<MessageLog>();
+builder.Services.AddSingleton<InboxStore>();
+builder.Services.AddSingleton<CustomerDirectory>();
+builder.Services.AddSingleton<BootstrapKey>();
+builder.Services.AddHostedService<StartupTasks>();
+builder.UseOrleans(silo => silo.ConfigureSilo(builder.Configuration));
+
+// Security: every route needs a key unless it says otherwise.
+builder.Services.AddAuthentication(ApiKeyClaims.Scheme)
+    .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyClaims.Scheme, null);
+builder.Services.AddAuthorizationBuilder().AddSocialCrmPolicies();
+builder.Services.AddSingleton<IAuthorizationHandler, BrandRouteRequirement>();
+builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();
+
+builder.Services.AddProblemDetails();
+builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase);
+builder.Services.AddOpenApi();
+builder.Services.AddHealthChecks()
+    .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"])
+    .AddCheck<SiloHealthCheck>("silo", tags: ["ready"]);
+
+var app = builder.Build();
+app.UseSocialCrmErrors();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
+app.MapOpenApi().AllowAnonymous();
+
+app.MapBrandsApi();
+app.MapChannelsApi();
+app.MapInboundApi();
+app.MapConversationsApi();
+app.MapCustomersApi();
+
+app.Run();
+
+/// <summary>The host's entry point, public so the tests can start it in-process.</summary>
+public partial class Program;

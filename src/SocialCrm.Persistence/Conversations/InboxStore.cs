@@ -1,0 +1,39 @@
+using SocialCrm.Persistence.Storage;
+
+namespace SocialCrm.Persistence.Conversations;
+
+/// <summary>Filters of the unified inbox, as stored values (wire names), with a keyset position.</summary>
+public sealed record InboxFilter(
+    string BrandId,
+    string? Status,
+    string? ChannelId,
+    string? Visibility,
+    string? Assignee,
+    string? CustomerId,
+    long? CursorMs,
+    string? CursorId,
+    int Limit);
+
+/// <summary>Reads the inbox projection: newest activity first, keyset-paged so deep pages cost the same.</summary>
+public sealed class InboxStore(Database database)
+{
+    public Task<List<ConversationRecord>> ListAsync(InboxFilter filter, CancellationToken cancellationToken = default) =>
+        database.QueryAsync("ListInbox",
+            [
+                SqlArg.Text("brand_id", filter.BrandId),
+                SqlArg.Text("status", filter.Status),
+                SqlArg.Text("channel_id", filter.ChannelId),
+                SqlArg.Text("visibility", filter.Visibility),
+                SqlArg.Text("assignee", filter.Assignee),
+                SqlArg.Text("customer_id", filter.CustomerId),
+                SqlArg.Int64("cursor_ms", filter.CursorMs),
+                SqlArg.Text("cursor_id", filter.CursorId),
+                SqlArg.Int32("limit", filter.Limit),
+            ],
+            r => new ConversationRecord(filter.BrandId,
+                Id: r.GetString(0), ChannelId: r.GetString(1), Visibility: r.GetString(2), Kind: r.GetString(3),
+                Status: r.GetString(4), CustomerId: r.StringOrNull(5), Assignee: r.StringOrNull(6), Controller: r.GetString(7),
+                ExternalThreadId: r.StringOrNull(10), CreatedAtMs: 0, LastActivityMs: r.Int64(8), LastMessageAtMs: null,
+                LastCustomerMessageAtMs: null, MessageCount: r.Int64(9), LastSeq: 0),
+            cancellationToken);
+}

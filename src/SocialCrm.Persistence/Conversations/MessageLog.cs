@@ -1,0 +1,153 @@
+using SocialCrm.Persistence.Storage;
+
+namespace SocialCrm.Persistence.Conversations;
+
+/// <summary>A row of the append-only message log.</summary>
+public sealed record MessageRecord(
+    string BrandId,
+    string ConversationId,
+    long Seq,
+    string Id,
+    string ChannelId,
+    string AuthorType,
+    string AuthorId,
+    string? Body,
+    string Visibility,
+    string? Purpose,
+    long CreatedAtMs,
+    long SentAtMs,
+    string? ExternalMessageId,
+    string? InReplyTo,
+    string? DedupeKey,
+    string? DeliveryStatus,
+    bool Redacted = false);
+
+/// <summary>The inbox projection of one conversation, kept current in the same transaction as its messages.</summary>
+public sealed record ConversationRecord(
+    string BrandId,
+    string Id,
+    string ChannelId,
+    string Visibility,
+    string Kind,
+    string Status,
+    string? Assignee,
+    string Controller,
+    string? CustomerId,
+    string? ExternalThreadId,
+    long CreatedAtMs,
+    long LastActivityMs,
+    long? LastMessageAtMs,
+    long? LastCustomerMessageAtMs,
+    long MessageCount,
+    long LastSeq);
+
+/// <summary>Where a conversation's log stands, read back when its grain activates.</summary>
+public sealed record ConversationCounters(long LastSeq, long MessageCount, long? LastMessageAtMs, long? LastCustomerMessageAtMs, long LastActivityMs);
+
+/// <summary>The first message stored under an idempotency key.</summary>
+public sealed record StoredMessageRef(string ConversationId, long Seq, string MessageId, string AuthorId);
+
+/// <summary>
+/// The append-only message log and the inbox projection beside it. Appends go through the group
+/// commit; reads go straight to the database.
+/// </summary>
+public sealed class MessageLog(Database database, GroupCommitWriter writer)
+{
+    /// <summary>Appends a message and moves the projection in one durable transaction.</summary>
+    public Task AppendAsync(MessageRecord message, ConversationRecord conversation, string? newParticipantId,
+        CancellationToken cancellationToken = default)
+    {
+        var statements = new List<SqlStatement>(3)
+        {
+            new("InsertMessage", MessageArgs(message)),
+            new("UpsertConversation", ConversationArgs(conversation)),
+        };
+        if (newParticipantId is not null)
+        {
+            statements.Add(new("InsertParticipant",
+            [
+                SqlArg.Text("brand_id", message.BrandId),
+                SqlArg.Text("customer_id", newParticipantId),
+                SqlArg.Text("conversation_id", message.ConversationId),
+                SqlArg.Int64("joined_at_ms", message.CreatedAtMs),
+            ]));
+        }
+        return writer.WriteAsync(statements, cancellationToken);
+    }
+
+    /// <summary>Moves the projection alone (status, assignment, control changes).</summary>
+    public Task SaveProjectionAsync(ConversationRecord conversation, CancellationToken cancellationToken = default) =>
+        writer.WriteAsync([new SqlStatement("UpsertConversation", ConversationArgs(conversation))], cancellationToken);
+
+    public Task<StoredMessageRef?> FindByDedupeKeyAsync(string brandId, string dedupeKey, CancellationToken cancellationToken = default) =>
+        database.QuerySingleAsync("FindMessageByDedupeKey",
+            [SqlArg.Text("brand_id", brandId), SqlArg.Text("dedupe_key", dedupeKey)],
+            r => new StoredMessageRef(r.GetString(0), r.Int64(1), r.GetString(2), r.GetString(3)), cancellationToken);
+
+    public Task<ConversationCounters?> LoadCountersAsync(string brandId, string conversationId, CancellationToken cancellationToken = default) =>
+        database.QuerySingleAsync("LoadConversation",
+            [SqlArg.Text("brand_id", brandId), SqlArg.Text("id", conversationId)],
+            r => new ConversationCounters(r.Int64(0), r.Int64(1), r.Int64OrNull(2), r.Int64OrNull(3), r.Int64(4)), cancellationToken);
+
+    /// <summary>The customers taking part, in the order they joined (at most <paramref name="limit"/>).</summary>
+    public Task<List<string>> ParticipantsAsync(string brandId, string conversationId, int limit, CancellationToken cancellationToken = default) =>
+        database.QueryAsync("ParticipantsOfConversation",
+            [SqlArg.Text("brand_id", brandId), SqlArg.Text("conversation_id", conversationId), SqlArg.Int32("limit", limit)],
+            r => r.GetString(0), cancellationToken);
+
+    public Task<List<MessageRecord>> ReadAsync(string brandId, string conversationId, long afterSeq, int limit,
+        CancellationToken cancellationToken = default) =>
+        database.QueryAsync("ReadMessages",
+            [
+                SqlArg.Text("brand_id", brandId),
+                SqlArg.Text("conversation_id", conversationId),
+                SqlArg.Int64("after_seq", afterSeq),
+                SqlArg.Int32("limit", limit),
+            ],
+            r => new MessageRecord(brandId, conversationId,
+                Seq: r.Int64(0), Id: r.GetString(1), ChannelId: "", AuthorType: r.GetString(2), AuthorId: r.GetString(3),
+                Body: r.StringOrNull(4), Visibility: r.GetString(6), Purpose: r.StringOrNull(11), CreatedAtMs: r.Int64(5),
+                SentAtMs: r.Int64(5), ExternalMessageId: r.StringOrNull(9), InReplyTo: r.StringOrNull(10), DedupeKey: null,
+                DeliveryStatus: r.StringOrNull(7), Redacted: r.Bool(8)),
+            cancellationToken);
+
+    private static SqlArg[] MessageArgs(MessageRecord m) =>
+    [
+        SqlArg.Text("brand_id", m.BrandId),
+        SqlArg.Text("conversation_id", m.ConversationId),
+        SqlArg.Int64("seq", m.Seq),
+        SqlArg.Text("id", m.Id),
+        SqlArg.Text("channel_id", m.ChannelId),
+        SqlArg.Text("author_type", m.AuthorType),
+        SqlArg.Text("author_id", m.AuthorId),
+        SqlArg.Text("body", m.Body),
+        SqlArg.Text("visibility", m.Visibility),
+        SqlArg.Text("purpose", m.Purpose),
+        SqlArg.Int64("created_at_ms", m.CreatedAtMs),
+        SqlArg.Int64("sent_at_ms", m.SentAtMs),
+        SqlArg.Text("external_message_id", m.ExternalMessageId),
+        SqlArg.Text("in_reply_to", m.InReplyTo),
+        SqlArg.Text("dedupe_key", m.DedupeKey),
+        SqlArg.Text("delivery_status", m.DeliveryStatus),
+    ];
+
+    private static SqlArg[] ConversationArgs(ConversationRecord c) =>
+    [
+        SqlArg.Text("brand_id", c.BrandId),
+        SqlArg.Text("id", c.Id),
+        SqlArg.Text("channel_id", c.ChannelId),
+        SqlArg.Text("visibility", c.Visibility),
+        SqlArg.Text("kind", c.Kind),
+        SqlArg.Text("status", c.Status),
+        SqlArg.Text("assignee", c.Assignee),
+        SqlArg.Text("controller", c.Controller),
+        SqlArg.Text("customer_id", c.CustomerId),
+        SqlArg.Text("external_thread_id", c.ExternalThreadId),
+        SqlArg.Int64("created_at_ms", c.CreatedAtMs),
+        SqlArg.Int64("last_activity_ms", c.LastActivityMs),
+        SqlArg.Int64("last_message_at_ms", c.LastMessageAtMs),
+        SqlArg.Int64("last_customer_message_at_ms", c.LastCustomerMessageAtMs),
+        SqlArg.Int64("message_count", c.MessageCount),
+        SqlArg.Int64("last_seq", c.LastSeq),
+    ];
+}

@@ -1,0 +1,98 @@
+using System.Data.Common;
+using Microsoft.Extensions.Options;
+
+namespace SocialCrm.Persistence.Storage;
+
+/// <summary>The service's one ADO.NET entry: connections, named queries and their parameters.</summary>
+public sealed class Database : IAsyncDisposable
+{
+    private readonly DbDataSource _dataSource;
+
+    public Database(IOptions<StorageOptions> options)
+        : this(options.Value, SqlCatalog.Load(Dialects.Parse(options.Value.Provider)))
+    {
+    }
+
+    public Database(StorageOptions options, SqlCatalog catalog)
+    {
+        Options = options;
+        Dialect = catalog.Dialect;
+        Catalog = catalog;
+        ConnectionString = Dialect.ConnectionString(options);
+        _dataSource = Dialect.CreateDataSource(ConnectionString);
+    }
+
+    public StorageOptions Options { get; }
+
+    public Dialect Dialect { get; }
+
+    public SqlCatalog Catalog { get; }
+
+    public string ConnectionString { get; }
+
+    public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default)
+    {
+        var connection = _dataSource.CreateConnection();
+        await connection.OpenAsync(cancellationToken);
+        return connection;
+    }
+
+    public DbCommand Command(DbConnection connection, string query, IReadOnlyList<SqlArg> args, DbTransaction? transaction = null)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = Catalog[query];
+        command.Transaction = transaction;
+        foreach (var arg in args) command.Parameters.Add(Parameter(command, arg));
+        return command;
+    }
+
+    public static DbParameter Parameter(DbCommand command, SqlArg arg)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = arg.Name;
+        parameter.DbType = arg.Type;
+        parameter.Value = arg.Value ?? DBNull.Value;
+        return parameter;
+    }
+
+    public async Task<List<T>> QueryAsync<T>(string query, IReadOnlyList<SqlArg> args, Func<DbDataReader, T> map,
+        CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, query, args);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var rows = new List<T>();
+        while (await reader.ReadAsync(cancellationToken)) rows.Add(map(reader));
+        return rows;
+    }
+
+    public async Task<T?> QuerySingleAsync<T>(string query, IReadOnlyList<SqlArg> args, Func<DbDataReader, T> map,
+        CancellationToken cancellationToken = default) where T : class
+    {
+        var rows = await QueryAsync(query, args, map, cancellationToken);
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    public async Task<int> ExecuteAsync(string query, IReadOnlyList<SqlArg> args, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, query, args);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+}
+
+/// <summary>Readers' small conveniences for nullable columns.</summary>
+public static class DataReaderExtensions
+{
+    public static string? StringOrNull(this DbDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    public static long? Int64OrNull(this DbDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : Convert.ToInt64(reader.GetValue(ordinal));
+
+    public static long Int64(this DbDataReader reader, int ordinal) => Convert.ToInt64(reader.GetValue(ordinal));
+
+    public static bool Bool(this DbDataReader reader, int ordinal) => Convert.ToBoolean(reader.GetValue(ordinal));
+}

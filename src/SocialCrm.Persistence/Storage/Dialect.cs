@@ -1,0 +1,72 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace SocialCrm.Persistence.Storage;
+
+/// <summary>The three SQL dialects the service speaks through ADO.NET.</summary>
+public enum Dialect { Sqlite, Postgres, SqlServer }
+
+public static class Dialects
+{
+    public static Dialect Parse(string provider) => provider.Trim().ToLowerInvariant() switch
+    {
+        "sqlite" => Dialect.Sqlite,
+        "postgres" or "postgresql" or "npgsql" => Dialect.Postgres,
+        "sqlserver" or "mssql" => Dialect.SqlServer,
+        _ => throw new InvalidOperationException(
+            $"Storage:Provider '{provider}' is not supported; use sqlite, postgres or sqlserver."),
+    };
+
+    /// <summary>The folder name under <c>deploy/sql</c>.</summary>
+    public static string Folder(this Dialect dialect) => dialect switch
+    {
+        Dialect.Sqlite => "sqlite",
+        Dialect.Postgres => "postgres",
+        _ => "sqlserver",
+    };
+
+    /// <summary>The invariant name Orleans' ADO.NET providers use to load the driver.</summary>
+    public static string OrleansInvariant(this Dialect dialect) => dialect switch
+    {
+        Dialect.Sqlite => "System.Data.SQLite", // Orleans maps this name to Microsoft.Data.Sqlite.
+        Dialect.Postgres => "Npgsql",
+        _ => "Microsoft.Data.SqlClient",
+    };
+
+    /// <summary>The effective connection string: the configured one, or the embedded database file.</summary>
+    public static string ConnectionString(this Dialect dialect, StorageOptions options)
+    {
+        if (dialect != Dialect.Sqlite)
+        {
+            if (string.IsNullOrWhiteSpace(options.ConnectionString))
+                throw new InvalidOperationException($"Storage:ConnectionString is required for Storage:Provider={options.Provider}.");
+            return dialect == Dialect.Postgres ? TunePostgres(options.ConnectionString) : options.ConnectionString;
+        }
+
+        if (!string.IsNullOrWhiteSpace(options.ConnectionString)) return options.ConnectionString;
+        var directory = Path.GetFullPath(options.DataDirectory);
+        Directory.CreateDirectory(directory);
+        return new SqliteConnectionStringBuilder
+        {
+            DataSource = Path.Combine(directory, "socialcrm.db"),
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+    }
+
+    public static DbDataSource CreateDataSource(this Dialect dialect, string connectionString) => dialect switch
+    {
+        Dialect.Sqlite => SqliteFactory.Instance.CreateDataSource(connectionString),
+        Dialect.Postgres => NpgsqlDataSource.Create(connectionString),
+        _ => Microsoft.Data.SqlClient.SqlClientFactory.Instance.CreateDataSource(connectionString),
+    };
+
+    // Statements that run thousands of times a second are worth preparing once per connection.
+    private static string TunePostgres(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (builder.MaxAutoPrepare == 0) builder.MaxAutoPrepare = 32;
+        return builder.ToString();
+    }
+}

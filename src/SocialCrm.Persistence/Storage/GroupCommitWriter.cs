@@ -1,0 +1,213 @@
+using System.Data.Common;
+using System.Diagnostics;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+
+namespace SocialCrm.Persistence.Storage;
+
+/// <summary>
+/// Group commit: writes from many callers (many conversations) share one transaction, so durable
+/// throughput is far above one commit per message. A caller's task completes only once the
+/// transaction holding its statements has committed; if a shared batch fails, each write is retried
+/// alone so one bad write cannot fail its neighbours.
+/// </summary>
+public sealed class GroupCommitWriter : IAsyncDisposable
+{
+    private readonly Database _database;
+    private readonly ILogger<GroupCommitWriter> _logger;
+    private readonly Channel<PendingWrite> _queue;
+    private readonly Task[] _writers;
+    private readonly int _maxBatch;
+    private readonly TimeSpan _maxWait;
+    private readonly CancellationTokenSource _stopping = new();
+
+    public GroupCommitWriter(Database database, ILogger<GroupCommitWriter> logger)
+    {
+        _database = database;
+        _logger = logger;
+        var options = database.Options;
+        _maxBatch = Math.Clamp(options.GroupCommitMaxBatch, 1, 10_000);
+        _maxWait = TimeSpan.FromMilliseconds(Math.Clamp(options.GroupCommitMaxWaitMs, 0, 100));
+        _queue = Channel.CreateBounded<PendingWrite>(new BoundedChannelOptions(100_000)
+        {
+            FullMode = BoundedChannelFullMode.Wait,
+            SingleReader = false,
+        });
+        // SQLite has one writer at a time: more loops would only queue on its lock.
+        var writers = database.Dialect == Dialect.Sqlite ? 1 : Math.Clamp(options.GroupCommitWriters, 1, 64);
+        _writers = Enumerable.Range(0, writers).Select(_ => Task.Run(WriteLoopAsync)).ToArray();
+    }
+
+    /// <summary>Observes each committed batch's size (for metrics and benchmarks).</summary>
+    public event Action<int, TimeSpan>? BatchCommitted;
+
+    /// <summary>Writes the statements atomically; completes once they are durable.</summary>
+    public async Task WriteAsync(IReadOnlyList<SqlStatement> statements, CancellationToken cancellationToken = default)
+    {
+        var pending = new PendingWrite(statements);
+        await _queue.Writer.WriteAsync(pending, cancellationToken);
+        await pending.Done.Task;
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var batch = new List<PendingWrite>(_maxBatch);
+        var lastBatchSize = 0;
+        DbConnection? connection = null;
+        var reader = _queue.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync(_stopping.Token))
+            {
+                while (batch.Count < _maxBatch && reader.TryRead(out var item)) batch.Add(item);
+                // Only linger while busy: at rest a lone write goes out at once.
+                if (batch.Count < _maxBatch && lastBatchSize > 1 && _maxWait > TimeSpan.Zero)
+                {
+                    using var linger = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+                    linger.CancelAfter(_maxWait);
+                    try
+                    {
+                        while (batch.Count < _maxBatch && await reader.WaitToReadAsync(linger.Token))
+                            while (batch.Count < _maxBatch && reader.TryRead(out var item)) batch.Add(item);
+                    }
+                    catch (OperationCanceledException) when (!_stopping.IsCancellationRequested)
+                    {
+                    }
+                }
+                if (batch.Count == 0) continue;
+                lastBatchSize = batch.Count;
+                connection = await CommitAsync(connection, batch);
+                batch.Clear();
+            }
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            foreach (var item in batch) item.Done.TrySetException(new ObjectDisposedException(nameof(GroupCommitWriter)));
+            if (connection is not null) await connection.DisposeAsync();
+        }
+    }
+
+    private async Task<DbConnection?> CommitAsync(DbConnection? connection, List<PendingWrite> batch)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            connection ??= await OpenWriterAsync();
+            await ExecuteInTransactionAsync(connection, batch);
+            foreach (var item in batch) item.Done.TrySetResult();
+            BatchCommitted?.Invoke(batch.Count, Stopwatch.GetElapsedTime(started));
+            return connection;
+        }
+        catch (Exception batchError) when (batch.Count > 1)
+        {
+            _logger.LogWarning("A group commit of {Count} writes failed ({Error}); retrying each alone.", batch.Count, batchError.GetType().Name);
+            connection = await ResetAsync(connection);
+            foreach (var item in batch)
+            {
+                try
+                {
+                    connection ??= await OpenWriterAsync();
+                    await ExecuteInTransactionAsync(connection, [item]);
+                    item.Done.TrySetResult();
+                }
+                catch (Exception itemError)
+                {
+                    item.Done.TrySetException(itemError);
+                    connection = await ResetAsync(connection);
+                }
+            }
+            return connection;
+        }
+        catch (Exception error)
+        {
+            foreach (var item in batch) item.Done.TrySetException(error);
+            return await ResetAsync(connection);
+        }
+    }
+
+    private async Task ExecuteInTransactionAsync(DbConnection connection, IReadOnlyList<PendingWrite> batch)
+    {
+        await using var transaction = await connection.BeginTransactionAsync();
+        if (connection.CanCreateBatch)
+        {
+            // One round trip for the whole batch on the server dialects.
+            await using var dbBatch = connection.CreateBatch();
+            dbBatch.Transaction = transaction;
+            foreach (var item in batch)
+            {
+                foreach (var statement in item.Statements)
+                {
+                    var command = dbBatch.CreateBatchCommand();
+                    command.CommandText = _database.Catalog[statement.Query];
+                    foreach (var arg in statement.Args) command.Parameters.Add(BatchParameter(command, arg));
+                    dbBatch.BatchCommands.Add(command);
+                }
+            }
+            await dbBatch.ExecuteNonQueryAsync();
+        }
+        else
+        {
+            foreach (var item in batch)
+            {
+                foreach (var statement in item.Statements)
+                {
+                    await using var command = _database.Command(connection, statement.Query, statement.Args, transaction);
+                    await command.ExecuteNonQueryAsync();
+                }
+            }
+        }
+        await transaction.CommitAsync();
+    }
+
+    private static DbParameter BatchParameter(DbBatchCommand command, SqlArg arg)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = arg.Name;
+        parameter.DbType = arg.Type;
+        parameter.Value = arg.Value ?? DBNull.Value;
+        return parameter;
+    }
+
+    private async Task<DbConnection> OpenWriterAsync()
+    {
+        var connection = await _database.OpenAsync(_stopping.Token);
+        if (_database.Dialect == Dialect.Sqlite)
+        {
+            // Durable means on disk: a commit in WAL mode with synchronous=FULL is fsynced.
+            await using var pragma = connection.CreateCommand();
+            pragma.CommandText = "PRAGMA synchronous = FULL;";
+            await pragma.ExecuteNonQueryAsync();
+        }
+        return connection;
+    }
+
+    private static async Task<DbConnection?> ResetAsync(DbConnection? connection)
+    {
+        if (connection is not null) await connection.DisposeAsync();
+        return null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        try
+        {
+            await Task.WhenAll(_writers).WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        catch (TimeoutException)
+        {
+            await _stopping.CancelAsync();
+        }
+        _stopping.Dispose();
+    }
+
+    private sealed class PendingWrite(IReadOnlyList<SqlStatement> statements)
+    {
+        public IReadOnlyList<SqlStatement> Statements { get; } = statements;
+
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

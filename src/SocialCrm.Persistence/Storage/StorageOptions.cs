@@ -1,0 +1,24 @@
+namespace SocialCrm.Persistence.Storage;
+
+/// <summary>Where and how the service stores its data (configuration section <c>Storage</c>).</summary>
+public sealed class StorageOptions
+{
+    public const string Section = "Storage";
+
+    /// <summary><c>sqlite</c> (embedded default), <c>postgres</c> or <c>sqlserver</c>.</summary>
+    public string Provider { get; set; } = "sqlite";
+
+    /// <summary>Required for postgres and sqlserver; for sqlite, derived from <see cref="DataDirectory"/> when empty.</summary>
+    public string? ConnectionString { get; set; }
+
+    public string DataDirectory { get; set; } = "./data";
+
+    /// <summary>The most appends one group commit takes.</summary>
+    public int GroupCommitMaxBatch { get; set; } = 512;
+
+    /// <summary>How long, at most, a group commit waits for company while the service is busy.</summary>
+    public double GroupCommitMaxWaitMs { get; set; } = 1.0;
+
+    /// <summary>Concurrent group-commit writers (SQLite always uses one: it has a single writer).</summary>
+    public int GroupCommitWriters { get; set; } = 4;
+}

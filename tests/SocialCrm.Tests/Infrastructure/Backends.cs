@@ -1,0 +1,134 @@
+using Npgsql;
+
+namespace SocialCrm.Tests.Infrastructure;
+
+/// <summary>
+/// A storage backend the suites run against: it makes fresh, empty storage and starts nodes on it.
+/// The shared node serves most scenarios (each uses its own brand); restart scenarios start their own.
+/// </summary>
+public abstract class Backend : IAsyncLifetime
+{
+    private ServiceHost? _shared;
+
+    public abstract string Name { get; }
+
+    /// <summary>Why this backend cannot run here, or null when it can.</summary>
+    public virtual string? Unavailable => null;
+
+    /// <summary>The shared node, started once per test class.</summary>
+    public ServiceHost Node
+    {
+        get
+        {
+            if (Unavailable is { } reason) Assert.Skip(reason);
+            return _shared ?? throw new InvalidOperationException("The backend did not start.");
+        }
+    }
+
+    /// <summary>Settings of a fresh, empty store.</summary>
+    public abstract Task<Dictionary<string, string?>> NewStorageAsync();
+
+    /// <summary>Starts a node on the given storage (for restart scenarios: stop one, start another on the same store).</summary>
+    public Task<ServiceHost> StartNodeAsync(IReadOnlyDictionary<string, string?> storage) => new ServiceHost(storage).StartedAsync();
+
+    public async ValueTask InitializeAsync()
+    {
+        if (Unavailable is not null) return;
+        _shared = await StartNodeAsync(await NewStorageAsync());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_shared is not null) await _shared.DisposeAsync();
+    }
+}
+
+/// <summary>The embedded default: SQLite files in a temporary data folder.</summary>
+public sealed class SqliteBackend : Backend
+{
+    public override string Name => "sqlite";
+
+    public override Task<Dictionary<string, string?>> NewStorageAsync()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "socialcrm-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        return Task.FromResult(new Dictionary<string, string?>
+        {
+            ["Storage:Provider"] = "sqlite",
+            ["Storage:DataDirectory"] = directory,
+        });
+    }
+}
+
+/// <summary>A live PostgreSQL server (SOCIALCRM_TEST_POSTGRES); each store is a new database on it.</summary>
+public sealed class PostgresBackend : Backend
+{
+    public const string Variable = "SOCIALCRM_TEST_POSTGRES";
+
+    public override string Name => "postgres";
+
+    public override string? Unavailable => TestEnvironment.Require(Variable, "PostgreSQL");
+
+    public override async Task<Dictionary<string, string?>> NewStorageAsync()
+    {
+        var server = Environment.GetEnvironmentVariable(Variable)!;
+        var database = "socialcrm_test_" + Guid.NewGuid().ToString("N")[..12];
+        await using (var connection = new NpgsqlConnection(server))
+        {
+            await connection.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE {database}", connection);
+            await create.ExecuteNonQueryAsync();
+        }
+        var builder = new NpgsqlConnectionStringBuilder(server) { Database = database };
+        return new Dictionary<string, string?>
+        {
+            ["Storage:Provider"] = "postgres",
+            ["Storage:ConnectionString"] = builder.ToString(),
+        };
+    }
+}
+
+/// <summary>A live SQL Server (SOCIALCRM_TEST_SQLSERVER), only when one is given: none can run on our build machine.</summary>
+public sealed class SqlServerBackend : Backend
+{
+    public const string Variable = "SOCIALCRM_TEST_SQLSERVER";
+
+    public override string Name => "sqlserver";
+
+    public override string? Unavailable => string.IsNullOrEmpty(Environment.GetEnvironmentVariable(Variable))
+        ? $"No SQL Server: set {Variable} to a connection string to run these."
+        : null;
+
+    public override async Task<Dictionary<string, string?>> NewStorageAsync()
+    {
+        var server = Environment.GetEnvironmentVariable(Variable)!;
+        var database = "socialcrm_test_" + Guid.NewGuid().ToString("N")[..12];
+        await using (var connection = new Microsoft.Data.SqlClient.SqlConnection(server))
+        {
+            await connection.OpenAsync();
+            await using var create = new Microsoft.Data.SqlClient.SqlCommand($"CREATE DATABASE [{database}]", connection);
+            await create.ExecuteNonQueryAsync();
+        }
+        var builder = new Microsoft.Data.SqlClient.SqlConnectionStringBuilder(server) { InitialCatalog = database };
+        return new Dictionary<string, string?>
+        {
+            ["Storage:Provider"] = "sqlserver",
+            ["Storage:ConnectionString"] = builder.ToString(),
+        };
+    }
+}
+
+public static class TestEnvironment
+{
+    /// <summary>
+    /// A server the suites need: skipped when absent on a developer's machine, a failure in CI
+    /// (CI=true), where tests/run.sh must have started it.
+    /// </summary>
+    public static string? Require(string variable, string what)
+    {
+        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable(variable))) return null;
+        if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
+            throw new InvalidOperationException($"CI must provide {what}: {variable} is not set (tests/run.sh starts one).");
+        return $"No {what}: run tests/run.sh, or set {variable}.";
+    }
+}

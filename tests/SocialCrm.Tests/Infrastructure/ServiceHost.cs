@@ -1,0 +1,71 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans;
+
+namespace SocialCrm.Tests.Infrastructure;
+
+/// <summary>
+/// One node of the service, started in-process on real Kestrel (loopback, a free port) with its
+/// real silo and the storage a backend gives it.
+/// </summary>
+public sealed class ServiceHost : WebApplicationFactory<Program>
+{
+    public const string BootstrapSecret = "test-bootstrap-key-0123456789";
+
+    private readonly IReadOnlyDictionary<string, string?> _settings;
+
+    public ServiceHost(IReadOnlyDictionary<string, string?> storageSettings)
+    {
+        var settings = new Dictionary<string, string?>(storageSettings)
+        {
+            ["Auth:BootstrapKey"] = BootstrapSecret,
+            ["Orleans:SiloPort"] = FreePort().ToString(),
+            ["Orleans:GatewayPort"] = FreePort().ToString(),
+            ["Orleans:ClusterId"] = "test-" + Guid.NewGuid().ToString("N")[..8],
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        _settings = settings;
+        UseKestrel(0);
+    }
+
+    public IGrainFactory Grains => Services.GetRequiredService<IGrainFactory>();
+
+    /// <summary>Starts the node and waits until it answers ready.</summary>
+    public async Task<ServiceHost> StartedAsync()
+    {
+        StartServer();
+        using var client = CreateClient();
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            using var ready = await client.GetAsync("/health/ready");
+            if (ready.StatusCode == HttpStatusCode.OK) return this;
+            await Task.Delay(100);
+        }
+        throw new InvalidOperationException("The service did not become ready.");
+    }
+
+    /// <summary>An HTTP client on the real server, speaking with the given key (or none).</summary>
+    public HttpClient Client(string? key = null)
+    {
+        var client = CreateClient();
+        if (key is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return client;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        foreach (var (key, value) in _settings) builder.UseSetting(key, value);
+        builder.UseEnvironment("Testing");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -5,23 +5,13 @@ using Microsoft.AspNetCore.Http.Json;
 using SocialCrm.Host.Api;
 using SocialCrm.Host.Auth;
 using SocialCrm.Host.Hosting;
-using SocialCrm.Persistence.Conversations;
-using SocialCrm.Persistence.Customers;
-using SocialCrm.Persistence.Storage;
 
 var builder = WebApplication.CreateBuilder(args);
 if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls("http://127.0.0.1:5080");
 builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = builder.Configuration.GetValue("Limits:MaxBodyBytes", 262_144L));
 
 // Storage: one ADO.NET layer; the schema is applied before the silo starts.
-builder.Services.Configure<StorageOptions>(builder.Configuration.GetSection(StorageOptions.Section));
-builder.Services.AddSingleton(TimeProvider.System);
-builder.Services.AddSingleton<Database>();
-builder.Services.AddSingleton<SchemaInstaller>();
-builder.Services.AddSingleton<GroupCommitWriter>();
-builder.Services.AddSingleton<MessageLog>();
-builder.Services.AddSingleton<InboxStore>();
-builder.Services.AddSingleton<CustomerDirectory>();
+builder.Services.AddSocialCrmStorage(builder.Configuration);
 builder.Services.AddSingleton<BootstrapKey>();
 builder.Services.AddHostedService<StartupTasks>();
 builder.UseOrleans(silo => silo.ConfigureSilo(builder.Configuration));

@@ -25,8 +25,14 @@ public abstract class Backend : IAsyncLifetime
         }
     }
 
-    /// <summary>Settings of a fresh, empty store.</summary>
-    public abstract Task<Dictionary<string, string?>> NewStorageAsync();
+    /// <summary>Settings of a fresh, empty store (the test is skipped where the backend cannot run).</summary>
+    public Task<Dictionary<string, string?>> NewStorageAsync()
+    {
+        if (Unavailable is { } reason) Assert.Skip(reason);
+        return CreateStorageAsync();
+    }
+
+    protected abstract Task<Dictionary<string, string?>> CreateStorageAsync();
 
     /// <summary>Starts a node on the given storage (for restart scenarios: stop one, start another on the same store).</summary>
     public Task<ServiceHost> StartNodeAsync(IReadOnlyDictionary<string, string?> storage) => new ServiceHost(storage).StartedAsync();
@@ -34,7 +40,7 @@ public abstract class Backend : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         if (Unavailable is not null) return;
-        _shared = await StartNodeAsync(await NewStorageAsync());
+        _shared = await StartNodeAsync(await CreateStorageAsync());
     }
 
     public async ValueTask DisposeAsync()
@@ -48,7 +54,7 @@ public sealed class SqliteBackend : Backend
 {
     public override string Name => "sqlite";
 
-    public override Task<Dictionary<string, string?>> NewStorageAsync()
+    protected override Task<Dictionary<string, string?>> CreateStorageAsync()
     {
         var directory = Path.Combine(Path.GetTempPath(), "socialcrm-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
@@ -69,7 +75,7 @@ public sealed class PostgresBackend : Backend
 
     public override string? Unavailable => TestEnvironment.Require(Variable, "PostgreSQL");
 
-    public override async Task<Dictionary<string, string?>> NewStorageAsync()
+    protected override async Task<Dictionary<string, string?>> CreateStorageAsync()
     {
         var server = Environment.GetEnvironmentVariable(Variable)!;
         var database = "socialcrm_test_" + Guid.NewGuid().ToString("N")[..12];
@@ -99,7 +105,7 @@ public sealed class SqlServerBackend : Backend
         ? $"No SQL Server: set {Variable} to a connection string to run these."
         : null;
 
-    public override async Task<Dictionary<string, string?>> NewStorageAsync()
+    protected override async Task<Dictionary<string, string?>> CreateStorageAsync()
     {
         var server = Environment.GetEnvironmentVariable(Variable)!;
         var database = "socialcrm_test_" + Guid.NewGuid().ToString("N")[..12];

@@ -1,4 +1,6 @@
 using System.Net;
+using Orleans.Serialization;
+using Orleans.Storage;
 using SocialCrm.Grains;
 using SocialCrm.Grains.Security;
 using SocialCrm.Persistence.Storage;
@@ -12,11 +14,35 @@ namespace SocialCrm.Host.Hosting;
 /// </summary>
 public static class SiloSetup
 {
-    public static void ConfigureSilo(this ISiloBuilder silo, IConfiguration configuration)
+    /// <param name="configureClustering">
+    /// False when the caller brings its own membership, endpoints and cluster ids (the grain-level
+    /// test cluster does); the host always configures them here.
+    /// </param>
+    public static void ConfigureSilo(this ISiloBuilder silo, IConfiguration configuration, bool configureClustering = true)
     {
         var storage = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
         var dialect = Dialects.Parse(storage.Provider);
         var connectionString = dialect.ConnectionString(storage);
+
+        if (configureClustering) silo.ConfigureClustering(configuration, dialect, connectionString);
+
+        silo.UseAdoNetReminderService(o =>
+        {
+            o.Invariant = dialect.OrleansInvariant();
+            o.ConnectionString = connectionString;
+        });
+        // Orleans' own serializer: versioned by the [Id] attributes, not by CLR type names as the JSON default is.
+        silo.AddAdoNetGrainStorage(GrainStorage.Name, options => options.Configure<Serializer>((o, serializer) =>
+        {
+            o.Invariant = dialect.OrleansInvariant();
+            o.ConnectionString = connectionString;
+            o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
+        }));
+        silo.AddIncomingGrainCallFilter<BrandScopeFilter>();
+    }
+
+    private static void ConfigureClustering(this ISiloBuilder silo, IConfiguration configuration, Dialect dialect, string connectionString)
+    {
         var siloPort = configuration.GetValue("Orleans:SiloPort", 11111);
         var gatewayPort = configuration.GetValue("Orleans:GatewayPort", 30000);
         var clusterId = configuration.GetValue("Orleans:ClusterId", "socialcrm")!;
@@ -25,35 +51,22 @@ public static class SiloSetup
         if (dialect == Dialect.Sqlite)
         {
             silo.UseLocalhostClustering(siloPort, gatewayPort, serviceId: serviceId, clusterId: clusterId);
-        }
-        else
-        {
-            silo.Configure<Orleans.Configuration.ClusterOptions>(o =>
-            {
-                o.ClusterId = clusterId;
-                o.ServiceId = serviceId;
-            });
-            var advertised = configuration["Orleans:AdvertisedIP"];
-            silo.ConfigureEndpoints(
-                advertised is null ? IPAddress.Loopback : IPAddress.Parse(advertised),
-                siloPort, gatewayPort, listenOnAnyHostAddress: advertised is not null);
-            silo.UseAdoNetClustering(o =>
-            {
-                o.Invariant = dialect.OrleansInvariant();
-                o.ConnectionString = connectionString;
-            });
+            return;
         }
 
-        silo.UseAdoNetReminderService(o =>
+        silo.Configure<Orleans.Configuration.ClusterOptions>(o =>
+        {
+            o.ClusterId = clusterId;
+            o.ServiceId = serviceId;
+        });
+        var advertised = configuration["Orleans:AdvertisedIP"];
+        silo.ConfigureEndpoints(
+            advertised is null ? IPAddress.Loopback : IPAddress.Parse(advertised),
+            siloPort, gatewayPort, listenOnAnyHostAddress: advertised is not null);
+        silo.UseAdoNetClustering(o =>
         {
             o.Invariant = dialect.OrleansInvariant();
             o.ConnectionString = connectionString;
         });
-        silo.AddAdoNetGrainStorage(GrainStorage.Name, o =>
-        {
-            o.Invariant = dialect.OrleansInvariant();
-            o.ConnectionString = connectionString;
-        });
-        silo.AddIncomingGrainCallFilter<BrandScopeFilter>();
     }
 }

@@ -35,7 +35,8 @@ public abstract class Backend : IAsyncLifetime
     protected abstract Task<Dictionary<string, string?>> CreateStorageAsync();
 
     /// <summary>Starts a node on the given storage (for restart scenarios: stop one, start another on the same store).</summary>
-    public Task<ServiceHost> StartNodeAsync(IReadOnlyDictionary<string, string?> storage) => new ServiceHost(storage).StartedAsync();
+    public Task<ServiceHost> StartNodeAsync(IReadOnlyDictionary<string, string?> storage, string? clusterId = null) =>
+        new ServiceHost(storage, clusterId).StartedAsync();
 
     public async ValueTask InitializeAsync()
     {

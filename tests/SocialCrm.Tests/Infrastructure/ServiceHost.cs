@@ -18,14 +18,15 @@ public sealed class ServiceHost : WebApplicationFactory<Program>
 
     private readonly IReadOnlyDictionary<string, string?> _settings;
 
-    public ServiceHost(IReadOnlyDictionary<string, string?> storageSettings)
+    /// <param name="clusterId">Nodes given the same cluster id (and the same database) form one cluster.</param>
+    public ServiceHost(IReadOnlyDictionary<string, string?> storageSettings, string? clusterId = null)
     {
         var settings = new Dictionary<string, string?>(storageSettings)
         {
             ["Auth:BootstrapKey"] = BootstrapSecret,
             ["Orleans:SiloPort"] = FreePort().ToString(),
             ["Orleans:GatewayPort"] = FreePort().ToString(),
-            ["Orleans:ClusterId"] = "test-" + Guid.NewGuid().ToString("N")[..8],
+            ["Orleans:ClusterId"] = clusterId ?? "test-" + Guid.NewGuid().ToString("N")[..8],
             ["Logging:LogLevel:Default"] = "Warning",
         };
         _settings = settings;

@@ -18,10 +18,16 @@ CREATE TABLE IF NOT EXISTS messages (
     dedupe_key          varchar(400) NULL,
     delivery_status     varchar(16)  NULL,
     redacted            boolean      NOT NULL DEFAULT false,
+    event_type          varchar(64)  NULL,
+    event_data          text         NULL,
+    quoted_message_id   varchar(64)  NULL,
+    attempts            integer      NOT NULL DEFAULT 0,
+    last_error          varchar(500) NULL,
     PRIMARY KEY (brand_id, conversation_id, seq)
 );
 CREATE UNIQUE INDEX IF NOT EXISTS ux_messages_dedupe ON messages (brand_id, dedupe_key) WHERE dedupe_key IS NOT NULL;
 CREATE UNIQUE INDEX IF NOT EXISTS ux_messages_id ON messages (brand_id, id);
+CREATE INDEX IF NOT EXISTS ix_messages_pending ON messages (brand_id, conversation_id, seq) WHERE delivery_status = 'pending';
 -- go
 CREATE TABLE IF NOT EXISTS conversations (
     brand_id                    varchar(64)  NOT NULL,

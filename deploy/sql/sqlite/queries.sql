@@ -8,9 +8,11 @@ SELECT conversation_id, seq, id, author_id FROM messages WHERE brand_id = @brand
 
 -- name: InsertMessage
 INSERT INTO messages (brand_id, conversation_id, seq, id, channel_id, author_type, author_id, body, visibility, purpose,
-                      created_at_ms, sent_at_ms, external_message_id, in_reply_to, dedupe_key, delivery_status, redacted)
+                      created_at_ms, sent_at_ms, external_message_id, in_reply_to, dedupe_key, delivery_status, redacted,
+                      event_type, event_data, quoted_message_id)
 VALUES (@brand_id, @conversation_id, @seq, @id, @channel_id, @author_type, @author_id, @body, @visibility, @purpose,
-        @created_at_ms, @sent_at_ms, @external_message_id, @in_reply_to, @dedupe_key, @delivery_status, 0);
+        @created_at_ms, @sent_at_ms, @external_message_id, @in_reply_to, @dedupe_key, @delivery_status, 0,
+        @event_type, @event_data, @quoted_message_id);
 
 -- name: UpsertConversation
 INSERT INTO conversations (brand_id, id, channel_id, visibility, kind, status, assignee, controller, customer_id,
@@ -37,7 +39,7 @@ FROM conversations WHERE brand_id = @brand_id AND id = @id;
 
 -- name: ReadMessages
 SELECT seq, id, author_type, author_id, body, created_at_ms, visibility, delivery_status, redacted,
-       external_message_id, in_reply_to, purpose
+       external_message_id, in_reply_to, purpose, event_type, event_data, quoted_message_id, sent_at_ms
 FROM messages
 WHERE brand_id = @brand_id AND conversation_id = @conversation_id AND seq > @after_seq
 ORDER BY seq
@@ -70,3 +72,28 @@ SELECT customer_id FROM conversation_participants
 WHERE brand_id = @brand_id AND conversation_id = @conversation_id
 ORDER BY joined_at_ms, customer_id
 LIMIT @limit;
+
+-- name: FindMessageById
+SELECT conversation_id, seq, author_type, author_id, body, visibility, sent_at_ms, redacted
+FROM messages WHERE brand_id = @brand_id AND id = @id;
+
+-- name: LatestCustomerMessage
+SELECT id, author_id, sent_at_ms FROM messages
+WHERE brand_id = @brand_id AND conversation_id = @conversation_id AND author_type = 'customer'
+ORDER BY seq DESC
+LIMIT 1;
+
+-- name: PendingOutbound
+SELECT seq, id, body, attempts FROM messages
+WHERE brand_id = @brand_id AND conversation_id = @conversation_id AND delivery_status = 'pending'
+ORDER BY seq;
+
+-- name: ConversationsWithPendingOutbound
+SELECT brand_id, conversation_id FROM messages
+WHERE delivery_status = 'pending' AND created_at_ms < @before_ms
+GROUP BY brand_id, conversation_id
+LIMIT @limit;
+
+-- name: UpdateDelivery
+UPDATE messages SET delivery_status = @delivery_status, attempts = @attempts, last_error = @last_error
+WHERE brand_id = @brand_id AND conversation_id = @conversation_id AND seq = @seq;

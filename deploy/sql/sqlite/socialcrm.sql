@@ -20,12 +20,19 @@ CREATE TABLE IF NOT EXISTS messages (
     dedupe_key          TEXT    NULL,
     delivery_status     TEXT    NULL,
     redacted            INTEGER NOT NULL DEFAULT 0,
+    event_type          TEXT    NULL,
+    event_data          TEXT    NULL,
+    quoted_message_id   TEXT    NULL,
+    attempts            INTEGER NOT NULL DEFAULT 0,
+    last_error          TEXT    NULL,
     PRIMARY KEY (brand_id, conversation_id, seq)
 ) WITHOUT ROWID;
 -- go
 CREATE UNIQUE INDEX IF NOT EXISTS ux_messages_dedupe ON messages (brand_id, dedupe_key) WHERE dedupe_key IS NOT NULL;
 -- go
 CREATE UNIQUE INDEX IF NOT EXISTS ux_messages_id ON messages (brand_id, id);
+-- go
+CREATE INDEX IF NOT EXISTS ix_messages_pending ON messages (brand_id, conversation_id, seq) WHERE delivery_status = 'pending';
 -- go
 CREATE TABLE IF NOT EXISTS conversations (
     brand_id                    TEXT    NOT NULL,

@@ -8,9 +8,11 @@ SELECT conversation_id, seq, id, author_id FROM dbo.messages WHERE brand_id = @b
 
 -- name: InsertMessage
 INSERT INTO dbo.messages (brand_id, conversation_id, seq, id, channel_id, author_type, author_id, body, visibility, purpose,
-                          created_at_ms, sent_at_ms, external_message_id, in_reply_to, dedupe_key, delivery_status, redacted)
+                          created_at_ms, sent_at_ms, external_message_id, in_reply_to, dedupe_key, delivery_status, redacted,
+                      event_type, event_data, quoted_message_id)
 VALUES (@brand_id, @conversation_id, @seq, @id, @channel_id, @author_type, @author_id, @body, @visibility, @purpose,
-        @created_at_ms, @sent_at_ms, @external_message_id, @in_reply_to, @dedupe_key, @delivery_status, 0);
+        @created_at_ms, @sent_at_ms, @external_message_id, @in_reply_to, @dedupe_key, @delivery_status, 0,
+        @event_type, @event_data, @quoted_message_id);
 
 -- name: UpsertConversation
 MERGE dbo.conversations WITH (HOLDLOCK) AS target
@@ -39,7 +41,7 @@ FROM dbo.conversations WHERE brand_id = @brand_id AND id = @id;
 
 -- name: ReadMessages
 SELECT TOP (@limit) seq, id, author_type, author_id, body, created_at_ms, visibility, delivery_status, redacted,
-       external_message_id, in_reply_to, purpose
+       external_message_id, in_reply_to, purpose, event_type, event_data, quoted_message_id, sent_at_ms
 FROM dbo.messages
 WHERE brand_id = @brand_id AND conversation_id = @conversation_id AND seq > @after_seq
 ORDER BY seq;
@@ -70,3 +72,26 @@ ORDER BY joined_at_ms, conversation_id;
 SELECT TOP (@limit) customer_id FROM dbo.conversation_participants
 WHERE brand_id = @brand_id AND conversation_id = @conversation_id
 ORDER BY joined_at_ms, customer_id;
+
+-- name: FindMessageById
+SELECT conversation_id, seq, author_type, author_id, body, visibility, sent_at_ms, redacted
+FROM dbo.messages WHERE brand_id = @brand_id AND id = @id;
+
+-- name: LatestCustomerMessage
+SELECT TOP (1) id, author_id, sent_at_ms FROM dbo.messages
+WHERE brand_id = @brand_id AND conversation_id = @conversation_id AND author_type = 'customer'
+ORDER BY seq DESC;
+
+-- name: PendingOutbound
+SELECT seq, id, body, attempts FROM dbo.messages
+WHERE brand_id = @brand_id AND conversation_id = @conversation_id AND delivery_status = 'pending'
+ORDER BY seq;
+
+-- name: ConversationsWithPendingOutbound
+SELECT TOP (@limit) brand_id, conversation_id FROM dbo.messages
+WHERE delivery_status = 'pending' AND created_at_ms < @before_ms
+GROUP BY brand_id, conversation_id;
+
+-- name: UpdateDelivery
+UPDATE dbo.messages SET delivery_status = @delivery_status, attempts = @attempts, last_error = @last_error
+WHERE brand_id = @brand_id AND conversation_id = @conversation_id AND seq = @seq;

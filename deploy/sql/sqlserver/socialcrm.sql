@@ -19,6 +19,11 @@ CREATE TABLE dbo.messages (
     dedupe_key          nvarchar(400) NULL,
     delivery_status     nvarchar(16)  NULL,
     redacted            bit           NOT NULL CONSTRAINT df_messages_redacted DEFAULT 0,
+    event_type          nvarchar(64)  NULL,
+    event_data          nvarchar(max) NULL,
+    quoted_message_id   nvarchar(64)  NULL,
+    attempts            int           NOT NULL CONSTRAINT df_messages_attempts DEFAULT 0,
+    last_error          nvarchar(500) NULL,
     CONSTRAINT pk_messages PRIMARY KEY (brand_id, conversation_id, seq)
 );
 -- go
@@ -27,6 +32,9 @@ CREATE UNIQUE INDEX ux_messages_dedupe ON dbo.messages (brand_id, dedupe_key) WH
 -- go
 IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'ux_messages_id' AND object_id = OBJECT_ID(N'dbo.messages'))
 CREATE UNIQUE INDEX ux_messages_id ON dbo.messages (brand_id, id);
+-- go
+IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'ix_messages_pending' AND object_id = OBJECT_ID(N'dbo.messages'))
+CREATE INDEX ix_messages_pending ON dbo.messages (brand_id, conversation_id, seq) WHERE delivery_status = 'pending';
 -- go
 IF OBJECT_ID(N'dbo.conversations', N'U') IS NULL
 CREATE TABLE dbo.conversations (

@@ -9,7 +9,14 @@ public interface IChannelGrain : IBrandScopedGrain
 
     [ReadOnly]
     Task<ChannelView?> Get();
+
+    /// <summary>The platform and secrets, for the grains that send on the channel's behalf; never for the API.</summary>
+    [ReadOnly]
+    Task<ChannelDelivery?> DeliveryTarget();
 }
+
+[GenerateSerializer, Immutable]
+public sealed record ChannelDelivery([property: Id(0)] Platform Platform, [property: Id(1)] ChannelSecrets? Secrets);
 
 [GenerateSerializer, Immutable]
 public sealed record ChannelSecrets(

@@ -14,6 +14,32 @@ public interface IConversationGrain : IBrandScopedGrain
     /// <summary>An agent's or bot's reply; idempotent on <c>clientMessageId</c>.</summary>
     Task<Outcome<AppendResult>> Reply(ReplyRequest reply);
 
+    /// <summary>Opens this conversation as a 1/n broadcast: the brand's post on a channel.</summary>
+    Task<Outcome<AppendResult>> CreatePost(PostRequest post);
+
+    /// <summary>Moves a public message's author into their private thread, linking the two both ways.</summary>
+    Task<Outcome<string>> TakePrivate(TakePrivateRequest request);
+
+    /// <summary>Opens (or reuses) this private conversation for a customer met in a public thread.</summary>
+    Task<Outcome<bool>> OpenPrivate(PrivateOpening opening);
+
+    /// <summary>Quotes one of this conversation's private messages into a public thread, if its author consents.</summary>
+    Task<Outcome<AppendResult>> PublishTo(PublishRequest request);
+
+    /// <summary>Appends a quote of a private message; refused without the author's public_display consent.</summary>
+    Task<Outcome<AppendResult>> AppendQuote(Quote quote);
+
+    /// <summary>The switchboard: pass to a bot, pass back to humans, or take from a bot.</summary>
+    Task<Outcome<string>> ChangeControl(ControlChange change);
+
+    Task<Outcome<bool>> Assign(string? agentId, Actor actor);
+
+    Task<Outcome<bool>> SetStatus(ConversationStatus status, Actor actor);
+
+    /// <summary>Resumes sending replies still pending in the log (after a restart or a failed send).</summary>
+    [AlwaysInterleave]
+    Task ResumeOutbound();
+
     [AlwaysInterleave]
     Task<Outcome<ConversationView>> Get();
 
@@ -83,12 +109,67 @@ public sealed record MessageView(
     [property: Id(9)] bool Redacted,
     [property: Id(10)] string? ExternalMessageId,
     [property: Id(11)] string? InReplyToExternalMessageId,
-    [property: Id(12)] Purpose? Purpose);
+    [property: Id(12)] Purpose? Purpose,
+    [property: Id(13)] string? EventType = null,
+    [property: Id(14)] string? EventData = null,
+    [property: Id(15)] string? QuotedMessageId = null);
 
 [GenerateSerializer, Immutable]
 public sealed record MessagePage(
     [property: Id(0)] IReadOnlyList<MessageView> Items,
     [property: Id(1)] long? NextAfterSeq);
+
+/// <summary>Who acts on a conversation: an agent (or admin) by key name, or a bot by its id.</summary>
+[GenerateSerializer, Immutable]
+public sealed record Actor([property: Id(0)] AuthorType Type, [property: Id(1)] string Id);
+
+[GenerateSerializer, Immutable]
+public sealed record PostRequest(
+    [property: Id(0)] string ChannelId,
+    [property: Id(1)] Platform Platform,
+    [property: Id(2)] string ExternalThreadId,
+    [property: Id(3)] string Text,
+    [property: Id(4)] Purpose Purpose,
+    [property: Id(5)] Actor Author);
+
+[GenerateSerializer, Immutable]
+public sealed record TakePrivateRequest(
+    [property: Id(0)] string? MessageId,
+    [property: Id(1)] string? PublicReply,
+    [property: Id(2)] Actor Actor);
+
+[GenerateSerializer, Immutable]
+public sealed record PrivateOpening(
+    [property: Id(0)] string ChannelId,
+    [property: Id(1)] Platform Platform,
+    [property: Id(2)] string CustomerId,
+    [property: Id(3)] string FromConversationId,
+    [property: Id(4)] DateTimeOffset CustomerWroteAt,
+    [property: Id(5)] Actor Actor);
+
+[GenerateSerializer, Immutable]
+public sealed record PublishRequest(
+    [property: Id(0)] string MessageId,
+    [property: Id(1)] string TargetConversationId,
+    [property: Id(2)] Actor Actor);
+
+/// <summary>A private message about to be shown in a public thread.</summary>
+[GenerateSerializer, Immutable]
+public sealed record Quote(
+    [property: Id(0)] string SourceConversationId,
+    [property: Id(1)] string MessageId,
+    [property: Id(2)] string AuthorCustomerId,
+    [property: Id(3)] string Text,
+    [property: Id(4)] Actor Actor);
+
+[GenerateSerializer]
+public enum ControlAction { PassToBot, PassToHuman, Take }
+
+[GenerateSerializer, Immutable]
+public sealed record ControlChange(
+    [property: Id(0)] ControlAction Action,
+    [property: Id(1)] string? BotId,
+    [property: Id(2)] Actor Actor);
 
 /// <summary>How the conversation for a message is found: by channel and external thread.</summary>
 public static class ConversationAddress

@@ -1,3 +1,4 @@
+using SocialCrm.Abstractions.Consent;
 using SocialCrm.Abstractions.Security;
 
 namespace SocialCrm.Abstractions.Customers;
@@ -10,6 +11,16 @@ public interface ICustomerGrain : IBrandScopedGrain
 
     [ReadOnly]
     Task<Outcome<CustomerView>> Get();
+
+    /// <summary>Appends to the consent history; the newest record per purpose is the current state.</summary>
+    Task<Outcome<ConsentRecord>> RecordConsent(ConsentChange change);
+
+    [ReadOnly]
+    Task<Outcome<ConsentView>> Consents();
+
+    /// <summary>Whether the purpose is granted now (an expired grant is not).</summary>
+    [ReadOnly]
+    Task<bool> Allows(Purpose purpose);
 }
 
 /// <summary>

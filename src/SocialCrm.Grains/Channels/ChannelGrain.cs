@@ -42,6 +42,9 @@ public sealed class ChannelGrain(
 
     Task<ChannelView?> IChannelGrain.Get() => Task.FromResult(state.State.Exists ? View() : null);
 
+    Task<ChannelDelivery?> IChannelGrain.DeliveryTarget() =>
+        Task.FromResult(state.State.Exists ? new ChannelDelivery(state.State.Platform, state.State.Secrets) : null);
+
     private ChannelView View()
     {
         var s = state.State;

@@ -1,4 +1,11 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SocialCrm.Abstractions.Channels;
 using SocialCrm.Abstractions.Conversations;
+using SocialCrm.Abstractions.Customers;
+using SocialCrm.Abstractions.Security;
+using SocialCrm.Channels.Outbound;
 using SocialCrm.Persistence.Conversations;
 
 namespace SocialCrm.Grains.Conversations;
@@ -25,16 +32,23 @@ public sealed class ConversationState
 public static class Controllers
 {
     public const string Human = "human";
+
+    public static string Bot(string botId) => "bot:" + botId;
 }
 
 /// <summary>
-/// One thread. Metadata lives in grain state; messages go to the append-only log through the group
+/// One thread and the rules that hold in it: who may speak (the switchboard), when (the platform's
+/// window), what may be shown publicly (consent), and how replies leave (an outbox in the log).
+/// Metadata lives in grain state; messages and events go to the append-only log through the group
 /// commit, with the inbox projection moved in the same transaction. The grain is not reentrant, so
 /// appends to one conversation are ordered and numbered without gaps.
 /// </summary>
 public sealed class ConversationGrain(
     [PersistentState("conversation", GrainStorage.Name)] IPersistentState<ConversationState> state,
     MessageLog log,
+    OutboundSenders senders,
+    IOptions<OutboundOptions> outboundOptions,
+    ILogger<ConversationGrain> logger,
     TimeProvider clock) : Grain, IConversationGrain
 {
     private const int KnownParticipantsCap = 10_000;
@@ -45,14 +59,23 @@ public sealed class ConversationGrain(
     private ConversationCounters _counters = new(0, 0, null, null, 0);
     // Participants already recorded in this activation; the insert is idempotent, this only saves work.
     private readonly HashSet<string> _knownParticipants = [];
+    // The outbox of this conversation, in seq order: the head holds back the rest, so replies arrive in order.
+    private readonly List<PendingDelivery> _outbox = [];
+    private bool _dispatching;
+    private IGrainTimer? _retryTimer;
+
+    private OutboundOptions Outbound => outboundOptions.Value;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var key = this.GetPrimaryKeyString();
         _brandId = Ids.BrandOf(key);
         _conversationId = Ids.LocalPart(key);
-        if (state.State.Exists)
-            _counters = await log.LoadCountersAsync(_brandId, _conversationId, cancellationToken) ?? _counters;
+        if (!state.State.Exists) return;
+        _counters = await log.LoadCountersAsync(_brandId, _conversationId, cancellationToken) ?? _counters;
+        // Replies accepted before a crash or a move to another silo are still owed a send.
+        _outbox.AddRange(await log.PendingOutboundAsync(_brandId, _conversationId, cancellationToken));
+        KickOutbound();
     }
 
     async Task<Outcome<AppendResult>> IConversationGrain.AppendInbound(InboundMessage message)
@@ -64,18 +87,9 @@ public sealed class ConversationGrain(
         var now = clock.GetUtcNow();
         if (!state.State.Exists)
         {
-            state.State = new ConversationState
-            {
-                Exists = true,
-                ChannelId = message.ChannelId,
-                Platform = message.Platform,
-                Visibility = message.Visibility,
-                Kind = message.Visibility == Visibility.Public ? ConversationKind.Public : ConversationKind.Private,
-                Status = ConversationStatus.Open,
-                CustomerId = message.CustomerId,
-                ExternalThreadId = message.ExternalThreadId,
-                CreatedAt = now,
-            };
+            state.State = NewState(message.ChannelId, message.Platform, message.Visibility,
+                message.Visibility == Visibility.Public ? ConversationKind.Public : ConversationKind.Private,
+                message.CustomerId, message.ExternalThreadId, now);
             await state.WriteStateAsync();
         }
         else if (state.State.Status == ConversationStatus.Resolved)
@@ -83,10 +97,13 @@ public sealed class ConversationGrain(
             // A customer writing again reopens the conversation, as an agent would expect.
             state.State.Status = ConversationStatus.Open;
             await state.WriteStateAsync();
+            await AppendEventAsync("status-changed", new { from = "resolved", to = "open", by = "customer" }, message.CustomerId, now);
         }
 
-        var record = NewRecord(AuthorType.Customer, message.CustomerId, message.Text, purpose: null, now,
-            sentAt: message.SentAt, message.ExternalMessageId, message.InReplyToExternalMessageId, dedupeKey);
+        // The platform's time counts for its window, but never a time in the future.
+        var sentAt = message.SentAt > now ? now : message.SentAt;
+        var record = NewMessage(AuthorType.Customer, message.CustomerId, message.Text, purpose: null, now, sentAt,
+            message.ExternalMessageId, message.InReplyToExternalMessageId, dedupeKey, deliveryStatus: null);
         var newParticipant = _knownParticipants.Contains(message.CustomerId) ? null : message.CustomerId;
         await AppendAsync(record, newParticipant, customerMessage: true);
         return new AppendResult(_conversationId, record.Id, record.Seq, message.CustomerId, Duplicate: false);
@@ -104,9 +121,170 @@ public sealed class ConversationGrain(
         }
 
         var now = clock.GetUtcNow();
-        var record = NewRecord(reply.AuthorType, reply.AuthorId, reply.Text, reply.Purpose, now, now, null, null, dedupeKey);
-        await AppendAsync(record, newParticipant: null, customerMessage: false);
-        return new AppendResult(_conversationId, record.Id, record.Seq, reply.AuthorId, Duplicate: false);
+        var actor = new Actor(reply.AuthorType, reply.AuthorId);
+        if (ControlRefusal(actor) is { } notInControl) return notInControl;
+        if (MessagingWindow.Check(state.State.Platform, state.State.Visibility, FromMs(_counters.LastCustomerMessageAtMs),
+                reply.AuthorType, reply.HumanAgentTag, now) is { } closed)
+            return closed;
+        if (reply.Purpose == Purpose.Marketing && await ConsentRefusal(Purpose.Marketing) is { } noConsent) return noConsent;
+
+        return await AppendOutboundAsync(actor, reply.Text, reply.Purpose, dedupeKey, quotedMessageId: null, now);
+    }
+
+    async Task<Outcome<AppendResult>> IConversationGrain.CreatePost(PostRequest post)
+    {
+        if (state.State.Exists) return Refusal.Conflict("A conversation already exists for this thread.");
+        var now = clock.GetUtcNow();
+        state.State = NewState(post.ChannelId, post.Platform, Visibility.Public, ConversationKind.Broadcast, customerId: null,
+            post.ExternalThreadId, now);
+        await state.WriteStateAsync();
+        return await AppendOutboundAsync(post.Author, post.Text, post.Purpose, dedupeKey: null, quotedMessageId: null, now);
+    }
+
+    async Task<Outcome<string>> IConversationGrain.TakePrivate(TakePrivateRequest request)
+    {
+        if (!state.State.Exists) return Refusal.NotFound("Conversation");
+        if (state.State.Visibility != Visibility.Public)
+            return new Refusal(RefusalKind.Visibility, "Only a public thread can be taken private.");
+        if (ControlRefusal(request.Actor) is { } notInControl) return notInControl;
+
+        string customerId;
+        DateTimeOffset wroteAt;
+        if (request.MessageId is { } messageId)
+        {
+            var found = await log.FindByIdAsync(_brandId, messageId);
+            if (found is null || found.ConversationId != _conversationId) return Refusal.NotFound("Message");
+            if (found.AuthorType != WireNames.Of(AuthorType.Customer))
+                return Refusal.Invalid("messageId", "Only a customer's message can be taken private.");
+            (customerId, wroteAt) = (found.AuthorId, DateTimeOffset.FromUnixTimeMilliseconds(found.SentAtMs));
+        }
+        else
+        {
+            if (await log.LatestCustomerMessageAsync(_brandId, _conversationId) is not { } latest)
+                return Refusal.NotFound("A customer message in this conversation");
+            (customerId, wroteAt) = (latest.CustomerId, DateTimeOffset.FromUnixTimeMilliseconds(latest.SentAtMs));
+        }
+
+        var privateId = ConversationAddress.ForPrivate(state.State.ChannelId, customerId);
+        var opened = await GrainFactory.GetGrain<IConversationGrain>(Ids.Scoped(_brandId, privateId)).OpenPrivate(
+            new PrivateOpening(state.State.ChannelId, state.State.Platform, customerId, _conversationId, wroteAt, request.Actor));
+        if (opened.Refusal is { } refused) return refused;
+
+        var now = clock.GetUtcNow();
+        if (!state.State.LinkedConversationIds.Contains(privateId))
+        {
+            state.State.LinkedConversationIds.Add(privateId);
+            await state.WriteStateAsync();
+            await AppendEventAsync("taken-private", new { to = privateId, customerId, by = request.Actor.Id }, request.Actor.Id, now);
+        }
+        if (!string.IsNullOrWhiteSpace(request.PublicReply))
+            await AppendOutboundAsync(request.Actor, request.PublicReply, Purpose.Service, dedupeKey: null, quotedMessageId: null, now);
+        return privateId;
+    }
+
+    async Task<Outcome<bool>> IConversationGrain.OpenPrivate(PrivateOpening opening)
+    {
+        var now = clock.GetUtcNow();
+        if (state.State.Exists && state.State.Visibility != Visibility.Private)
+            return new Refusal(RefusalKind.Visibility, "The target is not a private conversation.");
+        var linkIsNew = !state.State.LinkedConversationIds.Contains(opening.FromConversationId);
+        if (!state.State.Exists)
+        {
+            state.State = NewState(opening.ChannelId, opening.Platform, Visibility.Private, ConversationKind.Private,
+                opening.CustomerId, externalThreadId: null, now);
+        }
+        if (linkIsNew) state.State.LinkedConversationIds.Add(opening.FromConversationId);
+        if (!linkIsNew) return true;
+        await state.WriteStateAsync();
+        // A private reply to a public comment is allowed within the comment's window, as on the platforms.
+        var wroteAtMs = Math.Max(opening.CustomerWroteAt.ToUnixTimeMilliseconds(), _counters.LastCustomerMessageAtMs ?? 0);
+        _counters = _counters with { LastCustomerMessageAtMs = wroteAtMs };
+        await AppendEventAsync("opened-from-public", new { from = opening.FromConversationId, by = opening.Actor.Id },
+            opening.Actor.Id, now, newParticipant: opening.CustomerId);
+        return true;
+    }
+
+    async Task<Outcome<AppendResult>> IConversationGrain.PublishTo(PublishRequest request)
+    {
+        if (!state.State.Exists) return Refusal.NotFound("Conversation");
+        var found = await log.FindByIdAsync(_brandId, request.MessageId);
+        if (found is null || found.ConversationId != _conversationId) return Refusal.NotFound("Message");
+        if (found.Redacted || found.Body is null) return new Refusal(RefusalKind.Erased, "The message's text was erased.");
+        if (found.AuthorType != WireNames.Of(AuthorType.Customer))
+            return Refusal.Invalid("messageId", "Only a customer's message can be published.");
+        if (request.TargetConversationId == _conversationId)
+            return new Refusal(RefusalKind.Visibility, "A message cannot be published into its own conversation.");
+        return await GrainFactory.GetGrain<IConversationGrain>(Ids.Scoped(_brandId, request.TargetConversationId))
+            .AppendQuote(new Quote(_conversationId, request.MessageId, found.AuthorId, found.Body, request.Actor));
+    }
+
+    async Task<Outcome<AppendResult>> IConversationGrain.AppendQuote(Quote quote)
+    {
+        if (!state.State.Exists) return Refusal.NotFound("Target conversation");
+        if (state.State.Visibility != Visibility.Public)
+            return new Refusal(RefusalKind.Visibility, "Private words can only be published into a public thread.");
+        if (ControlRefusal(quote.Actor) is { } notInControl) return notInControl;
+        // Every path that shows a customer's private words publicly passes here.
+        if (!await GrainFactory.GetGrain<ICustomerGrain>(Ids.Scoped(_brandId, quote.AuthorCustomerId)).Allows(Purpose.PublicDisplay))
+            return new Refusal(RefusalKind.ConsentRequired, "The author has not granted public_display consent.");
+        return await AppendOutboundAsync(quote.Actor, quote.Text, Purpose.Service, dedupeKey: null, quote.MessageId, clock.GetUtcNow());
+    }
+
+    async Task<Outcome<string>> IConversationGrain.ChangeControl(ControlChange change)
+    {
+        if (!state.State.Exists) return Refusal.NotFound("Conversation");
+        var current = state.State.Controller;
+        string next;
+        switch (change.Action)
+        {
+            case ControlAction.PassToBot when change.Actor.Type == AuthorType.Agent:
+                if (current != Controllers.Human) return NotInControl("A bot controls this conversation: take it first.");
+                next = Controllers.Bot(change.BotId!);
+                break;
+            case ControlAction.PassToHuman when change.Actor.Type == AuthorType.Bot:
+                if (current != Controllers.Bot(change.Actor.Id)) return NotInControl("This bot does not control the conversation.");
+                next = Controllers.Human;
+                break;
+            case ControlAction.Take when change.Actor.Type == AuthorType.Agent:
+                next = Controllers.Human;
+                break;
+            default:
+                return new Refusal(RefusalKind.Forbidden, "This caller may not take that action.");
+        }
+        if (next == current) return current;
+        state.State.Controller = next;
+        await state.WriteStateAsync();
+        await AppendEventAsync("control-changed", new { from = current, to = next, by = change.Actor.Id }, change.Actor.Id, clock.GetUtcNow());
+        return next;
+    }
+
+    async Task<Outcome<bool>> IConversationGrain.Assign(string? agentId, Actor actor)
+    {
+        if (!state.State.Exists) return Refusal.NotFound("Conversation");
+        var previous = state.State.Assignee;
+        if (previous == agentId) return true;
+        state.State.Assignee = agentId;
+        await state.WriteStateAsync();
+        await AppendEventAsync("assignee-changed", new { from = previous, to = agentId, by = actor.Id }, actor.Id, clock.GetUtcNow());
+        return true;
+    }
+
+    async Task<Outcome<bool>> IConversationGrain.SetStatus(ConversationStatus status, Actor actor)
+    {
+        if (!state.State.Exists) return Refusal.NotFound("Conversation");
+        var previous = state.State.Status;
+        if (previous == status) return true;
+        state.State.Status = status;
+        await state.WriteStateAsync();
+        await AppendEventAsync("status-changed", new { from = WireNames.Of(previous), to = WireNames.Of(status), by = actor.Id },
+            actor.Id, clock.GetUtcNow());
+        return true;
+    }
+
+    Task IConversationGrain.ResumeOutbound()
+    {
+        KickOutbound();
+        return Task.CompletedTask;
     }
 
     async Task<Outcome<ConversationView>> IConversationGrain.Get()
@@ -116,7 +294,8 @@ public sealed class ConversationGrain(
         var customers = await log.ParticipantsAsync(_brandId, _conversationId, MaxListedParticipants);
         if (customers.Count == 0 && s.CustomerId is not null) customers.Add(s.CustomerId);
         return new ConversationView(_conversationId, s.ChannelId, s.Visibility, s.Kind, s.Status, customers, s.Assignee,
-            s.Controller, s.LinkedConversationIds.ToList(), FromMs(_counters.LastMessageAtMs), WindowClosesAt(),
+            s.Controller, s.LinkedConversationIds.ToList(), FromMs(_counters.LastMessageAtMs),
+            MessagingWindow.ClosesAt(s.Platform, s.Visibility, FromMs(_counters.LastCustomerMessageAtMs)),
             _counters.MessageCount, Sentiment: null, s.ExternalThreadId, s.CreatedAt);
     }
 
@@ -129,19 +308,70 @@ public sealed class ConversationGrain(
         return new MessagePage(items, next);
     }
 
-    private MessageRecord NewRecord(AuthorType authorType, string authorId, string text, Purpose? purpose, DateTimeOffset now,
-        DateTimeOffset sentAt, string? externalMessageId, string? inReplyTo, string? dedupeKey) =>
+    private Refusal? ControlRefusal(Actor actor) => actor.Type switch
+    {
+        AuthorType.Bot when state.State.Controller != Controllers.Bot(actor.Id) =>
+            NotInControl(state.State.Controller == Controllers.Human ? "Humans control this conversation." : "Another bot controls this conversation."),
+        AuthorType.Agent when state.State.Controller != Controllers.Human =>
+            NotInControl("A bot controls this conversation: take it first."),
+        _ => null,
+    };
+
+    private static Refusal NotInControl(string detail) => new(RefusalKind.NotInControl, detail);
+
+    private async Task<Refusal?> ConsentRefusal(Purpose purpose)
+    {
+        if (state.State.CustomerId is not { } customerId) return null;
+        var allowed = await GrainFactory.GetGrain<ICustomerGrain>(Ids.Scoped(_brandId, customerId)).Allows(purpose);
+        return allowed ? null : new Refusal(RefusalKind.ConsentRequired, $"The customer has not granted {WireNames.Of(purpose)} consent.");
+    }
+
+    private static ConversationState NewState(string channelId, Platform platform, Visibility visibility, ConversationKind kind,
+        string? customerId, string? externalThreadId, DateTimeOffset now) => new()
+    {
+        Exists = true,
+        ChannelId = channelId,
+        Platform = platform,
+        Visibility = visibility,
+        Kind = kind,
+        Status = ConversationStatus.Open,
+        CustomerId = customerId,
+        ExternalThreadId = externalThreadId,
+        CreatedAt = now,
+    };
+
+    private async Task<AppendResult> AppendOutboundAsync(Actor actor, string text, Purpose purpose, string? dedupeKey,
+        string? quotedMessageId, DateTimeOffset now)
+    {
+        var record = NewMessage(actor.Type, actor.Id, text, purpose, now, now, null, null, dedupeKey, DeliveryStates.Pending)
+            with { QuotedMessageId = quotedMessageId };
+        await AppendAsync(record, newParticipant: null, customerMessage: false);
+        _outbox.Add(new PendingDelivery(record.Seq, record.Id, record.Body, Attempts: 0));
+        KickOutbound();
+        return new AppendResult(_conversationId, record.Id, record.Seq, actor.Id, Duplicate: false);
+    }
+
+    private Task AppendEventAsync(string type, object data, string actorId, DateTimeOffset now, string? newParticipant = null)
+    {
+        var record = NewMessage(AuthorType.System, actorId, text: null, purpose: null, now, now, null, null, null, null)
+            with { EventType = type, EventData = JsonSerializer.Serialize(data, JsonSerializerOptions.Web) };
+        return AppendAsync(record, newParticipant, customerMessage: false);
+    }
+
+    private MessageRecord NewMessage(AuthorType authorType, string authorId, string? text, Purpose? purpose, DateTimeOffset now,
+        DateTimeOffset sentAt, string? externalMessageId, string? inReplyTo, string? dedupeKey, string? deliveryStatus) =>
         new(_brandId, _conversationId, _counters.LastSeq + 1, Ids.New("msg"), state.State.ChannelId,
             WireNames.Of(authorType), authorId, text, WireNames.Of(state.State.Visibility),
             purpose is { } p ? WireNames.Of(p) : null, now.ToUnixTimeMilliseconds(), sentAt.ToUnixTimeMilliseconds(),
-            externalMessageId, inReplyTo, dedupeKey, DeliveryStatus: null);
+            externalMessageId, inReplyTo, dedupeKey, deliveryStatus);
 
     private async Task AppendAsync(MessageRecord record, string? newParticipant, bool customerMessage)
     {
+        var isEvent = record.EventType is not null;
         var counters = new ConversationCounters(
             LastSeq: record.Seq,
-            MessageCount: _counters.MessageCount + 1,
-            LastMessageAtMs: record.CreatedAtMs,
+            MessageCount: _counters.MessageCount + (isEvent ? 0 : 1),
+            LastMessageAtMs: isEvent ? _counters.LastMessageAtMs : record.CreatedAtMs,
             LastCustomerMessageAtMs: customerMessage ? record.SentAtMs : _counters.LastCustomerMessageAtMs,
             LastActivityMs: Math.Max(record.CreatedAtMs, _counters.LastActivityMs));
         try
@@ -171,11 +401,71 @@ public sealed class ConversationGrain(
             counters.LastCustomerMessageAtMs, counters.MessageCount, counters.LastSeq);
     }
 
-    /// <summary>When the platform stops accepting free-form replies: 24 hours after the customer's last message on Meta's platforms.</summary>
-    private DateTimeOffset? WindowClosesAt() =>
-        state.State.Platform is Platform.Messenger or Platform.Instagram or Platform.WhatsApp && _counters.LastCustomerMessageAtMs is { } last
-            ? DateTimeOffset.FromUnixTimeMilliseconds(last).AddHours(24)
-            : null;
+    // Outbound: one dispatch loop per activation walks the outbox in order; a failed head waits for its retry timer.
+    private void KickOutbound()
+    {
+        if (_dispatching || _outbox.Count == 0 || _retryTimer is not null) return;
+        _dispatching = true;
+        _ = DispatchAsync();
+    }
+
+    private async Task DispatchAsync()
+    {
+        // Timer turns start without a request context: the conversation acts for its own brand, and no other.
+        BrandContext.Set(_brandId);
+        try
+        {
+            var target = await GrainFactory.GetGrain<IChannelGrain>(Ids.Scoped(_brandId, state.State.ChannelId)).DeliveryTarget();
+            while (_outbox.Count > 0)
+            {
+                var next = _outbox[0];
+                var result = target is null
+                    ? DeliveryResult.Failed("The channel no longer exists.", permanent: true)
+                    : await senders.SendAsync(new OutboundMessage(_brandId, state.State.ChannelId, target.Platform, _conversationId,
+                        next.MessageId, next.Seq, next.Body ?? "", state.State.Visibility, state.State.ExternalThreadId,
+                        state.State.Visibility == Visibility.Private ? state.State.CustomerId : null), target.Secrets, CancellationToken.None);
+                var attempts = next.Attempts + 1;
+                if (result.Delivered)
+                {
+                    await log.UpdateDeliveryAsync(_brandId, _conversationId, next.Seq, DeliveryStates.Sent, attempts, null);
+                    _outbox.RemoveAt(0);
+                    continue;
+                }
+                if (result.Permanent || attempts >= Outbound.MaxAttempts)
+                {
+                    logger.LogWarning("Outbound message {MessageId} failed after {Attempts} attempts: {Error}", next.MessageId, attempts, result.Error);
+                    await log.UpdateDeliveryAsync(_brandId, _conversationId, next.Seq, DeliveryStates.Failed, attempts, result.Error);
+                    _outbox.RemoveAt(0);
+                    continue;
+                }
+                await log.UpdateDeliveryAsync(_brandId, _conversationId, next.Seq, DeliveryStates.Pending, attempts, result.Error);
+                _outbox[0] = next with { Attempts = attempts };
+                ScheduleRetry(Outbound.BackoffAfter(attempts));
+                return;
+            }
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Outbound dispatch of conversation {ConversationId} stopped; it resumes on the next kick.", _conversationId);
+            ScheduleRetry(Outbound.BackoffAfter(1));
+        }
+        finally
+        {
+            _dispatching = false;
+        }
+    }
+
+    private void ScheduleRetry(TimeSpan after)
+    {
+        _retryTimer?.Dispose();
+        _retryTimer = this.RegisterGrainTimer(_ =>
+        {
+            _retryTimer?.Dispose();
+            _retryTimer = null;
+            KickOutbound();
+            return Task.CompletedTask;
+        }, new GrainTimerCreationOptions { DueTime = after, Period = Timeout.InfiniteTimeSpan, KeepAlive = true, Interleave = true });
+    }
 
     private static DateTimeOffset? FromMs(long? ms) => ms is { } value ? DateTimeOffset.FromUnixTimeMilliseconds(value) : null;
 
@@ -185,5 +475,14 @@ public sealed class ConversationGrain(
         r.AuthorId, r.Redacted ? null : r.Body, DateTimeOffset.FromUnixTimeMilliseconds(r.CreatedAtMs),
         WireNames.TryParse<Visibility>(r.Visibility, out var visibility) ? visibility : Visibility.Private,
         Sentiment: null, r.DeliveryStatus, r.Redacted, r.ExternalMessageId, r.InReplyTo,
-        WireNames.TryParse<Purpose>(r.Purpose, out var purpose) ? purpose : null);
+        WireNames.TryParse<Purpose>(r.Purpose, out var purpose) ? purpose : null,
+        r.EventType, r.EventData, r.QuotedMessageId);
+}
+
+/// <summary>The delivery states of an outbound message.</summary>
+public static class DeliveryStates
+{
+    public const string Pending = "pending";
+    public const string Sent = "sent";
+    public const string Failed = "failed";
 }

@@ -8,8 +8,9 @@ namespace SocialCrm.Grains.Conversations;
 /// Where an inbound message enters: resolves the customer through their identity, finds the
 /// conversation by (channel, external thread) and appends. A stateless worker per channel, so each
 /// silo takes its share of a busy channel; it remembers the channel briefly to spare a call per message.
+/// Reentrant: it holds nothing but that cache, and each call mostly waits on the conversation's durable append.
 /// </summary>
-[StatelessWorker]
+[StatelessWorker, Reentrant]
 public sealed class InboundGrain(TimeProvider clock) : Grain, IInboundGrain
 {
     private static readonly TimeSpan ChannelCacheLifetime = TimeSpan.FromSeconds(30);

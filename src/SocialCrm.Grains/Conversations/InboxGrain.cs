@@ -4,7 +4,7 @@ using SocialCrm.Persistence.Conversations;
 namespace SocialCrm.Grains.Conversations;
 
 /// <summary>Lists a brand's unified inbox from the projection; a stateless worker, so reads never queue on one activation.</summary>
-[StatelessWorker]
+[StatelessWorker, Reentrant]
 public sealed class InboxGrain(InboxStore store) : Grain, IInboxGrain
 {
     async Task<InboxPage> IInboxGrain.List(InboxQuery query)

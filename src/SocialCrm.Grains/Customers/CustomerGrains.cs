@@ -1,3 +1,4 @@
+using SocialCrm.Abstractions.Consent;
 using SocialCrm.Abstractions.Customers;
 using SocialCrm.Persistence.Customers;
 
@@ -10,6 +11,8 @@ public sealed class CustomerState
     [Id(1)] public string? DisplayName { get; set; }
     [Id(2)] public List<CustomerIdentity> Identities { get; set; } = [];
     [Id(3)] public DateTimeOffset CreatedAt { get; set; }
+    /// <summary>Append-only: the newest record of a purpose is its current state.</summary>
+    [Id(4)] public List<ConsentRecord> ConsentHistory { get; set; } = [];
 }
 
 /// <summary>One person across channels. Their conversations come from the participants projection,
@@ -43,6 +46,30 @@ public sealed class CustomerGrain(
             changed = true;
         }
         if (changed) await state.WriteStateAsync();
+    }
+
+    async Task<Outcome<ConsentRecord>> ICustomerGrain.RecordConsent(ConsentChange change)
+    {
+        if (!state.State.Exists) return Refusal.NotFound("Customer");
+        var record = new ConsentRecord(change.Purpose, change.Status, change.LawfulBasis, change.Source, change.Evidence,
+            change.PolicyVersion, change.ExpiresAt, change.RecordedBy, clock.GetUtcNow());
+        state.State.ConsentHistory.Add(record);
+        await state.WriteStateAsync();
+        return record;
+    }
+
+    Task<Outcome<ConsentView>> ICustomerGrain.Consents()
+    {
+        if (!state.State.Exists) return Task.FromResult<Outcome<ConsentView>>(Refusal.NotFound("Customer"));
+        var history = state.State.ConsentHistory;
+        var current = history.GroupBy(r => r.Purpose).ToDictionary(g => g.Key, g => g.Last());
+        return Task.FromResult<Outcome<ConsentView>>(new ConsentView(current, history.ToList()));
+    }
+
+    Task<bool> ICustomerGrain.Allows(Purpose purpose)
+    {
+        var latest = state.State.ConsentHistory.LastOrDefault(r => r.Purpose == purpose);
+        return Task.FromResult(latest is not null && latest.Allows(clock.GetUtcNow()));
     }
 
     async Task<Outcome<CustomerView>> ICustomerGrain.Get()

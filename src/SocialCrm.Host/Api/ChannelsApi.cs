@@ -1,6 +1,8 @@
 using SocialCrm.Abstractions;
 using SocialCrm.Abstractions.Brands;
+using System.Security.Claims;
 using SocialCrm.Abstractions.Channels;
+using SocialCrm.Abstractions.Conversations;
 using SocialCrm.Host.Auth;
 
 namespace SocialCrm.Host.Api;
@@ -15,6 +17,10 @@ public sealed record ChannelResponse(string Id, string Platform, string External
         new(v.Id, WireNames.Of(v.Platform), v.ExternalAccountId, v.DisplayName, v.CreatedAt, v.ConfiguredSecrets);
 }
 
+public sealed record PostBody(string? Text, string? Purpose);
+
+public sealed record PostResponse(string ConversationId, string ExternalThreadId, string MessageId);
+
 /// <summary>A brand's channels: registered by admins, read by agents; secrets go in and never come out.</summary>
 public static class ChannelsApi
 {
@@ -24,6 +30,8 @@ public static class ChannelsApi
         channels.MapPost("/", Create).RequireAuthorization(Policies.For(Role.Admin))
             .Produces<ChannelResponse>(201).ProducesProblem(400).ProducesProblem(409);
         channels.MapGet("/", List).RequireAuthorization(Policies.For(Role.Admin, Role.Agent)).Produces<ChannelResponse[]>();
+        channels.MapPost("/{channelId}/posts", Post).RequireAuthorization(Policies.For(Role.Admin, Role.Agent))
+            .Produces<PostResponse>(201).ProducesValidationProblem().ProducesProblem(404);
         channels.MapGet("/{channelId}", Get).RequireAuthorization(Policies.For(Role.Admin, Role.Agent))
             .Produces<ChannelResponse>().ProducesProblem(404);
     }
@@ -45,6 +53,26 @@ public static class ChannelsApi
         var outcome = await grains.GetGrain<IChannelGrain>(Ids.Scoped(brandId, id!))
             .Register(new ChannelRegistration(platform, account!, name ?? id!, secrets));
         return ResultsOf.Map(outcome, v => TypedResults.Created($"/v1/brands/{brandId}/channels/{v.Id}", ChannelResponse.From(v)));
+    }
+
+    /// <summary>A 1/n broadcast: the brand's post; comments on its thread id land in the same conversation.</summary>
+    private static async Task<IResult> Post(string brandId, string channelId, PostBody? body, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        var errors = new FieldErrors();
+        var text = errors.Required("text", body?.Text, InboundApi.MaxTextLength);
+        var purpose = errors.Enum<Purpose>("purpose", body?.Purpose ?? "marketing");
+        if (purpose is not (Purpose.Service or Purpose.Marketing)) errors.Add("purpose", "must be service or marketing.");
+        if (errors.Any) return errors.ToProblem();
+        if (!Ids.IsValid(channelId)) return Problems.NotFound("Channel");
+        var channel = await grains.GetGrain<IChannelGrain>(Ids.Scoped(brandId, channelId)).Get();
+        if (channel is null) return Problems.NotFound("Channel");
+
+        var threadId = Ids.New("post");
+        var conversationId = ConversationAddress.ForPublicThread(channelId, threadId);
+        var outcome = await grains.GetGrain<IConversationGrain>(Ids.Scoped(brandId, conversationId))
+            .CreatePost(new PostRequest(channelId, channel.Platform, threadId, text!, purpose, ConversationsApi.ActorOf(user)));
+        return ResultsOf.Map(outcome, r => TypedResults.Created($"/v1/brands/{brandId}/conversations/{conversationId}",
+            new PostResponse(conversationId, threadId, r.MessageId)));
     }
 
     private static async Task<IResult> List(string brandId, IGrainFactory grains)

@@ -19,13 +19,31 @@ public sealed record InboxResponse(IReadOnlyList<InboxItemResponse> Items, strin
 
 public sealed record MessageResponse(
     long Seq, string Id, string AuthorType, string AuthorId, string? Text, DateTimeOffset CreatedAt, string Visibility,
-    double? Sentiment, string? DeliveryStatus, bool Redacted, string? ExternalMessageId, string? InReplyToExternalMessageId, string? Purpose);
+    double? Sentiment, string? DeliveryStatus, bool Redacted, string? ExternalMessageId, string? InReplyToExternalMessageId, string? Purpose,
+    MessageEvent? Event, string? QuotedMessageId);
+
+/// <summary>A change in the conversation's history (control, assignee, status, links), as recorded in its log.</summary>
+public sealed record MessageEvent(string Type, System.Text.Json.Nodes.JsonNode? Data);
 
 public sealed record MessagesResponse(IReadOnlyList<MessageResponse> Items, long? NextAfterSeq);
 
 public sealed record ReplyRequestBody(string? Text, string? Purpose, bool? HumanAgentTag, string? ClientMessageId);
 
 public sealed record ReplyResponse(string MessageId, long Seq, bool Duplicate);
+
+public sealed record TakePrivateBody(string? MessageId, string? PublicReply);
+
+public sealed record TakePrivateResponse(string PrivateConversationId);
+
+public sealed record PublishBody(string? MessageId, string? TargetConversationId);
+
+public sealed record ControlBody(string? Action, string? BotId);
+
+public sealed record ControlResponse(string Controller);
+
+public sealed record AssignBody(string? AgentId);
+
+public sealed record StatusBody(string? Status);
 
 /// <summary>The unified inbox, a conversation, its messages, and replies.</summary>
 public static class ConversationsApi
@@ -41,7 +59,95 @@ public static class ConversationsApi
         group.MapGet("/{conversationId}", Get).Produces<ConversationResponse>().ProducesProblem(404);
         group.MapGet("/{conversationId}/messages", Messages).Produces<MessagesResponse>().ProducesProblem(404);
         group.MapPost("/{conversationId}/messages", Reply).Produces<ReplyResponse>(201).Produces<ReplyResponse>(200)
-            .ProducesValidationProblem().ProducesProblem(404).ProducesProblem(409).ProducesProblem(422);
+            .ProducesValidationProblem().ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).ProducesProblem(422);
+        group.MapPost("/{conversationId}/control", Control).Produces<ControlResponse>().ProducesValidationProblem()
+            .ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
+
+        var agents = app.MapGroup("/v1/brands/{brandId}/conversations/{conversationId}")
+            .RequireAuthorization(Policies.For(Role.Admin, Role.Agent));
+        agents.MapPost("/take-private", TakePrivate).Produces<TakePrivateResponse>(201).ProducesValidationProblem()
+            .ProducesProblem(404).ProducesProblem(409).ProducesProblem(422);
+        agents.MapPost("/publish", Publish).Produces<ReplyResponse>(201).ProducesValidationProblem()
+            .ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).ProducesProblem(422);
+        agents.MapPost("/assign", Assign).Produces<ConversationResponse>().ProducesValidationProblem().ProducesProblem(404);
+        agents.MapPost("/status", SetStatus).Produces<ConversationResponse>().ProducesValidationProblem().ProducesProblem(404);
+    }
+
+    /// <summary>Who is calling, as the conversation sees them: a bot by its key's name, anyone else as an agent.</summary>
+    public static Actor ActorOf(ClaimsPrincipal user) => new(
+        user.IsInRole(WireNames.Of(Role.Bot)) ? AuthorType.Bot : AuthorType.Agent,
+        user.FindFirst(ClaimTypes.Name)?.Value ?? "unknown");
+
+    private static async Task<IResult> TakePrivate(string brandId, string conversationId, TakePrivateBody? body, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        var errors = new FieldErrors();
+        if (body?.MessageId is not null) errors.Id("messageId", body.MessageId);
+        var publicReply = errors.Optional("publicReply", body?.PublicReply, InboundApi.MaxTextLength);
+        if (errors.Any) return errors.ToProblem();
+        if (!Ids.IsValid(conversationId)) return Problems.NotFound("Conversation");
+        var outcome = await Conversation(grains, brandId, conversationId).TakePrivate(new TakePrivateRequest(body?.MessageId, publicReply, ActorOf(user)));
+        return ResultsOf.Map(outcome, id => TypedResults.Created($"/v1/brands/{brandId}/conversations/{id}", new TakePrivateResponse(id)));
+    }
+
+    private static async Task<IResult> Publish(string brandId, string conversationId, PublishBody? body, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        var errors = new FieldErrors();
+        var messageId = errors.Id("messageId", body?.MessageId);
+        var target = errors.Id("targetConversationId", body?.TargetConversationId);
+        if (errors.Any) return errors.ToProblem();
+        if (!Ids.IsValid(conversationId)) return Problems.NotFound("Conversation");
+        var outcome = await Conversation(grains, brandId, conversationId).PublishTo(new PublishRequest(messageId!, target!, ActorOf(user)));
+        return ResultsOf.Map(outcome, r => TypedResults.Created($"/v1/brands/{brandId}/conversations/{target}/messages?afterSeq={r.Seq - 1}&limit=1",
+            new ReplyResponse(r.MessageId, r.Seq, false)));
+    }
+
+    private static async Task<IResult> Control(string brandId, string conversationId, ControlBody? body, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        var errors = new FieldErrors();
+        var action = body?.Action switch
+        {
+            "pass-to-bot" => ControlAction.PassToBot,
+            "pass-to-human" => ControlAction.PassToHuman,
+            "take" => ControlAction.Take,
+            null => Fail("is required."),
+            _ => Fail("must be one of: pass-to-bot, pass-to-human, take."),
+        };
+        if (action == ControlAction.PassToBot) errors.Id("botId", body?.BotId);
+        if (errors.Any) return errors.ToProblem();
+        if (!Ids.IsValid(conversationId)) return Problems.NotFound("Conversation");
+        var actor = ActorOf(user);
+        // pass-to-human is a bot's move; take and pass-to-bot are an agent's.
+        if ((action == ControlAction.PassToHuman) != (actor.Type == AuthorType.Bot))
+            return Problems.Of(403, "forbidden", "Forbidden", "This key's role may not take that action.");
+        var outcome = await Conversation(grains, brandId, conversationId).ChangeControl(new ControlChange(action, body?.BotId, actor));
+        return ResultsOf.Map(outcome, controller => TypedResults.Ok(new ControlResponse(controller)));
+
+        ControlAction Fail(string message)
+        {
+            errors.Add("action", message);
+            return default;
+        }
+    }
+
+    private static async Task<IResult> Assign(string brandId, string conversationId, AssignBody? body, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        var errors = new FieldErrors();
+        // An empty or null agent id unassigns.
+        var agentId = string.IsNullOrEmpty(body?.AgentId) ? null : errors.Id("agentId", body.AgentId);
+        if (errors.Any) return errors.ToProblem();
+        if (!Ids.IsValid(conversationId)) return Problems.NotFound("Conversation");
+        var outcome = await Conversation(grains, brandId, conversationId).Assign(agentId, ActorOf(user));
+        return outcome.Refusal is { } refusal ? Problems.From(refusal) : await Get(brandId, conversationId, grains);
+    }
+
+    private static async Task<IResult> SetStatus(string brandId, string conversationId, StatusBody? body, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        var errors = new FieldErrors();
+        var status = errors.Enum<ConversationStatus>("status", body?.Status);
+        if (errors.Any) return errors.ToProblem();
+        if (!Ids.IsValid(conversationId)) return Problems.NotFound("Conversation");
+        var outcome = await Conversation(grains, brandId, conversationId).SetStatus(status, ActorOf(user));
+        return outcome.Refusal is { } refusal ? Problems.From(refusal) : await Get(brandId, conversationId, grains);
     }
 
     private static async Task<IResult> List(string brandId, string? status, string? channelId, string? visibility,
@@ -83,7 +189,9 @@ public static class ConversationsApi
         return ResultsOf.Map(outcome, page => TypedResults.Ok(new MessagesResponse(
             page.Items.Select(m => new MessageResponse(m.Seq, m.Id, WireNames.Of(m.AuthorType), m.AuthorId, m.Text, m.CreatedAt,
                 WireNames.Of(m.Visibility), m.Sentiment, m.DeliveryStatus, m.Redacted, m.ExternalMessageId,
-                m.InReplyToExternalMessageId, m.Purpose is { } p ? WireNames.Of(p) : null)).ToList(),
+                m.InReplyToExternalMessageId, m.Purpose is { } p ? WireNames.Of(p) : null,
+                m.EventType is null ? null : new MessageEvent(m.EventType, m.EventData is null ? null : System.Text.Json.Nodes.JsonNode.Parse(m.EventData)),
+                m.QuotedMessageId)).ToList(),
             page.NextAfterSeq)));
     }
 
@@ -98,10 +206,9 @@ public static class ConversationsApi
         if (errors.Any) return errors.ToProblem();
         if (!Ids.IsValid(conversationId)) return Problems.NotFound("Conversation");
 
-        var isBot = user.IsInRole(WireNames.Of(Role.Bot));
-        var author = user.FindFirst(ClaimTypes.Name)?.Value ?? "unknown";
+        var actor = ActorOf(user);
         var outcome = await Conversation(grains, brandId, conversationId).Reply(new ReplyRequest(
-            isBot ? AuthorType.Bot : AuthorType.Agent, author, text!, purpose, body!.HumanAgentTag ?? false, clientMessageId));
+            actor.Type, actor.Id, text!, purpose, body!.HumanAgentTag ?? false, clientMessageId));
         return ResultsOf.Map(outcome, r =>
         {
             var response = new ReplyResponse(r.MessageId, r.Seq, r.Duplicate);

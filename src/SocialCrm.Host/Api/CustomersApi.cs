@@ -1,4 +1,6 @@
 using SocialCrm.Abstractions;
+using System.Security.Claims;
+using SocialCrm.Abstractions.Consent;
 using SocialCrm.Abstractions.Customers;
 using SocialCrm.Host.Auth;
 
@@ -10,6 +12,17 @@ public sealed record CustomerResponse(
     string Id, string? DisplayName, IReadOnlyList<IdentityResponse> Identities, string? Segment,
     IReadOnlyDictionary<string, double> Metrics, long LoyaltyPoints, IReadOnlyList<string> ConversationIds, DateTimeOffset CreatedAt);
 
+public sealed record ConsentBody(string? Status, string? LawfulBasis, string? Source, string? Evidence, string? PolicyVersion, DateTimeOffset? ExpiresAt);
+
+public sealed record ConsentResponse(string Purpose, string Status, string LawfulBasis, string Source, string? Evidence, string? PolicyVersion,
+    DateTimeOffset? ExpiresAt, string RecordedBy, DateTimeOffset RecordedAt, bool Effective)
+{
+    public static ConsentResponse From(ConsentRecord r, DateTimeOffset now) => new(WireNames.Of(r.Purpose), WireNames.Of(r.Status),
+        r.LawfulBasis, r.Source, r.Evidence, r.PolicyVersion, r.ExpiresAt, r.RecordedBy, r.RecordedAt, r.Allows(now));
+}
+
+public sealed record ConsentsResponse(IReadOnlyDictionary<string, ConsentResponse> Current, IReadOnlyList<ConsentResponse> History);
+
 /// <summary>Customer profiles: one person across channels.</summary>
 public static class CustomersApi
 {
@@ -18,6 +31,44 @@ public static class CustomersApi
         var group = app.MapGroup("/v1/brands/{brandId}/customers")
             .RequireAuthorization(Policies.For(Role.Admin, Role.Agent, Role.Compliance));
         group.MapGet("/{customerId}", Get).Produces<CustomerResponse>().ProducesProblem(404);
+        group.MapGet("/{customerId}/consents", Consents).Produces<ConsentsResponse>().ProducesProblem(404);
+        group.MapPut("/{customerId}/consents/{purpose}", RecordConsent).Produces<ConsentResponse>()
+            .ProducesValidationProblem().ProducesProblem(404);
+    }
+
+    /// <summary>The lawful bases of GDPR article 6.</summary>
+    private static readonly string[] LawfulBases = ["consent", "contract", "legal_obligation", "vital_interests", "public_task", "legitimate_interests"];
+
+    private static async Task<IResult> Consents(string brandId, string customerId, IGrainFactory grains, TimeProvider clock)
+    {
+        if (!Ids.IsValid(customerId)) return Problems.NotFound("Customer");
+        var outcome = await grains.GetGrain<ICustomerGrain>(Ids.Scoped(brandId, customerId)).Consents();
+        var now = clock.GetUtcNow();
+        return ResultsOf.Map(outcome, v => TypedResults.Ok(new ConsentsResponse(
+            v.Current.ToDictionary(c => WireNames.Of(c.Key), c => ConsentResponse.From(c.Value, now)),
+            v.History.Select(r => ConsentResponse.From(r, now)).ToList())));
+    }
+
+    private static async Task<IResult> RecordConsent(string brandId, string customerId, string purpose, ConsentBody? body,
+        ClaimsPrincipal user, IGrainFactory grains, TimeProvider clock)
+    {
+        var errors = new FieldErrors();
+        var parsedPurpose = errors.Enum<Purpose>("purpose", purpose);
+        var status = errors.Enum<ConsentStatus>("status", body?.Status);
+        if (status == ConsentStatus.Unknown && body?.Status is not null) errors.Add("status", "must be granted or withdrawn.");
+        var basis = errors.Required("lawfulBasis", body?.LawfulBasis, 64);
+        if (basis is not null && !LawfulBases.Contains(basis)) errors.Add("lawfulBasis", "must be one of: " + string.Join(", ", LawfulBases) + ".");
+        var source = errors.Required("source", body?.Source, 200);
+        var evidence = errors.Optional("evidence", body?.Evidence, 4000);
+        var policyVersion = errors.Optional("policyVersion", body?.PolicyVersion, 64);
+        if (body?.ExpiresAt is { } expires && expires <= clock.GetUtcNow()) errors.Add("expiresAt", "must be in the future.");
+        if (errors.Any) return errors.ToProblem();
+        if (!Ids.IsValid(customerId)) return Problems.NotFound("Customer");
+
+        var recordedBy = user.FindFirst(ClaimTypes.Name)?.Value ?? "unknown";
+        var outcome = await grains.GetGrain<ICustomerGrain>(Ids.Scoped(brandId, customerId)).RecordConsent(
+            new ConsentChange(parsedPurpose, status, basis!, source!, evidence, policyVersion, body!.ExpiresAt, recordedBy));
+        return ResultsOf.Map(outcome, r => TypedResults.Ok(ConsentResponse.From(r, clock.GetUtcNow())));
     }
 
     private static async Task<IResult> Get(string brandId, string customerId, IGrainFactory grains)

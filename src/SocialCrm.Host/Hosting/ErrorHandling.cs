@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using SocialCrm.Abstractions.Security;
+using SocialCrm.Grains.Security;
 using SocialCrm.Host.Api;
 
 namespace SocialCrm.Host.Hosting;
@@ -29,6 +30,8 @@ public static class ErrorHandling
                 [FieldOf(bad)] = [bad.InnerException is JsonException ? "is not valid JSON for this field." : "could not be read."],
             }),
             BrandScopeViolationException => Problems.NotFound("The resource"),
+            StorageUnavailableException or System.Data.Common.DbException or TimeoutException =>
+                Problems.Of(503, "unavailable", "Service unavailable", "The service could not reach its database; retry shortly."),
             _ => Problems.Of(500, "internal", "Internal error", "The service could not complete the request."),
         };
         await result.ExecuteAsync(context);

@@ -39,6 +39,7 @@ public static class SiloSetup
             o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
         }));
         silo.AddIncomingGrainCallFilter<BrandScopeFilter>();
+        silo.AddIncomingGrainCallFilter<StorageErrorFilter>();
     }
 
     private static void ConfigureClustering(this ISiloBuilder silo, IConfiguration configuration, Dialect dialect, string connectionString)

@@ -1,3 +1,5 @@
+using SocialCrm.Channels.Outbound;
+using SocialCrm.Grains.Conversations;
 using SocialCrm.Persistence.Conversations;
 using SocialCrm.Persistence.Customers;
 using SocialCrm.Persistence.Storage;
@@ -17,6 +19,17 @@ public static class StorageSetup
         services.AddSingleton<MessageLog>();
         services.AddSingleton<InboxStore>();
         services.AddSingleton<CustomerDirectory>();
+        return services;
+    }
+
+    /// <summary>Outbound senders per platform and the retry policy of replies.</summary>
+    public static IServiceCollection AddSocialCrmOutbound(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<OutboundOptions>(configuration.GetSection(OutboundOptions.Section));
+        services.AddHttpClient<WebChatSender>(c => c.Timeout = TimeSpan.FromSeconds(10));
+        services.AddSingleton<IOutboundSender>(sp => sp.GetRequiredService<WebChatSender>());
+        services.AddSingleton<OutboundSenders>();
+        services.AddHostedService<OutboundRecovery>();
         return services;
     }
 }

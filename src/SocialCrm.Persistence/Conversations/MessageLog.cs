@@ -20,7 +20,10 @@ public sealed record MessageRecord(
     string? InReplyTo,
     string? DedupeKey,
     string? DeliveryStatus,
-    bool Redacted = false);
+    bool Redacted = false,
+    string? EventType = null,
+    string? EventData = null,
+    string? QuotedMessageId = null);
 
 /// <summary>The inbox projection of one conversation, kept current in the same transaction as its messages.</summary>
 public sealed record ConversationRecord(
@@ -43,6 +46,13 @@ public sealed record ConversationRecord(
 
 /// <summary>Where a conversation's log stands, read back when its grain activates.</summary>
 public sealed record ConversationCounters(long LastSeq, long MessageCount, long? LastMessageAtMs, long? LastCustomerMessageAtMs, long LastActivityMs);
+
+/// <summary>A message found by its id anywhere in a brand.</summary>
+public sealed record MessageLookup(string ConversationId, long Seq, string AuthorType, string AuthorId, string? Body,
+    string Visibility, long SentAtMs, bool Redacted);
+
+/// <summary>An outbound message not yet delivered.</summary>
+public sealed record PendingDelivery(long Seq, string MessageId, string? Body, int Attempts);
 
 /// <summary>The first message stored under an idempotency key.</summary>
 public sealed record StoredMessageRef(string ConversationId, long Seq, string MessageId, string AuthorId);
@@ -95,6 +105,47 @@ public sealed class MessageLog(Database database, GroupCommitWriter writer)
             [SqlArg.Text("brand_id", brandId), SqlArg.Text("conversation_id", conversationId), SqlArg.Int32("limit", limit)],
             r => r.GetString(0), cancellationToken);
 
+    public Task<MessageLookup?> FindByIdAsync(string brandId, string messageId, CancellationToken cancellationToken = default) =>
+        database.QuerySingleAsync("FindMessageById",
+            [SqlArg.Text("brand_id", brandId), SqlArg.Text("id", messageId)],
+            r => new MessageLookup(r.GetString(0), r.Int64(1), r.GetString(2), r.GetString(3), r.StringOrNull(4), r.GetString(5),
+                r.Int64(6), r.Bool(7)), cancellationToken);
+
+    /// <summary>The newest message a customer wrote in the conversation: its id, author and platform time.</summary>
+    public async Task<(string MessageId, string CustomerId, long SentAtMs)?> LatestCustomerMessageAsync(string brandId,
+        string conversationId, CancellationToken cancellationToken = default)
+    {
+        var rows = await database.QueryAsync("LatestCustomerMessage",
+            [SqlArg.Text("brand_id", brandId), SqlArg.Text("conversation_id", conversationId)],
+            r => (r.GetString(0), r.GetString(1), r.Int64(2)), cancellationToken);
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    public Task<List<PendingDelivery>> PendingOutboundAsync(string brandId, string conversationId, CancellationToken cancellationToken = default) =>
+        database.QueryAsync("PendingOutbound",
+            [SqlArg.Text("brand_id", brandId), SqlArg.Text("conversation_id", conversationId)],
+            r => new PendingDelivery(r.Int64(0), r.GetString(1), r.StringOrNull(2), (int)r.Int64(3)), cancellationToken);
+
+    /// <summary>Conversations holding outbound messages still pending since before <paramref name="beforeMs"/>.</summary>
+    public Task<List<(string BrandId, string ConversationId)>> ConversationsWithPendingAsync(long beforeMs, int limit,
+        CancellationToken cancellationToken = default) =>
+        database.QueryAsync("ConversationsWithPendingOutbound",
+            [SqlArg.Int64("before_ms", beforeMs), SqlArg.Int32("limit", limit)],
+            r => (r.GetString(0), r.GetString(1)), cancellationToken);
+
+    /// <summary>Records a delivery attempt's outcome durably.</summary>
+    public Task UpdateDeliveryAsync(string brandId, string conversationId, long seq, string status, int attempts, string? lastError,
+        CancellationToken cancellationToken = default) =>
+        writer.WriteAsync([new SqlStatement("UpdateDelivery",
+        [
+            SqlArg.Text("brand_id", brandId),
+            SqlArg.Text("conversation_id", conversationId),
+            SqlArg.Int64("seq", seq),
+            SqlArg.Text("delivery_status", status),
+            SqlArg.Int32("attempts", attempts),
+            SqlArg.Text("last_error", lastError),
+        ])], cancellationToken);
+
     public Task<List<MessageRecord>> ReadAsync(string brandId, string conversationId, long afterSeq, int limit,
         CancellationToken cancellationToken = default) =>
         database.QueryAsync("ReadMessages",
@@ -108,7 +159,8 @@ public sealed class MessageLog(Database database, GroupCommitWriter writer)
                 Seq: r.Int64(0), Id: r.GetString(1), ChannelId: "", AuthorType: r.GetString(2), AuthorId: r.GetString(3),
                 Body: r.StringOrNull(4), Visibility: r.GetString(6), Purpose: r.StringOrNull(11), CreatedAtMs: r.Int64(5),
                 SentAtMs: r.Int64(5), ExternalMessageId: r.StringOrNull(9), InReplyTo: r.StringOrNull(10), DedupeKey: null,
-                DeliveryStatus: r.StringOrNull(7), Redacted: r.Bool(8)),
+                DeliveryStatus: r.StringOrNull(7), Redacted: r.Bool(8), EventType: r.StringOrNull(12),
+                EventData: r.StringOrNull(13), QuotedMessageId: r.StringOrNull(14)) { SentAtMs = r.Int64(15) },
             cancellationToken);
 
     private static SqlArg[] MessageArgs(MessageRecord m) =>
@@ -129,6 +181,9 @@ public sealed class MessageLog(Database database, GroupCommitWriter writer)
         SqlArg.Text("in_reply_to", m.InReplyTo),
         SqlArg.Text("dedupe_key", m.DedupeKey),
         SqlArg.Text("delivery_status", m.DeliveryStatus),
+        SqlArg.Text("event_type", m.EventType),
+        SqlArg.Text("event_data", m.EventData),
+        SqlArg.Text("quoted_message_id", m.QuotedMessageId),
     ];
 
     private static SqlArg[] ConversationArgs(ConversationRecord c) =>

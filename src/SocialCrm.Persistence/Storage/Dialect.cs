@@ -62,11 +62,16 @@ public static class Dialects
         _ => Microsoft.Data.SqlClient.SqlClientFactory.Instance.CreateDataSource(connectionString),
     };
 
-    // Statements that run thousands of times a second are worth preparing once per connection.
+    /// <summary>Connections a node opens at most per pool (ours and Orleans'), unless the connection string says otherwise.</summary>
+    public const int DefaultMaxPoolSize = 30;
+
+    // Statements that run thousands of times a second are worth preparing once per connection; and a
+    // node should not take the server's whole connection budget (Npgsql's default pool is 100).
     private static string TunePostgres(string connectionString)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
         if (builder.MaxAutoPrepare == 0) builder.MaxAutoPrepare = 32;
+        if (!connectionString.Contains("pool size", StringComparison.OrdinalIgnoreCase)) builder.MaxPoolSize = DefaultMaxPoolSize;
         return builder.ToString();
     }
 }

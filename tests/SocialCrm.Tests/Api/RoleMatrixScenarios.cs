@@ -37,7 +37,10 @@ public abstract class RoleMatrixScenarios<TBackend>(TBackend backend) where TBac
         var inbound = await admin.PostJson(setup.InboundPath, BrandSetup.Inbound("m-1", "u-1", "hello"));
         var conversationId = inbound.Str("conversationId");
         var customerId = inbound.Str("customerId");
-        var key = role == "admin" ? setup.AdminKey : await Node.NewKeyAsync(setup.BrandId, setup.AdminKey, role);
+        var key = role == "admin" ? setup.AdminKey : await Node.NewKeyAsync(setup.BrandId, setup.AdminKey, role, "key-" + role);
+        // A bot speaks only where it has control, so the conversation is handed to it first.
+        if (role == "bot")
+            await admin.PostJson(setup.Path($"conversations/{conversationId}/control"), new { action = "pass-to-bot", botId = "key-bot" });
         using var client = Node.Client(key);
 
         foreach (var (name, allowed) in Routes)

@@ -59,6 +59,12 @@ public static class Steps
         return await Reply.ReadAsync(response);
     }
 
+    public static async Task<Reply> PutJson(this HttpClient client, string path, object body)
+    {
+        using var response = await client.PutAsJsonAsync(path, body);
+        return await Reply.ReadAsync(response);
+    }
+
     public static async Task<Reply> GetJson(this HttpClient client, string path)
     {
         using var response = await client.GetAsync(path);

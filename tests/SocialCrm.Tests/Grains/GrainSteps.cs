@@ -1,0 +1,87 @@
+using SocialCrm.Abstractions;
+using SocialCrm.Abstractions.Brands;
+using SocialCrm.Abstractions.Channels;
+using SocialCrm.Abstractions.Conversations;
+using SocialCrm.Abstractions.Customers;
+using SocialCrm.Abstractions.Security;
+using SocialCrm.Tests.Infrastructure;
+
+namespace SocialCrm.Tests.Grains;
+
+/// <summary>
+/// A brand with one channel, made through the grain interfaces. Its grains are addressed through the
+/// given client; the caller sets the brand in the request context (<see cref="BrandContext.Set"/>).
+/// </summary>
+public sealed record GrainBrand(IGrainFactory Grains, string BrandId, string ChannelId)
+{
+    public IInboundGrain Inbound => Grains.GetGrain<IInboundGrain>(Ids.Scoped(BrandId, ChannelId));
+
+    public IChannelGrain Channel(string? channelId = null) => Grains.GetGrain<IChannelGrain>(Ids.Scoped(BrandId, channelId ?? ChannelId));
+
+    public IConversationGrain Conversation(string conversationId) => Grains.GetGrain<IConversationGrain>(Ids.Scoped(BrandId, conversationId));
+
+    public ICustomerGrain Customer(string customerId) => Grains.GetGrain<ICustomerGrain>(Ids.Scoped(BrandId, customerId));
+
+    public IBrandGrain Brand => Grains.GetGrain<IBrandGrain>(BrandId);
+
+    /// <summary>The same brand seen through another cluster's client (after a restart).</summary>
+    public GrainBrand Through(IGrainFactory grains) => this with { Grains = grains };
+}
+
+/// <summary>Small steps the grain-level scenarios take.</summary>
+public static class GrainSteps
+{
+    /// <summary>A new brand with a web chat channel. The request context it sets stays inside this call.</summary>
+    public static async Task<GrainBrand> NewBrandAsync(this IGrainFactory grains)
+    {
+        var brand = new GrainBrand(grains, Steps.NewId("brand"), Steps.NewId("ch"));
+        BrandContext.Set(brand.BrandId);
+        var created = await brand.Brand.Create("Brand " + brand.BrandId);
+        Assert.True(created.Succeeded, created.Refusal?.Detail);
+        var channel = await brand.Channel().Register(
+            new ChannelRegistration(Platform.WebChat, "acct-" + brand.ChannelId, "Web chat", new ChannelSecrets("app-secret", null, null, null)));
+        Assert.True(channel.Succeeded, channel.Refusal?.Detail);
+        return brand;
+    }
+
+    /// <summary>A customer's private message as a platform would hand it in.</summary>
+    public static InboundRequest Message(string externalMessageId, string externalUserId, string? text = null) =>
+        new(externalMessageId, externalUserId, "User " + externalUserId, text ?? "text of " + externalMessageId,
+            DateTimeOffset.UtcNow, Visibility.Private, ExternalThreadId: null, InReplyToExternalMessageId: null);
+
+    public static ReplyRequest AgentReply(string text, string? clientMessageId) =>
+        new(AuthorType.Agent, "agent-1", text, Purpose.Service, HumanAgentTag: false, clientMessageId);
+
+    /// <summary>Receives a message and asserts it was accepted.</summary>
+    public static async Task<InboundAccepted> AcceptedAsync(this IInboundGrain inbound, InboundRequest request)
+    {
+        var outcome = await inbound.Receive(request);
+        Assert.True(outcome.Succeeded, outcome.Refusal?.Detail);
+        return outcome.Value!;
+    }
+
+    /// <summary>Every stored message of the conversation, in the order the log gives them.</summary>
+    public static async Task<List<MessageView>> AllMessagesAsync(this IConversationGrain conversation)
+    {
+        var all = new List<MessageView>();
+        long after = 0;
+        while (true)
+        {
+            var page = await conversation.Messages(after, 200);
+            Assert.True(page.Succeeded, page.Refusal?.Detail);
+            all.AddRange(page.Value!.Items);
+            if (page.Value.NextAfterSeq is not { } next) return all;
+            after = next;
+        }
+    }
+
+    public static async Task<ConversationView> ViewAsync(this IConversationGrain conversation)
+    {
+        var view = await conversation.Get();
+        Assert.True(view.Succeeded, view.Refusal?.Detail);
+        return view.Value!;
+    }
+
+    /// <summary>The seqs 1..n, what a conversation of n messages must hold.</summary>
+    public static long[] OneTo(int n) => Enumerable.Range(1, n).Select(i => (long)i).ToArray();
+}

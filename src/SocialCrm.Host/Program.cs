@@ -46,6 +46,7 @@ app.MapChannelsApi();
 app.MapInboundApi();
 app.MapConversationsApi();
 app.MapCustomersApi();
+app.MapPrivacyApi();
 
 app.Run();
 

@@ -97,3 +97,93 @@ LIMIT @limit;
 -- name: UpdateDelivery
 UPDATE messages SET delivery_status = @delivery_status, attempts = @attempts, last_error = @last_error
 WHERE brand_id = @brand_id AND conversation_id = @conversation_id AND seq = @seq;
+
+-- Privacy: the customer and consent projections, export, erasure and retention.
+
+-- name: InsertCustomer
+INSERT INTO customers (brand_id, id, created_at_ms, erased_at_ms) VALUES (@brand_id, @id, @created_at_ms, NULL)
+ON CONFLICT DO NOTHING;
+
+-- name: MarkCustomerErased
+UPDATE customers SET erased_at_ms = @erased_at_ms WHERE brand_id = @brand_id AND id = @id;
+
+-- name: ListCustomers
+SELECT id, created_at_ms FROM customers
+WHERE brand_id = @brand_id AND erased_at_ms IS NULL AND (@after_id IS NULL OR id > @after_id)
+ORDER BY id
+LIMIT @limit;
+
+-- name: UpsertConsent
+INSERT INTO consents (brand_id, purpose, customer_id, status, lawful_basis, source, policy_version, recorded_at_ms, expires_at_ms)
+VALUES (@brand_id, @purpose, @customer_id, @status, @lawful_basis, @source, @policy_version, @recorded_at_ms, @expires_at_ms)
+ON CONFLICT (brand_id, purpose, customer_id) DO UPDATE SET
+    status = excluded.status, lawful_basis = excluded.lawful_basis, source = excluded.source,
+    policy_version = excluded.policy_version, recorded_at_ms = excluded.recorded_at_ms, expires_at_ms = excluded.expires_at_ms;
+
+-- name: DeleteConsentsOfCustomer
+DELETE FROM consents WHERE brand_id = @brand_id AND customer_id = @customer_id;
+
+-- name: ConsentReport
+SELECT c.id, s.status, s.lawful_basis, s.source, s.policy_version, s.recorded_at_ms, s.expires_at_ms
+FROM customers c
+LEFT JOIN consents s ON s.brand_id = c.brand_id AND s.customer_id = c.id AND s.purpose = @purpose
+WHERE c.brand_id = @brand_id AND c.erased_at_ms IS NULL
+  AND (@status IS NULL OR COALESCE(s.status, 'unknown') = @status)
+ORDER BY c.id;
+
+-- name: ExportMessages
+SELECT m.conversation_id, m.seq, m.id, m.author_type, m.author_id, m.body, m.created_at_ms, m.visibility, m.redacted,
+       m.external_message_id, m.event_type, m.delivery_status
+FROM messages m
+JOIN conversation_participants p
+  ON p.brand_id = m.brand_id AND p.conversation_id = m.conversation_id AND p.customer_id = @customer_id
+WHERE m.brand_id = @brand_id AND (m.author_type <> 'customer' OR m.author_id = @customer_id)
+ORDER BY m.conversation_id, m.seq;
+
+-- name: RedactQuotesOfCustomer
+UPDATE messages SET body = NULL, redacted = true
+WHERE brand_id = @brand_id AND body IS NOT NULL AND quoted_message_id IN
+    (SELECT id FROM messages WHERE brand_id = @brand_id AND author_type = 'customer' AND author_id = @customer_id);
+
+-- name: RedactMessagesOfCustomer
+UPDATE messages SET body = NULL, redacted = true
+WHERE brand_id = @brand_id AND author_type = 'customer' AND author_id = @customer_id AND body IS NOT NULL;
+
+-- name: CancelPendingToCustomer
+UPDATE messages SET delivery_status = 'cancelled'
+WHERE brand_id = @brand_id AND delivery_status = 'pending' AND conversation_id IN
+    (SELECT id FROM conversations WHERE brand_id = @brand_id AND visibility = 'private' AND customer_id = @customer_id);
+
+-- name: PrivateConversationsOfCustomer
+SELECT id FROM conversations WHERE brand_id = @brand_id AND visibility = 'private' AND customer_id = @customer_id;
+
+-- name: DeleteParticipantsOfCustomer
+DELETE FROM conversation_participants WHERE brand_id = @brand_id AND customer_id = @customer_id;
+
+-- name: PurgeMessagesBefore
+UPDATE messages SET body = NULL, redacted = true
+WHERE brand_id = @brand_id AND created_at_ms < @before_ms AND body IS NOT NULL;
+
+-- Audit: an append-only, hash-chained log per brand.
+
+-- name: InsertAudit
+INSERT INTO audit_log (brand_id, seq, at_ms, actor, action, customer_id, resource, hash)
+VALUES (@brand_id, @seq, @at_ms, @actor, @action, @customer_id, @resource, @hash);
+
+-- name: LastAudit
+SELECT seq, hash FROM audit_log WHERE brand_id = @brand_id ORDER BY seq DESC
+LIMIT 1;
+
+-- name: ListAudit
+SELECT seq, at_ms, actor, action, customer_id, resource, hash FROM audit_log
+WHERE brand_id = @brand_id AND seq > @after_seq
+  AND (@customer_id IS NULL OR customer_id = @customer_id)
+  AND (@actor IS NULL OR actor = @actor)
+  AND (@from_ms IS NULL OR at_ms >= @from_ms)
+  AND (@to_ms IS NULL OR at_ms < @to_ms)
+ORDER BY seq
+LIMIT @limit;
+
+-- name: AuditChain
+SELECT seq, at_ms, actor, action, customer_id, resource, hash FROM audit_log
+WHERE brand_id = @brand_id ORDER BY seq;

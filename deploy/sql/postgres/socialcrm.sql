@@ -60,3 +60,37 @@ CREATE TABLE IF NOT EXISTS conversation_participants (
     joined_at_ms    bigint      NOT NULL,
     PRIMARY KEY (brand_id, customer_id, conversation_id)
 );
+-- go
+CREATE TABLE IF NOT EXISTS customers (
+    brand_id      varchar(64) NOT NULL,
+    id            varchar(64) NOT NULL,
+    created_at_ms bigint      NOT NULL,
+    erased_at_ms  bigint      NULL,
+    PRIMARY KEY (brand_id, id)
+);
+CREATE TABLE IF NOT EXISTS consents (
+    brand_id       varchar(64)  NOT NULL,
+    purpose        varchar(32)  NOT NULL,
+    customer_id    varchar(64)  NOT NULL,
+    status         varchar(16)  NOT NULL,
+    lawful_basis   varchar(64)  NOT NULL,
+    source         varchar(200) NOT NULL,
+    policy_version varchar(64)  NULL,
+    recorded_at_ms bigint       NOT NULL,
+    expires_at_ms  bigint       NULL,
+    PRIMARY KEY (brand_id, purpose, customer_id)
+);
+CREATE TABLE IF NOT EXISTS audit_log (
+    brand_id    varchar(64)  NOT NULL,
+    seq         bigint       NOT NULL,
+    at_ms       bigint       NOT NULL,
+    actor       varchar(200) NOT NULL,
+    action      varchar(64)  NOT NULL,
+    customer_id varchar(64)  NULL,
+    resource    varchar(300) NULL,
+    hash        varchar(64)  NOT NULL,
+    PRIMARY KEY (brand_id, seq)
+);
+CREATE INDEX IF NOT EXISTS ix_audit_customer ON audit_log (brand_id, customer_id, seq);
+CREATE INDEX IF NOT EXISTS ix_messages_author ON messages (brand_id, author_id, created_at_ms);
+CREATE INDEX IF NOT EXISTS ix_messages_created ON messages (brand_id, created_at_ms);

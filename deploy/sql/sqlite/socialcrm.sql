@@ -69,3 +69,42 @@ CREATE TABLE IF NOT EXISTS conversation_participants (
     joined_at_ms    INTEGER NOT NULL,
     PRIMARY KEY (brand_id, customer_id, conversation_id)
 ) WITHOUT ROWID;
+-- go
+CREATE TABLE IF NOT EXISTS customers (
+    brand_id      TEXT    NOT NULL,
+    id            TEXT    NOT NULL,
+    created_at_ms INTEGER NOT NULL,
+    erased_at_ms  INTEGER NULL,
+    PRIMARY KEY (brand_id, id)
+) WITHOUT ROWID;
+-- go
+CREATE TABLE IF NOT EXISTS consents (
+    brand_id       TEXT    NOT NULL,
+    purpose        TEXT    NOT NULL,
+    customer_id    TEXT    NOT NULL,
+    status         TEXT    NOT NULL,
+    lawful_basis   TEXT    NOT NULL,
+    source         TEXT    NOT NULL,
+    policy_version TEXT    NULL,
+    recorded_at_ms INTEGER NOT NULL,
+    expires_at_ms  INTEGER NULL,
+    PRIMARY KEY (brand_id, purpose, customer_id)
+) WITHOUT ROWID;
+-- go
+CREATE TABLE IF NOT EXISTS audit_log (
+    brand_id    TEXT    NOT NULL,
+    seq         INTEGER NOT NULL,
+    at_ms       INTEGER NOT NULL,
+    actor       TEXT    NOT NULL,
+    action      TEXT    NOT NULL,
+    customer_id TEXT    NULL,
+    resource    TEXT    NULL,
+    hash        TEXT    NOT NULL,
+    PRIMARY KEY (brand_id, seq)
+) WITHOUT ROWID;
+-- go
+CREATE INDEX IF NOT EXISTS ix_audit_customer ON audit_log (brand_id, customer_id, seq);
+-- go
+CREATE INDEX IF NOT EXISTS ix_messages_author ON messages (brand_id, author_id, created_at_ms);
+-- go
+CREATE INDEX IF NOT EXISTS ix_messages_created ON messages (brand_id, created_at_ms);

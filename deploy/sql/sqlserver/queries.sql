@@ -95,3 +95,92 @@ GROUP BY brand_id, conversation_id;
 -- name: UpdateDelivery
 UPDATE dbo.messages SET delivery_status = @delivery_status, attempts = @attempts, last_error = @last_error
 WHERE brand_id = @brand_id AND conversation_id = @conversation_id AND seq = @seq;
+
+-- Privacy: the customer and consent projections, export, erasure and retention.
+
+-- name: InsertCustomer
+IF NOT EXISTS (SELECT 1 FROM dbo.customers WHERE brand_id = @brand_id AND id = @id)
+INSERT INTO dbo.customers (brand_id, id, created_at_ms, erased_at_ms) VALUES (@brand_id, @id, @created_at_ms, NULL);
+
+-- name: MarkCustomerErased
+UPDATE dbo.customers SET erased_at_ms = @erased_at_ms WHERE brand_id = @brand_id AND id = @id;
+
+-- name: ListCustomers
+SELECT TOP (@limit) id, created_at_ms FROM dbo.customers
+WHERE brand_id = @brand_id AND erased_at_ms IS NULL AND (@after_id IS NULL OR id > @after_id)
+ORDER BY id;
+
+-- name: UpsertConsent
+MERGE dbo.consents WITH (HOLDLOCK) AS target
+USING (SELECT @brand_id AS brand_id, @purpose AS purpose, @customer_id AS customer_id) AS source
+ON target.brand_id = source.brand_id AND target.purpose = source.purpose AND target.customer_id = source.customer_id
+WHEN MATCHED THEN UPDATE SET status = @status, lawful_basis = @lawful_basis, source = @source,
+    policy_version = @policy_version, recorded_at_ms = @recorded_at_ms, expires_at_ms = @expires_at_ms
+WHEN NOT MATCHED THEN INSERT (brand_id, purpose, customer_id, status, lawful_basis, source, policy_version, recorded_at_ms, expires_at_ms)
+    VALUES (@brand_id, @purpose, @customer_id, @status, @lawful_basis, @source, @policy_version, @recorded_at_ms, @expires_at_ms);
+
+-- name: DeleteConsentsOfCustomer
+DELETE FROM dbo.consents WHERE brand_id = @brand_id AND customer_id = @customer_id;
+
+-- name: ConsentReport
+SELECT c.id, s.status, s.lawful_basis, s.source, s.policy_version, s.recorded_at_ms, s.expires_at_ms
+FROM dbo.customers c
+LEFT JOIN dbo.consents s ON s.brand_id = c.brand_id AND s.customer_id = c.id AND s.purpose = @purpose
+WHERE c.brand_id = @brand_id AND c.erased_at_ms IS NULL
+  AND (@status IS NULL OR COALESCE(s.status, 'unknown') = @status)
+ORDER BY c.id;
+
+-- name: ExportMessages
+SELECT m.conversation_id, m.seq, m.id, m.author_type, m.author_id, m.body, m.created_at_ms, m.visibility, m.redacted,
+       m.external_message_id, m.event_type, m.delivery_status
+FROM dbo.messages m
+JOIN dbo.conversation_participants p
+  ON p.brand_id = m.brand_id AND p.conversation_id = m.conversation_id AND p.customer_id = @customer_id
+WHERE m.brand_id = @brand_id AND (m.author_type <> 'customer' OR m.author_id = @customer_id)
+ORDER BY m.conversation_id, m.seq;
+
+-- name: RedactQuotesOfCustomer
+UPDATE dbo.messages SET body = NULL, redacted = 1
+WHERE brand_id = @brand_id AND body IS NOT NULL AND quoted_message_id IN
+    (SELECT id FROM dbo.messages WHERE brand_id = @brand_id AND author_type = 'customer' AND author_id = @customer_id);
+
+-- name: RedactMessagesOfCustomer
+UPDATE dbo.messages SET body = NULL, redacted = 1
+WHERE brand_id = @brand_id AND author_type = 'customer' AND author_id = @customer_id AND body IS NOT NULL;
+
+-- name: CancelPendingToCustomer
+UPDATE dbo.messages SET delivery_status = 'cancelled'
+WHERE brand_id = @brand_id AND delivery_status = 'pending' AND conversation_id IN
+    (SELECT id FROM dbo.conversations WHERE brand_id = @brand_id AND visibility = 'private' AND customer_id = @customer_id);
+
+-- name: PrivateConversationsOfCustomer
+SELECT id FROM dbo.conversations WHERE brand_id = @brand_id AND visibility = 'private' AND customer_id = @customer_id;
+
+-- name: DeleteParticipantsOfCustomer
+DELETE FROM dbo.conversation_participants WHERE brand_id = @brand_id AND customer_id = @customer_id;
+
+-- name: PurgeMessagesBefore
+UPDATE dbo.messages SET body = NULL, redacted = 1
+WHERE brand_id = @brand_id AND created_at_ms < @before_ms AND body IS NOT NULL;
+
+-- Audit: an append-only, hash-chained log per brand.
+
+-- name: InsertAudit
+INSERT INTO dbo.audit_log (brand_id, seq, at_ms, actor, action, customer_id, resource, hash)
+VALUES (@brand_id, @seq, @at_ms, @actor, @action, @customer_id, @resource, @hash);
+
+-- name: LastAudit
+SELECT TOP (1) seq, hash FROM dbo.audit_log WHERE brand_id = @brand_id ORDER BY seq DESC;
+
+-- name: ListAudit
+SELECT TOP (@limit) seq, at_ms, actor, action, customer_id, resource, hash FROM dbo.audit_log
+WHERE brand_id = @brand_id AND seq > @after_seq
+  AND (@customer_id IS NULL OR customer_id = @customer_id)
+  AND (@actor IS NULL OR actor = @actor)
+  AND (@from_ms IS NULL OR at_ms >= @from_ms)
+  AND (@to_ms IS NULL OR at_ms < @to_ms)
+ORDER BY seq;
+
+-- name: AuditChain
+SELECT seq, at_ms, actor, action, customer_id, resource, hash FROM dbo.audit_log
+WHERE brand_id = @brand_id ORDER BY seq;

@@ -77,3 +77,48 @@ CREATE TABLE dbo.conversation_participants (
     joined_at_ms    bigint       NOT NULL,
     CONSTRAINT pk_conversation_participants PRIMARY KEY (brand_id, customer_id, conversation_id)
 );
+-- go
+IF OBJECT_ID(N'dbo.customers', N'U') IS NULL
+CREATE TABLE dbo.customers (
+    brand_id      nvarchar(64) NOT NULL,
+    id            nvarchar(64) NOT NULL,
+    created_at_ms bigint       NOT NULL,
+    erased_at_ms  bigint       NULL,
+    CONSTRAINT pk_customers PRIMARY KEY (brand_id, id)
+);
+-- go
+IF OBJECT_ID(N'dbo.consents', N'U') IS NULL
+CREATE TABLE dbo.consents (
+    brand_id       nvarchar(64)  NOT NULL,
+    purpose        nvarchar(32)  NOT NULL,
+    customer_id    nvarchar(64)  NOT NULL,
+    status         nvarchar(16)  NOT NULL,
+    lawful_basis   nvarchar(64)  NOT NULL,
+    source         nvarchar(200) NOT NULL,
+    policy_version nvarchar(64)  NULL,
+    recorded_at_ms bigint        NOT NULL,
+    expires_at_ms  bigint        NULL,
+    CONSTRAINT pk_consents PRIMARY KEY (brand_id, purpose, customer_id)
+);
+-- go
+IF OBJECT_ID(N'dbo.audit_log', N'U') IS NULL
+CREATE TABLE dbo.audit_log (
+    brand_id    nvarchar(64)  NOT NULL,
+    seq         bigint        NOT NULL,
+    at_ms       bigint        NOT NULL,
+    actor       nvarchar(200) NOT NULL,
+    action      nvarchar(64)  NOT NULL,
+    customer_id nvarchar(64)  NULL,
+    resource    nvarchar(300) NULL,
+    hash        nvarchar(64)  NOT NULL,
+    CONSTRAINT pk_audit_log PRIMARY KEY (brand_id, seq)
+);
+-- go
+IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'ix_audit_customer' AND object_id = OBJECT_ID(N'dbo.audit_log'))
+CREATE INDEX ix_audit_customer ON dbo.audit_log (brand_id, customer_id, seq);
+-- go
+IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'ix_messages_author' AND object_id = OBJECT_ID(N'dbo.messages'))
+CREATE INDEX ix_messages_author ON dbo.messages (brand_id, author_id, created_at_ms);
+-- go
+IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'ix_messages_created' AND object_id = OBJECT_ID(N'dbo.messages'))
+CREATE INDEX ix_messages_created ON dbo.messages (brand_id, created_at_ms);

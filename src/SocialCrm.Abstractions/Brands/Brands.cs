@@ -23,6 +23,15 @@ public interface IBrandGrain : IBrandScopedGrain
 
     [ReadOnly]
     Task<IReadOnlyList<string>> ChannelIds();
+
+    [ReadOnly]
+    Task<Privacy.BrandSettings> Settings();
+
+    /// <summary>Stores the settings; a retention period also starts the daily purge reminder.</summary>
+    Task<Outcome<Privacy.BrandSettings>> UpdateSettings(Privacy.BrandSettings settings);
+
+    /// <summary>Purges message bodies older than the retention period now (the reminder calls this daily).</summary>
+    Task<Outcome<Privacy.RetentionRun>> ApplyRetention();
 }
 
 [GenerateSerializer, Immutable]

@@ -36,6 +36,9 @@ public interface IConversationGrain : IBrandScopedGrain
 
     Task<Outcome<bool>> SetStatus(ConversationStatus status, Actor actor);
 
+    /// <summary>Erasure: drops what the activation holds of the customer (pending replies to them) and refuses replies to them.</summary>
+    Task ForgetCustomer(string customerId);
+
     /// <summary>Resumes sending replies still pending in the log (after a restart or a failed send).</summary>
     [AlwaysInterleave]
     Task ResumeOutbound();

@@ -18,9 +18,16 @@ public interface ICustomerGrain : IBrandScopedGrain
     [ReadOnly]
     Task<Outcome<ConsentView>> Consents();
 
-    /// <summary>Whether the purpose is granted now (an expired grant is not).</summary>
-    [ReadOnly]
+    /// <summary>Whether the purpose is granted now (an expired grant is not). Interleaves, so a
+    /// conversation asking during an erasure that waits on that conversation cannot deadlock.</summary>
+    [AlwaysInterleave]
     Task<bool> Allows(Purpose purpose);
+
+    /// <summary>Everything held on the customer, as one document (audited).</summary>
+    Task<Outcome<Privacy.CustomerExport>> Export();
+
+    /// <summary>Erases the customer's personal data from every store; idempotent, and resumes if interrupted.</summary>
+    Task<Outcome<Privacy.Erasure>> Erase();
 }
 
 /// <summary>
@@ -30,6 +37,9 @@ public interface ICustomerGrain : IBrandScopedGrain
 public interface IIdentityGrain : IBrandScopedGrain
 {
     Task<string> Resolve(string? displayName);
+
+    /// <summary>Forgets the mapping (erasure): the next message from this identity starts a fresh customer.</summary>
+    Task Forget(string customerId);
 }
 
 [GenerateSerializer, Immutable]

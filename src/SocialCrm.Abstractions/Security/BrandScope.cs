@@ -29,3 +29,13 @@ public sealed class BrandScopeViolationException : Exception
     {
     }
 }
+
+/// <summary>The request-context slot naming who acts (e.g. <c>agent:sam</c>), for the audit log.</summary>
+public static class ActorContext
+{
+    public const string Key = "socialcrm.actor";
+
+    public static string? Current => RequestContext.Get(Key) as string;
+
+    public static void Set(string actor) => RequestContext.Set(Key, actor);
+}

@@ -1,4 +1,8 @@
 using SocialCrm.Abstractions.Brands;
+using SocialCrm.Abstractions.Privacy;
+using SocialCrm.Abstractions.Security;
+using SocialCrm.Grains.Privacy;
+using SocialCrm.Persistence.Privacy;
 
 namespace SocialCrm.Grains.Brands;
 
@@ -10,6 +14,8 @@ public sealed class BrandState
     [Id(2)] public DateTimeOffset CreatedAt { get; set; }
     [Id(3)] public List<StoredKey> Keys { get; set; } = [];
     [Id(4)] public List<string> ChannelIds { get; set; } = [];
+    [Id(5)] public BrandSettings Settings { get; set; } = BrandSettings.Default;
+    [Id(6)] public RetentionRun? LastRetentionRun { get; set; }
 }
 
 /// <summary>A key as the brand remembers it: its hash, never its secret.</summary>
@@ -24,12 +30,59 @@ public sealed class StoredKey
     [Id(5)] public DateTimeOffset? RevokedAt { get; set; }
 }
 
-/// <summary>The tenant: its name, API keys and channel list. Never on the per-message path.</summary>
+/// <summary>
+/// The tenant: its name, API keys, channel list and privacy settings, and the daily retention
+/// reminder. Never on the per-message path.
+/// </summary>
 public sealed class BrandGrain(
     [PersistentState("brand", GrainStorage.Name)] IPersistentState<BrandState> state,
-    TimeProvider clock) : Grain, IBrandGrain
+    PrivacyStore privacy,
+    TimeProvider clock) : Grain, IBrandGrain, IRemindable
 {
+    public const string RetentionReminder = "retention";
+
     private string BrandId => this.GetPrimaryKeyString();
+
+    Task<BrandSettings> IBrandGrain.Settings() => Task.FromResult(state.State.Settings);
+
+    async Task<Outcome<BrandSettings>> IBrandGrain.UpdateSettings(BrandSettings settings)
+    {
+        if (!state.State.Exists) return Refusal.NotFound("Brand");
+        state.State.Settings = settings;
+        await state.WriteStateAsync();
+        if (settings.RetentionDays is not null)
+            await this.RegisterOrUpdateReminder(RetentionReminder, TimeSpan.FromMinutes(1), TimeSpan.FromDays(1));
+        else if (await this.GetReminder(RetentionReminder) is { } reminder)
+            await this.UnregisterReminder(reminder);
+        await Audit.RecordAsync(GrainFactory, BrandId, "settings.change", null, "brands/" + BrandId + "/settings");
+        return settings;
+    }
+
+    Task<Outcome<RetentionRun>> IBrandGrain.ApplyRetention() => ApplyRetentionAsync();
+
+    async Task IRemindable.ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != RetentionReminder) return;
+        // Reminder turns carry no request context: the brand acts for itself, as the system.
+        BrandContext.Set(BrandId);
+        ActorContext.Set("system:retention");
+        await ApplyRetentionAsync();
+    }
+
+    private async Task<Outcome<RetentionRun>> ApplyRetentionAsync()
+    {
+        if (!state.State.Exists) return Refusal.NotFound("Brand");
+        if (state.State.Settings.RetentionDays is not { } days) return Refusal.Invalid("retentionDays", "The brand has no retention period.");
+        var now = clock.GetUtcNow();
+        var cutoff = now - TimeSpan.FromDays(days);
+        var purged = await privacy.PurgeMessagesBeforeAsync(BrandId, cutoff.ToUnixTimeMilliseconds());
+        if (purged > 0) await privacy.ScrubFreedSpaceAsync();
+        await Audit.RecordAsync(GrainFactory, BrandId, "retention.purge", null, $"messages:{purged} before {cutoff:O}");
+        var run = new RetentionRun(cutoff, purged, now);
+        state.State.LastRetentionRun = run;
+        await state.WriteStateAsync();
+        return run;
+    }
 
     async Task<Outcome<IssuedKey>> IBrandGrain.Create(string name)
     {
@@ -59,6 +112,7 @@ public sealed class BrandGrain(
         {
             key.RevokedAt = clock.GetUtcNow();
             await state.WriteStateAsync();
+            await Audit.RecordAsync(GrainFactory, BrandId, "key.revoke", null, "api-keys/" + key.Id);
         }
         return true;
     }
@@ -92,6 +146,7 @@ public sealed class BrandGrain(
         state.State.Keys.Add(stored);
         await state.WriteStateAsync();
         await GrainFactory.GetGrain<IApiKeyGrain>(stored.Hash).Define(new ApiKeyIdentity(stored.Id, BrandId, name, role));
+        await Audit.RecordAsync(GrainFactory, BrandId, "key.create", null, $"api-keys/{stored.Id}:{WireNames.Of(role)}");
         return new IssuedKey(stored.Id, name, role, secret);
     }
 }

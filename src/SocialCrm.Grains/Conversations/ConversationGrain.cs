@@ -6,6 +6,7 @@ using SocialCrm.Abstractions.Conversations;
 using SocialCrm.Abstractions.Customers;
 using SocialCrm.Abstractions.Security;
 using SocialCrm.Channels.Outbound;
+using SocialCrm.Grains.Privacy;
 using SocialCrm.Persistence.Conversations;
 
 namespace SocialCrm.Grains.Conversations;
@@ -26,6 +27,8 @@ public sealed class ConversationState
     [Id(9)] public List<string> LinkedConversationIds { get; set; } = [];
     [Id(10)] public string? ExternalThreadId { get; set; }
     [Id(11)] public DateTimeOffset CreatedAt { get; set; }
+    /// <summary>The private customer was erased: nothing more is sent to them.</summary>
+    [Id(12)] public bool CustomerErased { get; set; }
 }
 
 /// <summary>Who controls a conversation: the human inbox, or a bot named <c>bot:{id}</c>.</summary>
@@ -120,6 +123,7 @@ public sealed class ConversationGrain(
                 return new AppendResult(stored.ConversationId, stored.MessageId, stored.Seq, stored.AuthorId, Duplicate: true);
         }
 
+        if (state.State.CustomerErased) return new Refusal(RefusalKind.Erased, "The customer of this conversation was erased.");
         var now = clock.GetUtcNow();
         var actor = new Actor(reply.AuthorType, reply.AuthorId);
         if (ControlRefusal(actor) is { } notInControl) return notInControl;
@@ -281,6 +285,17 @@ public sealed class ConversationGrain(
         return true;
     }
 
+    async Task IConversationGrain.ForgetCustomer(string customerId)
+    {
+        // Their pending replies were cancelled in the log by the erasure; drop the copies this activation holds.
+        _outbox.Clear();
+        if (state.State.CustomerId == customerId && state.State.Visibility == Visibility.Private && !state.State.CustomerErased)
+        {
+            state.State.CustomerErased = true;
+            await state.WriteStateAsync();
+        }
+    }
+
     Task IConversationGrain.ResumeOutbound()
     {
         KickOutbound();
@@ -302,6 +317,9 @@ public sealed class ConversationGrain(
     async Task<Outcome<MessagePage>> IConversationGrain.Messages(long afterSeq, int limit)
     {
         if (!state.State.Exists) return Refusal.NotFound("Conversation");
+        // Message text is personal data: every read by a person is in the audit log.
+        if (ActorContext.Current is not null)
+            await Audit.RecordAsync(GrainFactory, _brandId, "messages.read", state.State.CustomerId, "conversations/" + _conversationId);
         var rows = await log.ReadAsync(_brandId, _conversationId, afterSeq, limit + 1);
         var items = rows.Take(limit).Select(ToView).ToList();
         long? next = rows.Count > limit ? items[^1].Seq : null;
@@ -424,6 +442,8 @@ public sealed class ConversationGrain(
                     : await senders.SendAsync(new OutboundMessage(_brandId, state.State.ChannelId, target.Platform, _conversationId,
                         next.MessageId, next.Seq, next.Body ?? "", state.State.Visibility, state.State.ExternalThreadId,
                         state.State.Visibility == Visibility.Private ? state.State.CustomerId : null), target.Secrets, CancellationToken.None);
+                // An erasure may have cancelled this message while it was on its way.
+                if (_outbox.Count == 0 || _outbox[0].Seq != next.Seq) continue;
                 var attempts = next.Attempts + 1;
                 if (result.Delivered)
                 {

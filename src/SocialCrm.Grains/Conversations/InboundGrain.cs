@@ -1,4 +1,8 @@
+using SocialCrm.Abstractions.Brands;
 using SocialCrm.Abstractions.Channels;
+using SocialCrm.Abstractions.Consent;
+using SocialCrm.Abstractions.Privacy;
+using SocialCrm.Abstractions.Security;
 using SocialCrm.Abstractions.Conversations;
 using SocialCrm.Abstractions.Customers;
 
@@ -17,6 +21,8 @@ public sealed class InboundGrain(TimeProvider clock) : Grain, IInboundGrain
 
     private ChannelView? _channel;
     private DateTimeOffset _channelFetchedAt;
+    private BrandSettings? _settings;
+    private DateTimeOffset _settingsFetchedAt;
 
     async Task<Outcome<InboundAccepted>> IInboundGrain.Receive(InboundRequest request)
     {
@@ -37,7 +43,26 @@ public sealed class InboundGrain(TimeProvider clock) : Grain, IInboundGrain
             request.Timestamp ?? clock.GetUtcNow(), request.Visibility, request.ExternalThreadId, request.InReplyToExternalMessageId);
         var appended = await GrainFactory.GetGrain<IConversationGrain>(Ids.Scoped(brandId, conversationId)).AppendInbound(message);
         if (appended.Value is not { } result) return appended.Refusal!;
+        if (!result.Duplicate && await IsOptOutAsync(brandId, request.Text))
+        {
+            // The customer's own words withdraw marketing, with their message as the evidence.
+            ActorContext.Set("customer:" + customerId);
+            await GrainFactory.GetGrain<ICustomerGrain>(Ids.Scoped(brandId, customerId)).RecordConsent(new ConsentChange(
+                Purpose.Marketing, ConsentStatus.Withdrawn, "consent", "message", "message " + result.MessageId, null, null, "customer"));
+        }
         return new InboundAccepted(result.ConversationId, result.MessageId, result.AuthorId, result.Seq, result.Duplicate);
+    }
+
+    private async Task<bool> IsOptOutAsync(string brandId, string text)
+    {
+        var now = clock.GetUtcNow();
+        if (_settings is null || now - _settingsFetchedAt >= ChannelCacheLifetime)
+        {
+            _settings = await GrainFactory.GetGrain<IBrandGrain>(brandId).Settings();
+            _settingsFetchedAt = now;
+        }
+        var word = text.Trim().TrimEnd('.', '!').Trim();
+        return word.Length <= 32 && _settings.OptOutKeywords.Any(k => string.Equals(k, word, StringComparison.OrdinalIgnoreCase));
     }
 
     private async Task<ChannelView?> ChannelAsync(string key)

@@ -1,6 +1,10 @@
 using SocialCrm.Abstractions.Consent;
+using SocialCrm.Abstractions.Conversations;
 using SocialCrm.Abstractions.Customers;
+using SocialCrm.Abstractions.Privacy;
+using SocialCrm.Grains.Privacy;
 using SocialCrm.Persistence.Customers;
+using SocialCrm.Persistence.Privacy;
 
 namespace SocialCrm.Grains.Customers;
 
@@ -13,21 +17,35 @@ public sealed class CustomerState
     [Id(3)] public DateTimeOffset CreatedAt { get; set; }
     /// <summary>Append-only: the newest record of a purpose is its current state.</summary>
     [Id(4)] public List<ConsentRecord> ConsentHistory { get; set; } = [];
+    /// <summary>Set before the first erasure step and cleared after the last, so a crash in between resumes.</summary>
+    [Id(5)] public bool Erasing { get; set; }
+    /// <summary>The tombstone: when set, nothing else about the customer remains.</summary>
+    [Id(6)] public DateTimeOffset? ErasedAt { get; set; }
 }
 
-/// <summary>One person across channels. Their conversations come from the participants projection,
-/// written in the same transaction as their messages, so the profile never misses one.</summary>
+/// <summary>
+/// One person across channels: identities, profile and consent history. Reads and changes of their
+/// personal data are audited here, so no path skips the log. Their conversations come from the
+/// participants projection, written in the same transaction as their messages.
+/// </summary>
 public sealed class CustomerGrain(
     [PersistentState("customer", GrainStorage.Name)] IPersistentState<CustomerState> state,
     CustomerDirectory directory,
+    PrivacyStore privacy,
     TimeProvider clock) : Grain, ICustomerGrain
 {
     private string BrandId => Ids.BrandOf(this.GetPrimaryKeyString());
 
     private string CustomerId => Ids.LocalPart(this.GetPrimaryKeyString());
 
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (state.State.Erasing) await EraseStepsAsync();
+    }
+
     async Task ICustomerGrain.AddIdentity(CustomerIdentity identity, string? displayName)
     {
+        if (state.State.ErasedAt is not null) throw new InvalidOperationException("An erased customer takes no new identities.");
         var changed = false;
         if (!state.State.Exists)
         {
@@ -45,38 +63,137 @@ public sealed class CustomerGrain(
             state.State.DisplayName = displayName;
             changed = true;
         }
-        if (changed) await state.WriteStateAsync();
-    }
-
-    async Task<Outcome<ConsentRecord>> ICustomerGrain.RecordConsent(ConsentChange change)
-    {
-        if (!state.State.Exists) return Refusal.NotFound("Customer");
-        var record = new ConsentRecord(change.Purpose, change.Status, change.LawfulBasis, change.Source, change.Evidence,
-            change.PolicyVersion, change.ExpiresAt, change.RecordedBy, clock.GetUtcNow());
-        state.State.ConsentHistory.Add(record);
+        if (!changed) return;
         await state.WriteStateAsync();
-        return record;
-    }
-
-    Task<Outcome<ConsentView>> ICustomerGrain.Consents()
-    {
-        if (!state.State.Exists) return Task.FromResult<Outcome<ConsentView>>(Refusal.NotFound("Customer"));
-        var history = state.State.ConsentHistory;
-        var current = history.GroupBy(r => r.Purpose).ToDictionary(g => g.Key, g => g.Last());
-        return Task.FromResult<Outcome<ConsentView>>(new ConsentView(current, history.ToList()));
-    }
-
-    Task<bool> ICustomerGrain.Allows(Purpose purpose)
-    {
-        var latest = state.State.ConsentHistory.LastOrDefault(r => r.Purpose == purpose);
-        return Task.FromResult(latest is not null && latest.Allows(clock.GetUtcNow()));
+        await privacy.RecordCustomerAsync(BrandId, CustomerId, state.State.CreatedAt.ToUnixTimeMilliseconds());
     }
 
     async Task<Outcome<CustomerView>> ICustomerGrain.Get()
     {
+        if (Unavailable() is { } refusal) return refusal;
+        await Audit.RecordAsync(GrainFactory, BrandId, "profile.read", CustomerId, "customers/" + CustomerId);
+        return await ViewAsync();
+    }
+
+    async Task<Outcome<ConsentRecord>> ICustomerGrain.RecordConsent(ConsentChange change)
+    {
+        if (Unavailable() is { } refusal) return refusal;
+        var record = new ConsentRecord(change.Purpose, change.Status, change.LawfulBasis, change.Source, change.Evidence,
+            change.PolicyVersion, change.ExpiresAt, change.RecordedBy, clock.GetUtcNow());
+        state.State.ConsentHistory.Add(record);
+        await state.WriteStateAsync();
+        await privacy.RecordConsentAsync(BrandId, CustomerId, WireNames.Of(record.Purpose), WireNames.Of(record.Status), record.LawfulBasis,
+            record.Source, record.PolicyVersion, record.RecordedAt.ToUnixTimeMilliseconds(), record.ExpiresAt?.ToUnixTimeMilliseconds());
+        await Audit.RecordAsync(GrainFactory, BrandId, "consent.change", CustomerId,
+            $"consents/{WireNames.Of(record.Purpose)}:{WireNames.Of(record.Status)}");
+        return record;
+    }
+
+    async Task<Outcome<ConsentView>> ICustomerGrain.Consents()
+    {
+        if (Unavailable() is { } refusal) return refusal;
+        await Audit.RecordAsync(GrainFactory, BrandId, "consent.read", CustomerId, "customers/" + CustomerId + "/consents");
+        return ConsentView();
+    }
+
+    Task<bool> ICustomerGrain.Allows(Purpose purpose)
+    {
+        if (!state.State.Exists || state.State.ErasedAt is not null) return Task.FromResult(false);
+        var latest = state.State.ConsentHistory.LastOrDefault(r => r.Purpose == purpose);
+        return Task.FromResult(latest is not null && latest.Allows(clock.GetUtcNow()));
+    }
+
+    async Task<Outcome<CustomerExport>> ICustomerGrain.Export()
+    {
+        if (Unavailable() is { } refusal) return refusal;
+        var profile = await ViewAsync();
+        var conversations = new List<ExportedConversation>();
+        var messages = new List<MessageView>();
+        string? current = null;
+        await foreach (var m in privacy.ExportMessagesAsync(BrandId, CustomerId))
+        {
+            if (m.ConversationId != current && current is not null)
+            {
+                conversations.Add(await ExportedConversationAsync(current, messages));
+                messages = [];
+            }
+            current = m.ConversationId;
+            messages.Add(new MessageView(m.Seq, m.Id,
+                WireNames.TryParse<AuthorType>(m.AuthorType, out var author) ? author : AuthorType.System, m.AuthorId,
+                m.Redacted ? null : m.Body, DateTimeOffset.FromUnixTimeMilliseconds(m.CreatedAtMs),
+                WireNames.TryParse<Visibility>(m.Visibility, out var visibility) ? visibility : Visibility.Private,
+                null, m.DeliveryStatus, m.Redacted, m.ExternalMessageId, null, null, m.EventType));
+        }
+        if (current is not null) conversations.Add(await ExportedConversationAsync(current, messages));
+
+        var audit = new List<AuditEntry>();
+        var auditGrain = GrainFactory.GetGrain<IAuditGrain>(BrandId);
+        long after = 0;
+        while (true)
+        {
+            var page = await auditGrain.List(new AuditQuery(CustomerId, null, null, null, after, 1000));
+            audit.AddRange(page.Items);
+            if (page.NextAfterSeq is not { } next) break;
+            after = next;
+        }
+        // The export itself is audited, after the entries it lists.
+        await Audit.RecordAsync(GrainFactory, BrandId, "customer.export", CustomerId, "customers/" + CustomerId + "/export");
+        return new CustomerExport(profile, state.State.ConsentHistory.ToList(), conversations, audit, clock.GetUtcNow());
+    }
+
+    async Task<Outcome<Erasure>> ICustomerGrain.Erase()
+    {
         if (!state.State.Exists) return Refusal.NotFound("Customer");
+        if (state.State.ErasedAt is { } erasedAt && !state.State.Erasing) return new Erasure(CustomerId, erasedAt);
+        if (!state.State.Erasing)
+        {
+            state.State.Erasing = true;
+            state.State.ErasedAt = clock.GetUtcNow();
+            await state.WriteStateAsync();
+        }
+        await EraseStepsAsync();
+        return new Erasure(CustomerId, state.State.ErasedAt!.Value);
+    }
+
+    /// <summary>Each step is idempotent; the state says "erasing" until the last one is done.</summary>
+    private async Task EraseStepsAsync()
+    {
+        var erasedAt = state.State.ErasedAt ?? clock.GetUtcNow();
+        foreach (var identity in state.State.Identities)
+            await GrainFactory.GetGrain<IIdentityGrain>(IdentityAddress.Of(BrandId, identity.Platform, identity.ExternalUserId)).Forget(CustomerId);
+        var privateConversations = await privacy.PrivateConversationsOfAsync(BrandId, CustomerId);
+        await privacy.EraseCustomerAsync(BrandId, CustomerId, erasedAt.ToUnixTimeMilliseconds());
+        foreach (var conversationId in privateConversations)
+            await GrainFactory.GetGrain<IConversationGrain>(Ids.Scoped(BrandId, conversationId)).ForgetCustomer(CustomerId);
+        await Audit.RecordAsync(GrainFactory, BrandId, "customer.erase", CustomerId, "customers/" + CustomerId);
+        // The tombstone replaces the profile; then the embedded database drops the old bytes for good.
+        state.State = new CustomerState { Exists = true, ErasedAt = erasedAt, CreatedAt = state.State.CreatedAt };
+        await state.WriteStateAsync();
+        await privacy.ScrubFreedSpaceAsync();
+    }
+
+    private Refusal? Unavailable() =>
+        !state.State.Exists ? Refusal.NotFound("Customer")
+        : state.State.ErasedAt is not null ? new Refusal(RefusalKind.Erased, "The customer was erased.")
+        : null;
+
+    private async Task<CustomerView> ViewAsync()
+    {
         var conversations = await directory.ConversationsOfAsync(BrandId, CustomerId);
         return new CustomerView(CustomerId, state.State.DisplayName, state.State.Identities.ToList(), conversations, state.State.CreatedAt);
+    }
+
+    private ConsentView ConsentView()
+    {
+        var history = state.State.ConsentHistory;
+        var current = history.GroupBy(r => r.Purpose).ToDictionary(g => g.Key, g => g.Last());
+        return new ConsentView(current, history.ToList());
+    }
+
+    private async Task<ExportedConversation> ExportedConversationAsync(string conversationId, List<MessageView> messages)
+    {
+        var view = await GrainFactory.GetGrain<IConversationGrain>(Ids.Scoped(BrandId, conversationId)).Get();
+        return new ExportedConversation(view.Value!, messages);
     }
 }
 
@@ -106,5 +223,12 @@ public sealed class IdentityGrain(
         state.State.CustomerId = customerId;
         await state.WriteStateAsync();
         return customerId;
+    }
+
+    async Task IIdentityGrain.Forget(string customerId)
+    {
+        if (state.State.CustomerId != customerId) return;
+        await state.ClearStateAsync();
+        state.State = new IdentityState();
     }
 }

@@ -35,6 +35,7 @@ public static class BrandsApi
         if (errors.Any) return errors.ToProblem();
         // The bootstrap key acts for the brand it creates, and for nothing else.
         BrandContext.Set(id!);
+        ActorContext.Set("bootstrap");
         var outcome = await grains.GetGrain<IBrandGrain>(id!).Create(name!);
         return ResultsOf.Map(outcome, key => TypedResults.Created($"/v1/brands/{id}", new BrandCreatedResponse(id!, name!, key.Key)));
     }

@@ -3,6 +3,7 @@ using System.Security.Claims;
 using SocialCrm.Abstractions.Consent;
 using SocialCrm.Abstractions.Customers;
 using SocialCrm.Host.Auth;
+using SocialCrm.Persistence.Privacy;
 
 namespace SocialCrm.Host.Api;
 
@@ -21,6 +22,10 @@ public sealed record ConsentResponse(string Purpose, string Status, string Lawfu
         r.LawfulBasis, r.Source, r.Evidence, r.PolicyVersion, r.ExpiresAt, r.RecordedBy, r.RecordedAt, r.Allows(now));
 }
 
+public sealed record CustomerListItem(string Id, DateTimeOffset CreatedAt);
+
+public sealed record CustomerListResponse(IReadOnlyList<CustomerListItem> Items, string? NextCursor);
+
 public sealed record ConsentsResponse(IReadOnlyDictionary<string, ConsentResponse> Current, IReadOnlyList<ConsentResponse> History);
 
 /// <summary>Customer profiles: one person across channels.</summary>
@@ -30,10 +35,23 @@ public static class CustomersApi
     {
         var group = app.MapGroup("/v1/brands/{brandId}/customers")
             .RequireAuthorization(Policies.For(Role.Admin, Role.Agent, Role.Compliance));
-        group.MapGet("/{customerId}", Get).Produces<CustomerResponse>().ProducesProblem(404);
+        group.MapGet("/", List).Produces<CustomerListResponse>().ProducesValidationProblem();
+        group.MapGet("/{customerId}", Get).Produces<CustomerResponse>().ProducesProblem(404).ProducesProblem(410);
         group.MapGet("/{customerId}/consents", Consents).Produces<ConsentsResponse>().ProducesProblem(404);
         group.MapPut("/{customerId}/consents/{purpose}", RecordConsent).Produces<ConsentResponse>()
             .ProducesValidationProblem().ProducesProblem(404);
+    }
+
+    private static async Task<IResult> List(string brandId, int? limit, string? cursor, PrivacyStore privacy)
+    {
+        var errors = new FieldErrors();
+        var pageSize = limit ?? 50;
+        if (pageSize is < 1 or > 200) errors.Add("limit", "must be between 1 and 200.");
+        if (cursor is not null && !Ids.IsValid(cursor)) errors.Add("cursor", "is not a cursor this service gave.");
+        if (errors.Any) return errors.ToProblem();
+        var rows = await privacy.ListCustomersAsync(brandId, cursor, pageSize + 1);
+        var items = rows.Take(pageSize).Select(r => new CustomerListItem(r.Id, DateTimeOffset.FromUnixTimeMilliseconds(r.CreatedAtMs))).ToList();
+        return TypedResults.Ok(new CustomerListResponse(items, rows.Count > pageSize ? items[^1].Id : null));
     }
 
     /// <summary>The lawful bases of GDPR article 6.</summary>

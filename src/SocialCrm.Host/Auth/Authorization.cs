@@ -82,7 +82,12 @@ public sealed class ProblemAuthorizationResultHandler : IAuthorizationMiddleware
             return;
         }
         if (authorizeResult.Succeeded && context.User.FindFirst(ApiKeyClaims.Brand)?.Value is { } brand)
+        {
             BrandContext.Set(brand);
+            // Who acts, for the audit log: role and key name, never the key itself.
+            var role = context.User.FindFirst(System.Security.Claims.ClaimTypes.Role)?.Value ?? "unknown";
+            ActorContext.Set(role + ":" + (context.User.Identity?.Name ?? "unknown"));
+        }
         await _default.HandleAsync(next, context, policy, authorizeResult);
     }
 }

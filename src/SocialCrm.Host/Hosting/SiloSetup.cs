@@ -38,6 +38,12 @@ public static class SiloSetup
             o.ConnectionString = connectionString;
             o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
         }));
+        // A driver's exception raised outside a grain call (e.g. while activating) still reaches the caller intact.
+        silo.Services.Configure<ExceptionSerializationOptions>(o =>
+        {
+            o.SupportedNamespacePrefixes.Add("Npgsql");
+            o.SupportedNamespacePrefixes.Add("Microsoft.Data");
+        });
         silo.AddIncomingGrainCallFilter<BrandScopeFilter>();
         silo.AddIncomingGrainCallFilter<StorageErrorFilter>();
     }

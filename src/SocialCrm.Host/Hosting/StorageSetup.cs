@@ -2,6 +2,7 @@ using SocialCrm.Channels.Outbound;
 using SocialCrm.Grains.Conversations;
 using SocialCrm.Persistence.Conversations;
 using SocialCrm.Persistence.Customers;
+using SocialCrm.Persistence.Privacy;
 using SocialCrm.Persistence.Storage;
 
 namespace SocialCrm.Host.Hosting;
@@ -19,6 +20,8 @@ public static class StorageSetup
         services.AddSingleton<MessageLog>();
         services.AddSingleton<InboxStore>();
         services.AddSingleton<CustomerDirectory>();
+        services.AddSingleton<PrivacyStore>();
+        services.AddSingleton<AuditLog>();
         return services;
     }
 

@@ -66,6 +66,17 @@ public sealed class Database : IAsyncDisposable
         return rows;
     }
 
+    /// <summary>Rows one at a time, for results too large to hold (reports, exports, chain checks).</summary>
+    public async IAsyncEnumerable<T> StreamAsync<T>(string query, IReadOnlyList<SqlArg> args, Func<DbDataReader, T> map,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, query, args);
+        command.CommandTimeout = 0;
+        await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) yield return map(reader);
+    }
+
     public async Task<T?> QuerySingleAsync<T>(string query, IReadOnlyList<SqlArg> args, Func<DbDataReader, T> map,
         CancellationToken cancellationToken = default) where T : class
     {

@@ -86,7 +86,8 @@ public sealed class PostgresBackend : Backend
             await using var create = new NpgsqlCommand($"CREATE DATABASE {database}", connection);
             await create.ExecuteNonQueryAsync();
         }
-        var builder = new NpgsqlConnectionStringBuilder(server) { Database = database };
+        // Many nodes share one test server: each keeps a small pool.
+        var builder = new NpgsqlConnectionStringBuilder(server) { Database = database, MaxPoolSize = 8 };
         return new Dictionary<string, string?>
         {
             ["Storage:Provider"] = "postgres",

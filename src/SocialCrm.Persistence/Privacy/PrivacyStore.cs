@@ -1,0 +1,100 @@
+using SocialCrm.Persistence.Storage;
+
+namespace SocialCrm.Persistence.Privacy;
+
+/// <summary>A customer's state for one purpose, as the consent report lists it.</summary>
+public sealed record ConsentReportRow(string CustomerId, string Status, string? LawfulBasis, string? Source, string? PolicyVersion,
+    long? RecordedAtMs, long? ExpiresAtMs);
+
+/// <summary>One message of a data subject access export.</summary>
+public sealed record ExportedMessage(string ConversationId, long Seq, string Id, string AuthorType, string AuthorId, string? Body,
+    long CreatedAtMs, string Visibility, bool Redacted, string? ExternalMessageId, string? EventType, string? DeliveryStatus);
+
+/// <summary>
+/// The stores compliance work touches: the customer and consent projections, the export of what is
+/// held on a customer, and the statements that erase and purge message bodies.
+/// </summary>
+public sealed class PrivacyStore(Database database, GroupCommitWriter writer)
+{
+    public Task RecordCustomerAsync(string brandId, string customerId, long createdAtMs) =>
+        writer.WriteAsync([new SqlStatement("InsertCustomer",
+            [SqlArg.Text("brand_id", brandId), SqlArg.Text("id", customerId), SqlArg.Int64("created_at_ms", createdAtMs)])]);
+
+    public Task RecordConsentAsync(string brandId, string customerId, string purpose, string status, string lawfulBasis, string source,
+        string? policyVersion, long recordedAtMs, long? expiresAtMs) =>
+        writer.WriteAsync([new SqlStatement("UpsertConsent",
+        [
+            SqlArg.Text("brand_id", brandId), SqlArg.Text("purpose", purpose), SqlArg.Text("customer_id", customerId),
+            SqlArg.Text("status", status), SqlArg.Text("lawful_basis", lawfulBasis), SqlArg.Text("source", source),
+            SqlArg.Text("policy_version", policyVersion), SqlArg.Int64("recorded_at_ms", recordedAtMs),
+            SqlArg.Int64("expires_at_ms", expiresAtMs),
+        ])]);
+
+    public Task<List<(string Id, long CreatedAtMs)>> ListCustomersAsync(string brandId, string? afterId, int limit,
+        CancellationToken cancellationToken = default) =>
+        database.QueryAsync("ListCustomers",
+            [SqlArg.Text("brand_id", brandId), SqlArg.Text("after_id", afterId), SqlArg.Int32("limit", limit)],
+            r => (r.GetString(0), r.Int64(1)), cancellationToken);
+
+    /// <summary>Every customer's state for a purpose, streamed in id order (customers without a record are "unknown").</summary>
+    public IAsyncEnumerable<ConsentReportRow> ConsentReportAsync(string brandId, string purpose, string? status,
+        CancellationToken cancellationToken = default) =>
+        database.StreamAsync("ConsentReport",
+            [SqlArg.Text("brand_id", brandId), SqlArg.Text("purpose", purpose), SqlArg.Text("status", status)],
+            r => new ConsentReportRow(r.GetString(0), r.StringOrNull(1) ?? "unknown", r.StringOrNull(2), r.StringOrNull(3),
+                r.StringOrNull(4), r.Int64OrNull(5), r.Int64OrNull(6)),
+            cancellationToken);
+
+    /// <summary>The messages a customer took part in: their own and the brand's, never other customers'.</summary>
+    public IAsyncEnumerable<ExportedMessage> ExportMessagesAsync(string brandId, string customerId, CancellationToken cancellationToken = default) =>
+        database.StreamAsync("ExportMessages",
+            [SqlArg.Text("brand_id", brandId), SqlArg.Text("customer_id", customerId)],
+            r => new ExportedMessage(r.GetString(0), r.Int64(1), r.GetString(2), r.GetString(3), r.GetString(4), r.StringOrNull(5),
+                r.Int64(6), r.GetString(7), r.Bool(8), r.StringOrNull(9), r.StringOrNull(10), r.StringOrNull(11)),
+            cancellationToken);
+
+    public Task<List<string>> PrivateConversationsOfAsync(string brandId, string customerId, CancellationToken cancellationToken = default) =>
+        database.QueryAsync("PrivateConversationsOfCustomer",
+            [SqlArg.Text("brand_id", brandId), SqlArg.Text("customer_id", customerId)], r => r.GetString(0), cancellationToken);
+
+    /// <summary>
+    /// Removes a customer's personal data from our tables in one transaction: the bodies of their
+    /// messages and of brand quotes of them, their consent and participation projections, and
+    /// replies still waiting to be sent to them. Idempotent, so an interrupted erasure can run again.
+    /// </summary>
+    public Task EraseCustomerAsync(string brandId, string customerId, long erasedAtMs)
+    {
+        SqlArg[] who = [SqlArg.Text("brand_id", brandId), SqlArg.Text("customer_id", customerId)];
+        return writer.WriteAsync(
+        [
+            new SqlStatement("RedactQuotesOfCustomer", who),
+            new SqlStatement("RedactMessagesOfCustomer", who),
+            new SqlStatement("CancelPendingToCustomer", who),
+            new SqlStatement("DeleteConsentsOfCustomer", who),
+            new SqlStatement("DeleteParticipantsOfCustomer", who),
+            new SqlStatement("MarkCustomerErased",
+                [SqlArg.Text("brand_id", brandId), SqlArg.Text("id", customerId), SqlArg.Int64("erased_at_ms", erasedAtMs)]),
+        ]);
+    }
+
+    /// <summary>
+    /// On the embedded database, erased text must not survive in free pages or the write-ahead log:
+    /// rewrite the file and empty the log. (The server dialects keep no copy a user of this service can read.)
+    /// </summary>
+    public async Task ScrubFreedSpaceAsync(CancellationToken cancellationToken = default)
+    {
+        if (database.Dialect != Dialect.Sqlite) return;
+        await using var connection = await database.OpenAsync(cancellationToken);
+        foreach (var pragma in new[] { "PRAGMA wal_checkpoint(TRUNCATE);", "VACUUM;", "PRAGMA wal_checkpoint(TRUNCATE);" })
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = pragma;
+            command.CommandTimeout = 600;
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>Purges the bodies of a brand's messages older than the cutoff; returns how many.</summary>
+    public Task<int> PurgeMessagesBeforeAsync(string brandId, long beforeMs, CancellationToken cancellationToken = default) =>
+        database.ExecuteAsync("PurgeMessagesBefore", [SqlArg.Text("brand_id", brandId), SqlArg.Int64("before_ms", beforeMs)], cancellationToken);
+}

@@ -1,0 +1,54 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace SocialCrm.Tests.Infrastructure;
+
+/// <summary>
+/// Direct access to a node's database, for what a test must do behind the service's back: age rows,
+/// tamper with the audit log as an attacker would, or look for erased bytes in the files.
+/// </summary>
+public static class StoreAccess
+{
+    public static async Task<int> ExecuteAsync(IReadOnlyDictionary<string, string?> storage, string sql, params (string Name, object Value)[] args)
+    {
+        await using var connection = Open(storage);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in args)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value;
+            command.Parameters.Add(parameter);
+        }
+        return await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>The embedded database's files (database, WAL, shared memory), or none on a server backend.</summary>
+    public static IEnumerable<string> EmbeddedFiles(IReadOnlyDictionary<string, string?> storage) =>
+        storage.TryGetValue("Storage:DataDirectory", out var directory) && directory is not null
+            ? Directory.EnumerateFiles(directory, "socialcrm.db*")
+            : [];
+
+    public static bool FilesContain(IReadOnlyDictionary<string, string?> storage, string text)
+    {
+        var needle = System.Text.Encoding.UTF8.GetBytes(text);
+        foreach (var file in EmbeddedFiles(storage))
+        {
+            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var buffer = new MemoryStream();
+            stream.CopyTo(buffer);
+            if (buffer.ToArray().AsSpan().IndexOf(needle) >= 0) return true;
+        }
+        return false;
+    }
+
+    private static DbConnection Open(IReadOnlyDictionary<string, string?> storage) => storage["Storage:Provider"] switch
+    {
+        "sqlite" => new SqliteConnection($"Data Source={Path.Combine(storage["Storage:DataDirectory"]!, "socialcrm.db")}"),
+        "postgres" => new NpgsqlConnection(storage["Storage:ConnectionString"]),
+        _ => new Microsoft.Data.SqlClient.SqlConnection(storage["Storage:ConnectionString"]),
+    };
+}

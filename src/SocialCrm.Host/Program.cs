@@ -47,6 +47,7 @@ app.MapInboundApi();
 app.MapConversationsApi();
 app.MapCustomersApi();
 app.MapPrivacyApi();
+app.MapWebhooksApi();
 
 app.Run();
 

@@ -94,3 +94,33 @@ CREATE TABLE IF NOT EXISTS audit_log (
 CREATE INDEX IF NOT EXISTS ix_audit_customer ON audit_log (brand_id, customer_id, seq);
 CREATE INDEX IF NOT EXISTS ix_messages_author ON messages (brand_id, author_id, created_at_ms);
 CREATE INDEX IF NOT EXISTS ix_messages_created ON messages (brand_id, created_at_ms);
+-- go
+CREATE TABLE IF NOT EXISTS webhooks (
+    brand_id      varchar(64)   NOT NULL,
+    id            varchar(64)   NOT NULL,
+    url           varchar(2048) NOT NULL,
+    secret        varchar(512)  NOT NULL,
+    events        varchar(1024) NOT NULL,
+    created_at_ms bigint        NOT NULL,
+    PRIMARY KEY (brand_id, id)
+);
+CREATE TABLE IF NOT EXISTS webhook_deliveries (
+    brand_id           varchar(64)  NOT NULL,
+    id                 varchar(64)  NOT NULL,
+    webhook_id         varchar(64)  NOT NULL,
+    lane               varchar(64)  NOT NULL,
+    lane_seq           bigint       NOT NULL,
+    event_type         varchar(64)  NOT NULL,
+    customer_id        varchar(64)  NULL,
+    payload            text         NULL,
+    status             varchar(16)  NOT NULL,
+    attempts           integer      NOT NULL DEFAULT 0,
+    last_error         varchar(500) NULL,
+    created_at_ms      bigint       NOT NULL,
+    next_attempt_at_ms bigint       NOT NULL,
+    delivered_at_ms    bigint       NULL,
+    PRIMARY KEY (brand_id, id)
+);
+CREATE INDEX IF NOT EXISTS ix_deliveries_due ON webhook_deliveries (brand_id, webhook_id, created_at_ms) WHERE status = 'pending';
+CREATE INDEX IF NOT EXISTS ix_deliveries_status ON webhook_deliveries (brand_id, webhook_id, status, created_at_ms);
+CREATE INDEX IF NOT EXISTS ix_deliveries_customer ON webhook_deliveries (brand_id, customer_id);

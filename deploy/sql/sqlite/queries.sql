@@ -187,3 +187,48 @@ LIMIT @limit;
 -- name: AuditChain
 SELECT seq, at_ms, actor, action, customer_id, resource, hash FROM audit_log
 WHERE brand_id = @brand_id ORDER BY seq;
+
+-- Webhooks: subscriptions and the delivery outbox, written in the same transaction as the events.
+
+-- name: InsertWebhook
+INSERT INTO webhooks (brand_id, id, url, secret, events, created_at_ms) VALUES (@brand_id, @id, @url, @secret, @events, @created_at_ms)
+ON CONFLICT DO NOTHING;
+
+-- name: WebhooksOfBrand
+SELECT id, url, secret, events FROM webhooks WHERE brand_id = @brand_id ORDER BY id;
+
+-- name: InsertDelivery
+INSERT INTO webhook_deliveries (brand_id, id, webhook_id, lane, lane_seq, event_type, customer_id, payload, status, attempts,
+                                last_error, created_at_ms, next_attempt_at_ms, delivered_at_ms)
+VALUES (@brand_id, @id, @webhook_id, @lane, @lane_seq, @event_type, @customer_id, @payload, 'pending', 0, NULL, @created_at_ms, @created_at_ms, NULL);
+
+-- name: PendingDeliveries
+SELECT id, lane, event_type, payload, attempts, next_attempt_at_ms, created_at_ms FROM webhook_deliveries
+WHERE brand_id = @brand_id AND webhook_id = @webhook_id AND status = 'pending'
+ORDER BY created_at_ms, lane_seq, id
+LIMIT @limit;
+
+-- name: UpdateDeliveryAttempt
+UPDATE webhook_deliveries SET status = @status, attempts = @attempts, last_error = @last_error,
+    next_attempt_at_ms = @next_attempt_at_ms, delivered_at_ms = @delivered_at_ms
+WHERE brand_id = @brand_id AND id = @id;
+
+-- name: ListDeliveries
+SELECT id, event_type, lane, status, attempts, last_error, created_at_ms, delivered_at_ms FROM webhook_deliveries
+WHERE brand_id = @brand_id AND webhook_id = @webhook_id AND (@status IS NULL OR status = @status)
+ORDER BY created_at_ms, id
+LIMIT @limit;
+
+-- name: Redeliver
+UPDATE webhook_deliveries SET status = 'pending', attempts = 0, last_error = NULL, next_attempt_at_ms = @now_ms, delivered_at_ms = NULL
+WHERE brand_id = @brand_id AND webhook_id = @webhook_id AND id = @id;
+
+-- name: WebhooksWithDueDeliveries
+SELECT brand_id, webhook_id FROM webhook_deliveries
+WHERE status = 'pending' AND next_attempt_at_ms <= @now_ms
+GROUP BY brand_id, webhook_id
+LIMIT @limit;
+
+-- name: RedactDeliveriesOfCustomer
+UPDATE webhook_deliveries SET payload = NULL, status = CASE WHEN status = 'pending' THEN 'cancelled' ELSE status END
+WHERE brand_id = @brand_id AND customer_id = @customer_id AND payload IS NOT NULL;

@@ -108,3 +108,37 @@ CREATE INDEX IF NOT EXISTS ix_audit_customer ON audit_log (brand_id, customer_id
 CREATE INDEX IF NOT EXISTS ix_messages_author ON messages (brand_id, author_id, created_at_ms);
 -- go
 CREATE INDEX IF NOT EXISTS ix_messages_created ON messages (brand_id, created_at_ms);
+-- go
+CREATE TABLE IF NOT EXISTS webhooks (
+    brand_id      TEXT    NOT NULL,
+    id            TEXT    NOT NULL,
+    url           TEXT    NOT NULL,
+    secret        TEXT    NOT NULL,
+    events        TEXT    NOT NULL,
+    created_at_ms INTEGER NOT NULL,
+    PRIMARY KEY (brand_id, id)
+) WITHOUT ROWID;
+-- go
+CREATE TABLE IF NOT EXISTS webhook_deliveries (
+    brand_id           TEXT    NOT NULL,
+    id                 TEXT    NOT NULL,
+    webhook_id         TEXT    NOT NULL,
+    lane               TEXT    NOT NULL,
+    lane_seq           INTEGER NOT NULL,
+    event_type         TEXT    NOT NULL,
+    customer_id        TEXT    NULL,
+    payload            TEXT    NULL,
+    status             TEXT    NOT NULL,
+    attempts           INTEGER NOT NULL DEFAULT 0,
+    last_error         TEXT    NULL,
+    created_at_ms      INTEGER NOT NULL,
+    next_attempt_at_ms INTEGER NOT NULL,
+    delivered_at_ms    INTEGER NULL,
+    PRIMARY KEY (brand_id, id)
+) WITHOUT ROWID;
+-- go
+CREATE INDEX IF NOT EXISTS ix_deliveries_due ON webhook_deliveries (brand_id, webhook_id, created_at_ms) WHERE status = 'pending';
+-- go
+CREATE INDEX IF NOT EXISTS ix_deliveries_status ON webhook_deliveries (brand_id, webhook_id, status, created_at_ms);
+-- go
+CREATE INDEX IF NOT EXISTS ix_deliveries_customer ON webhook_deliveries (brand_id, customer_id);

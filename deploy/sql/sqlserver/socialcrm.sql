@@ -122,3 +122,42 @@ CREATE INDEX ix_messages_author ON dbo.messages (brand_id, author_id, created_at
 -- go
 IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'ix_messages_created' AND object_id = OBJECT_ID(N'dbo.messages'))
 CREATE INDEX ix_messages_created ON dbo.messages (brand_id, created_at_ms);
+-- go
+IF OBJECT_ID(N'dbo.webhooks', N'U') IS NULL
+CREATE TABLE dbo.webhooks (
+    brand_id      nvarchar(64)   NOT NULL,
+    id            nvarchar(64)   NOT NULL,
+    url           nvarchar(2048) NOT NULL,
+    secret        nvarchar(512)  NOT NULL,
+    events        nvarchar(1024) NOT NULL,
+    created_at_ms bigint         NOT NULL,
+    CONSTRAINT pk_webhooks PRIMARY KEY (brand_id, id)
+);
+-- go
+IF OBJECT_ID(N'dbo.webhook_deliveries', N'U') IS NULL
+CREATE TABLE dbo.webhook_deliveries (
+    brand_id           nvarchar(64)  NOT NULL,
+    id                 nvarchar(64)  NOT NULL,
+    webhook_id         nvarchar(64)  NOT NULL,
+    lane               nvarchar(64)  NOT NULL,
+    lane_seq           bigint        NOT NULL,
+    event_type         nvarchar(64)  NOT NULL,
+    customer_id        nvarchar(64)  NULL,
+    payload            nvarchar(max) NULL,
+    status             nvarchar(16)  NOT NULL,
+    attempts           int           NOT NULL CONSTRAINT df_deliveries_attempts DEFAULT 0,
+    last_error         nvarchar(500) NULL,
+    created_at_ms      bigint        NOT NULL,
+    next_attempt_at_ms bigint        NOT NULL,
+    delivered_at_ms    bigint        NULL,
+    CONSTRAINT pk_webhook_deliveries PRIMARY KEY (brand_id, id)
+);
+-- go
+IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'ix_deliveries_due' AND object_id = OBJECT_ID(N'dbo.webhook_deliveries'))
+CREATE INDEX ix_deliveries_due ON dbo.webhook_deliveries (brand_id, webhook_id, created_at_ms) WHERE status = 'pending';
+-- go
+IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'ix_deliveries_status' AND object_id = OBJECT_ID(N'dbo.webhook_deliveries'))
+CREATE INDEX ix_deliveries_status ON dbo.webhook_deliveries (brand_id, webhook_id, status, created_at_ms);
+-- go
+IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'ix_deliveries_customer' AND object_id = OBJECT_ID(N'dbo.webhook_deliveries'))
+CREATE INDEX ix_deliveries_customer ON dbo.webhook_deliveries (brand_id, customer_id);

@@ -11,7 +11,8 @@ public interface IBrandGrain : IBrandScopedGrain
     [ReadOnly]
     Task<BrandView?> Get();
 
-    Task<Outcome<IssuedKey>> IssueKey(string name, Role role);
+    /// <summary>Issues a key; a bot key may be bound to one webhook, whose deliveries it may then read.</summary>
+    Task<Outcome<IssuedKey>> IssueKey(string name, Role role, string? webhookId = null);
 
     Task<Outcome<bool>> RevokeKey(string keyId);
 
@@ -73,4 +74,5 @@ public sealed record ApiKeyIdentity(
     [property: Id(0)] string KeyId,
     [property: Id(1)] string BrandId,
     [property: Id(2)] string Name,
-    [property: Id(3)] Role Role);
+    [property: Id(3)] Role Role,
+    [property: Id(4)] string? WebhookId = null);

@@ -96,10 +96,10 @@ public sealed class BrandGrain(
     Task<BrandView?> IBrandGrain.Get() =>
         Task.FromResult(state.State.Exists ? new BrandView(BrandId, state.State.Name, state.State.CreatedAt) : null);
 
-    async Task<Outcome<IssuedKey>> IBrandGrain.IssueKey(string name, Role role)
+    async Task<Outcome<IssuedKey>> IBrandGrain.IssueKey(string name, Role role, string? webhookId)
     {
         if (!state.State.Exists) return Refusal.NotFound("Brand");
-        return await IssueKeyAsync(name, role);
+        return await IssueKeyAsync(name, role, webhookId);
     }
 
     async Task<Outcome<bool>> IBrandGrain.RevokeKey(string keyId)
@@ -131,7 +131,7 @@ public sealed class BrandGrain(
     Task<IReadOnlyList<string>> IBrandGrain.ChannelIds() =>
         Task.FromResult<IReadOnlyList<string>>(state.State.ChannelIds.ToList());
 
-    private async Task<IssuedKey> IssueKeyAsync(string name, Role role)
+    private async Task<IssuedKey> IssueKeyAsync(string name, Role role, string? webhookId = null)
     {
         var secret = ApiKeySecrets.NewSecret();
         var stored = new StoredKey
@@ -145,7 +145,7 @@ public sealed class BrandGrain(
         // Remember the key before it can work, so every working key can be listed and revoked.
         state.State.Keys.Add(stored);
         await state.WriteStateAsync();
-        await GrainFactory.GetGrain<IApiKeyGrain>(stored.Hash).Define(new ApiKeyIdentity(stored.Id, BrandId, name, role));
+        await GrainFactory.GetGrain<IApiKeyGrain>(stored.Hash).Define(new ApiKeyIdentity(stored.Id, BrandId, name, role, webhookId));
         await Audit.RecordAsync(GrainFactory, BrandId, "key.create", null, $"api-keys/{stored.Id}:{WireNames.Of(role)}");
         return new IssuedKey(stored.Id, name, role, secret);
     }

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Streams;
+using SocialCrm.Abstractions.Bots;
 using SocialCrm.Abstractions.Channels;
 using SocialCrm.Abstractions.Conversations;
 using SocialCrm.Abstractions.Customers;
@@ -8,6 +10,7 @@ using SocialCrm.Abstractions.Security;
 using SocialCrm.Channels.Outbound;
 using SocialCrm.Grains.Privacy;
 using SocialCrm.Persistence.Conversations;
+using SocialCrm.Persistence.Webhooks;
 
 namespace SocialCrm.Grains.Conversations;
 
@@ -31,6 +34,14 @@ public sealed class ConversationState
     [Id(12)] public bool CustomerErased { get; set; }
 }
 
+/// <summary>Whether conversations publish their events on Orleans streams (configuration section <c>Streams</c>).</summary>
+public sealed class ConversationStreamOptions
+{
+    public const string Section = "Streams";
+
+    public bool Enabled { get; set; } = true;
+}
+
 /// <summary>Who controls a conversation: the human inbox, or a bot named <c>bot:{id}</c>.</summary>
 public static class Controllers
 {
@@ -49,8 +60,10 @@ public static class Controllers
 public sealed class ConversationGrain(
     [PersistentState("conversation", GrainStorage.Name)] IPersistentState<ConversationState> state,
     MessageLog log,
+    WebhookStore webhooks,
     OutboundSenders senders,
     IOptions<OutboundOptions> outboundOptions,
+    IOptions<ConversationStreamOptions> streamOptions,
     ILogger<ConversationGrain> logger,
     TimeProvider clock) : Grain, IConversationGrain
 {
@@ -66,6 +79,7 @@ public sealed class ConversationGrain(
     private readonly List<PendingDelivery> _outbox = [];
     private bool _dispatching;
     private IGrainTimer? _retryTimer;
+    private readonly bool _streamsEnabled = streamOptions.Value.Enabled;
 
     private OutboundOptions Outbound => outboundOptions.Value;
 
@@ -392,9 +406,13 @@ public sealed class ConversationGrain(
             LastMessageAtMs: isEvent ? _counters.LastMessageAtMs : record.CreatedAtMs,
             LastCustomerMessageAtMs: customerMessage ? record.SentAtMs : _counters.LastCustomerMessageAtMs,
             LastActivityMs: Math.Max(record.CreatedAtMs, _counters.LastActivityMs));
+        var events = EventsOf(record, firstEntry: _counters.LastSeq == 0);
+        // The outbox: each subscribed bot's delivery commits with the event itself, or not at all.
+        var subscriptions = events.Count == 0 ? [] : await webhooks.SubscriptionsAsync(_brandId);
+        var deliveries = events.SelectMany(e => WebhookStore.DeliveryStatements(_brandId, subscriptions, e)).ToList();
         try
         {
-            await log.AppendAsync(record, Projection(counters), newParticipant);
+            await log.AppendAsync(record, Projection(counters), newParticipant, deliveries);
         }
         catch
         {
@@ -407,6 +425,83 @@ public sealed class ConversationGrain(
         {
             if (_knownParticipants.Count >= KnownParticipantsCap) _knownParticipants.Clear();
             _knownParticipants.Add(newParticipant);
+        }
+        if (deliveries.Count > 0)
+        {
+            foreach (var subscription in subscriptions.Where(s => events.Any(e => s.Events.Contains(e.Type))))
+                GrainFactory.GetGrain<IWebhookGrain>(Ids.Scoped(_brandId, subscription.Id)).Kick().Ignore();
+        }
+        await PublishAsync(events);
+    }
+
+    /// <summary>What bots hear of a log entry: a new conversation, a new message, or a change of control, status or assignee.</summary>
+    private List<WebhookEvent> EventsOf(MessageRecord record, bool firstEntry)
+    {
+        var events = new List<WebhookEvent>(2);
+        var lane = _conversationId;
+        var privateCustomer = state.State.Visibility == Visibility.Private ? state.State.CustomerId : null;
+        if (firstEntry)
+        {
+            // Lane order: the conversation's creation just before its first entry (seq × 2 − 1, then seq × 2).
+            events.Add(new WebhookEvent(EventTypes.ConversationCreated, lane, record.Seq * 2 - 1, privateCustomer, JsonSerializer.Serialize(new
+            {
+                channelId = state.State.ChannelId,
+                kind = WireNames.Of(state.State.Kind),
+                visibility = WireNames.Of(state.State.Visibility),
+                customerId = state.State.CustomerId,
+                externalThreadId = state.State.ExternalThreadId,
+                controller = state.State.Controller,
+            }, JsonSerializerOptions.Web), record.CreatedAtMs));
+        }
+        var type = record.EventType switch
+        {
+            null => EventTypes.MessageCreated,
+            "control-changed" => EventTypes.ControlChanged,
+            "status-changed" => EventTypes.StatusChanged,
+            "assignee-changed" => EventTypes.AssigneeChanged,
+            _ => null,
+        };
+        if (type is null) return events;
+        // Personal data in a payload is tied to the customer it is about, so that erasure can find it.
+        var about = record.AuthorType == WireNames.Of(AuthorType.Customer) ? record.AuthorId : privateCustomer;
+        var data = record.EventType is null
+            ? JsonSerializer.Serialize(new
+            {
+                messageId = record.Id,
+                seq = record.Seq,
+                authorType = record.AuthorType,
+                authorId = record.AuthorId,
+                text = record.Body,
+                visibility = record.Visibility,
+                purpose = record.Purpose,
+                externalMessageId = record.ExternalMessageId,
+                inReplyToExternalMessageId = record.InReplyTo,
+                quotedMessageId = record.QuotedMessageId,
+                createdAt = DateTimeOffset.FromUnixTimeMilliseconds(record.CreatedAtMs),
+                customerId = privateCustomer,
+                controller = state.State.Controller,
+            }, JsonSerializerOptions.Web)
+            : record.EventData!;
+        events.Add(new WebhookEvent(type, lane, record.Seq * 2, about, data, record.CreatedAtMs));
+        return events;
+    }
+
+    /// <summary>In-cluster bots: the conversation's stream per event kind. Best effort: the durable path is the webhook outbox.</summary>
+    private async Task PublishAsync(List<WebhookEvent> events)
+    {
+        if (events.Count == 0 || !_streamsEnabled) return;
+        try
+        {
+            var provider = this.GetStreamProvider(ConversationStreams.Provider);
+            foreach (var e in events)
+            {
+                await provider.GetStream<ConversationEvent>(StreamId.Create(e.Type, this.GetPrimaryKeyString()))
+                    .OnNextAsync(new ConversationEvent(e.Type, _brandId, _conversationId, (e.LaneSeq + 1) / 2, DateTimeOffset.FromUnixTimeMilliseconds(e.OccurredAtMs), e.Data));
+            }
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning("Publishing conversation {ConversationId} events on its stream failed: {Error}", _conversationId, ex.GetType().Name);
         }
     }
 

@@ -12,10 +12,16 @@ public sealed class OutboundOptions
 
     public int MaxBackoffMs { get; set; } = 300_000;
 
-    /// <summary>Exponential backoff with full jitter between half and the whole step, so retries do not march in step.</summary>
-    public TimeSpan BackoffAfter(int attempts)
+    public TimeSpan BackoffAfter(int attempts) => Backoff.After(attempts, InitialBackoffMs, MaxBackoffMs);
+}
+
+/// <summary>Retry delays shared by replies and webhook deliveries.</summary>
+public static class Backoff
+{
+    /// <summary>Exponential backoff with jitter between half and the whole step, so retries do not march in step.</summary>
+    public static TimeSpan After(int attempts, int initialMs, int maxMs)
     {
-        var step = Math.Min(MaxBackoffMs, InitialBackoffMs * Math.Pow(2, Math.Max(0, attempts - 1)));
+        var step = Math.Min(maxMs, initialMs * Math.Pow(2, Math.Max(0, attempts - 1)));
         return TimeSpan.FromMilliseconds(step * (0.5 + Random.Shared.NextDouble() / 2));
     }
 }

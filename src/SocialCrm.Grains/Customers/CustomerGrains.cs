@@ -1,3 +1,4 @@
+using SocialCrm.Abstractions.Bots;
 using SocialCrm.Abstractions.Consent;
 using SocialCrm.Abstractions.Conversations;
 using SocialCrm.Abstractions.Customers;
@@ -5,6 +6,7 @@ using SocialCrm.Abstractions.Privacy;
 using SocialCrm.Grains.Privacy;
 using SocialCrm.Persistence.Customers;
 using SocialCrm.Persistence.Privacy;
+using SocialCrm.Persistence.Webhooks;
 
 namespace SocialCrm.Grains.Customers;
 
@@ -32,6 +34,7 @@ public sealed class CustomerGrain(
     [PersistentState("customer", GrainStorage.Name)] IPersistentState<CustomerState> state,
     CustomerDirectory directory,
     PrivacyStore privacy,
+    WebhookStore webhooks,
     TimeProvider clock) : Grain, ICustomerGrain
 {
     private string BrandId => Ids.BrandOf(this.GetPrimaryKeyString());
@@ -166,6 +169,11 @@ public sealed class CustomerGrain(
         foreach (var conversationId in privateConversations)
             await GrainFactory.GetGrain<IConversationGrain>(Ids.Scoped(BrandId, conversationId)).ForgetCustomer(CustomerId);
         await Audit.RecordAsync(GrainFactory, BrandId, "customer.erase", CustomerId, "customers/" + CustomerId);
+        // Bots hear of it, so they can erase what they hold: the payload is the id alone.
+        var notified = await webhooks.EmitAsync(BrandId, new WebhookEvent(EventTypes.CustomerErased, "", 0, null,
+            System.Text.Json.JsonSerializer.Serialize(new { customerId = CustomerId, erasedAt }, System.Text.Json.JsonSerializerOptions.Web),
+            erasedAt.ToUnixTimeMilliseconds()));
+        foreach (var webhookId in notified) GrainFactory.GetGrain<IWebhookGrain>(Ids.Scoped(BrandId, webhookId)).Kick().Ignore();
         // The tombstone replaces the profile; then the embedded database drops the old bytes for good.
         state.State = new CustomerState { Exists = true, ErasedAt = erasedAt, CreatedAt = state.State.CreatedAt };
         await state.WriteStateAsync();

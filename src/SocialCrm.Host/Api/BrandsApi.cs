@@ -9,7 +9,7 @@ public sealed record CreateBrandRequest(string? Id, string? Name);
 
 public sealed record BrandCreatedResponse(string Id, string Name, string AdminKey);
 
-public sealed record CreateApiKeyRequest(string? Name, string? Role);
+public sealed record CreateApiKeyRequest(string? Name, string? Role, string? WebhookId);
 
 public sealed record ApiKeyResponse(string Id, string Name, string Role, string? Key, DateTimeOffset? CreatedAt = null, DateTimeOffset? RevokedAt = null);
 
@@ -45,8 +45,13 @@ public static class BrandsApi
         var errors = new FieldErrors();
         var name = errors.Required("name", body?.Name, 64);
         var role = errors.Enum<Role>("role", body?.Role);
+        if (body?.WebhookId is { } webhookId)
+        {
+            errors.Id("webhookId", webhookId);
+            if (role != Role.Bot) errors.Add("webhookId", "only a bot key can be bound to a webhook.");
+        }
         if (errors.Any) return errors.ToProblem();
-        var outcome = await grains.GetGrain<IBrandGrain>(brandId).IssueKey(name!, role);
+        var outcome = await grains.GetGrain<IBrandGrain>(brandId).IssueKey(name!, role, body?.WebhookId);
         return ResultsOf.Map(outcome, key => TypedResults.Created($"/v1/brands/{brandId}/api-keys/{key.Id}",
             new ApiKeyResponse(key.Id, key.Name, WireNames.Of(key.Role), key.Key)));
     }

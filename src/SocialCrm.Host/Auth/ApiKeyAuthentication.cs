@@ -15,6 +15,7 @@ public static class ApiKeyClaims
     public const string Scheme = "ApiKey";
     public const string Brand = "socialcrm:brand";
     public const string KeyId = "socialcrm:key";
+    public const string Webhook = "socialcrm:webhook";
     public const string BootstrapRole = "bootstrap";
 }
 
@@ -54,6 +55,7 @@ public sealed class ApiKeyAuthenticationHandler(
             new Claim(ApiKeyClaims.Brand, identity.BrandId),
             new Claim(ApiKeyClaims.KeyId, identity.KeyId),
         ], Scheme.Name);
+        if (identity.WebhookId is { } webhookId) claims.AddClaim(new Claim(ApiKeyClaims.Webhook, webhookId));
         return Success(claims);
     }
 

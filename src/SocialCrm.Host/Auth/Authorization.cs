@@ -33,26 +33,24 @@ public static class Policies
     {
         builder.SetFallbackPolicy(new AuthorizationPolicyBuilder(ApiKeyClaims.Scheme).RequireAuthenticatedUser().Build());
         builder.AddPolicy(Bootstrap, p => p.AddAuthenticationSchemes(ApiKeyClaims.Scheme).RequireRole(ApiKeyClaims.BootstrapRole));
-        foreach (var roles in RouteRoles)
-        {
-            builder.AddPolicy(For(roles), p => p
-                .AddAuthenticationSchemes(ApiKeyClaims.Scheme)
-                .RequireAuthenticatedUser()
-                .AddRequirements(new BrandRouteRequirement())
-                .RequireRole(roles.Select(r => WireNames.Of(r))));
-        }
+        builder.Services.AddSingleton<IAuthorizationPolicyProvider, RolePolicyProvider>();
     }
 
-    /// <summary>The role sets the routes use (see api-v1.md).</summary>
-    public static readonly Role[][] RouteRoles =
-    [
-        [Role.Admin],
-        [Role.Admin, Role.Agent],
-        [Role.Admin, Role.Agent, Role.Bot],
-        [Role.Admin, Role.Ingest],
-        [Role.Admin, Role.Agent, Role.Compliance],
-        [Role.Admin, Role.Compliance],
-    ];
+    /// <summary>Builds the policy a <see cref="For"/> name stands for: those roles, in the route's brand.</summary>
+    private sealed class RolePolicyProvider(Microsoft.Extensions.Options.IOptions<AuthorizationOptions> options)
+        : DefaultAuthorizationPolicyProvider(options)
+    {
+        public override async Task<AuthorizationPolicy?> GetPolicyAsync(string policyName)
+        {
+            if (await base.GetPolicyAsync(policyName) is { } known) return known;
+            if (!policyName.StartsWith("roles:", StringComparison.Ordinal)) return null;
+            return new AuthorizationPolicyBuilder(ApiKeyClaims.Scheme)
+                .RequireAuthenticatedUser()
+                .AddRequirements(new BrandRouteRequirement())
+                .RequireRole(policyName["roles:".Length..].Split(','))
+                .Build();
+        }
+    }
 }
 
 /// <summary>

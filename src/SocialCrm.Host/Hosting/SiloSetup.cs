@@ -1,6 +1,7 @@
 using System.Net;
 using Orleans.Serialization;
 using Orleans.Storage;
+using SocialCrm.Abstractions.Bots;
 using SocialCrm.Grains;
 using SocialCrm.Grains.Security;
 using SocialCrm.Persistence.Storage;
@@ -31,21 +32,27 @@ public static class SiloSetup
             o.Invariant = dialect.OrleansInvariant();
             o.ConnectionString = connectionString;
         });
-        // Orleans' own serializer: versioned by the [Id] attributes, not by CLR type names as the JSON default is.
-        silo.AddAdoNetGrainStorage(GrainStorage.Name, options => options.Configure<Serializer>((o, serializer) =>
-        {
-            o.Invariant = dialect.OrleansInvariant();
-            o.ConnectionString = connectionString;
-            o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
-        }));
+        AddStorage(GrainStorage.Name);
         // A driver's exception raised outside a grain call (e.g. while activating) still reaches the caller intact.
         silo.Services.Configure<ExceptionSerializationOptions>(o =>
         {
             o.SupportedNamespacePrefixes.Add("Npgsql");
             o.SupportedNamespacePrefixes.Add("Microsoft.Data");
         });
+        // In-cluster bots subscribe to conversation streams. Memory streams: at most once, in order per
+        // stream, lost with a silo; the durable, at-least-once path is the webhook outbox.
+        silo.AddMemoryStreams(ConversationStreams.Provider);
+        AddStorage("PubSubStore");
         silo.AddIncomingGrainCallFilter<BrandScopeFilter>();
         silo.AddIncomingGrainCallFilter<StorageErrorFilter>();
+
+        // Orleans' own serializer: versioned by the [Id] attributes, not by CLR type names as the JSON default is.
+        void AddStorage(string name) => silo.AddAdoNetGrainStorage(name, options => options.Configure<Serializer>((o, serializer) =>
+        {
+            o.Invariant = dialect.OrleansInvariant();
+            o.ConnectionString = connectionString;
+            o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
+        }));
     }
 
     private static void ConfigureClustering(this ISiloBuilder silo, IConfiguration configuration, Dialect dialect, string connectionString)

@@ -1,4 +1,8 @@
+using Microsoft.Extensions.Options;
 using SocialCrm.Channels.Outbound;
+using SocialCrm.Channels.Webhooks;
+using SocialCrm.Grains.Bots;
+using SocialCrm.Persistence.Webhooks;
 using SocialCrm.Grains.Conversations;
 using SocialCrm.Persistence.Conversations;
 using SocialCrm.Persistence.Customers;
@@ -22,6 +26,7 @@ public static class StorageSetup
         services.AddSingleton<CustomerDirectory>();
         services.AddSingleton<PrivacyStore>();
         services.AddSingleton<AuditLog>();
+        services.AddSingleton<WebhookStore>();
         return services;
     }
 
@@ -33,6 +38,19 @@ public static class StorageSetup
         services.AddSingleton<IOutboundSender>(sp => sp.GetRequiredService<WebChatSender>());
         services.AddSingleton<OutboundSenders>();
         services.AddHostedService<OutboundRecovery>();
+
+        services.Configure<WebhookOptions>(configuration.GetSection(WebhookOptions.Section));
+        services.Configure<ConversationStreamOptions>(configuration.GetSection(ConversationStreamOptions.Section));
+        services.AddHttpClient(nameof(WebhookSender), c => c.Timeout = TimeSpan.FromSeconds(10))
+            .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
+            {
+                ConnectCallback = NetworkGuard.ConnectCallback(sp.GetRequiredService<IOptions<WebhookOptions>>().Value.AllowPrivateNetworks),
+                PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+                AllowAutoRedirect = false,
+            });
+        services.AddSingleton<WebhookSender>(sp => new WebhookSender(
+            sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(WebhookSender)), sp.GetRequiredService<TimeProvider>()));
+        services.AddHostedService<WebhookRecovery>();
         return services;
     }
 }

@@ -64,8 +64,9 @@ public sealed record StoredMessageRef(string ConversationId, long Seq, string Me
 public sealed class MessageLog(Database database, GroupCommitWriter writer)
 {
     /// <summary>Appends a message and moves the projection in one durable transaction.</summary>
+    /// <param name="alongside">Statements that must commit with the message or not at all (its webhook deliveries).</param>
     public Task AppendAsync(MessageRecord message, ConversationRecord conversation, string? newParticipantId,
-        CancellationToken cancellationToken = default)
+        IEnumerable<SqlStatement>? alongside = null, CancellationToken cancellationToken = default)
     {
         var statements = new List<SqlStatement>(3)
         {
@@ -82,6 +83,7 @@ public sealed class MessageLog(Database database, GroupCommitWriter writer)
                 SqlArg.Int64("joined_at_ms", message.CreatedAtMs),
             ]));
         }
+        if (alongside is not null) statements.AddRange(alongside);
         return writer.WriteAsync(statements, cancellationToken);
     }
 

@@ -59,8 +59,8 @@ public sealed class PrivacyStore(Database database, GroupCommitWriter writer)
 
     /// <summary>
     /// Removes a customer's personal data from our tables in one transaction: the bodies of their
-    /// messages and of brand quotes of them, their consent and participation projections, and
-    /// replies still waiting to be sent to them. Idempotent, so an interrupted erasure can run again.
+    /// messages and of brand quotes of them, their consent and participation projections, replies
+    /// still waiting to be sent to them, and the payloads of webhook deliveries about them. Idempotent, so an interrupted erasure can run again.
     /// </summary>
     public Task EraseCustomerAsync(string brandId, string customerId, long erasedAtMs)
     {
@@ -72,6 +72,7 @@ public sealed class PrivacyStore(Database database, GroupCommitWriter writer)
             new SqlStatement("CancelPendingToCustomer", who),
             new SqlStatement("DeleteConsentsOfCustomer", who),
             new SqlStatement("DeleteParticipantsOfCustomer", who),
+            new SqlStatement("RedactDeliveriesOfCustomer", who),
             new SqlStatement("MarkCustomerErased",
                 [SqlArg.Text("brand_id", brandId), SqlArg.Text("id", customerId), SqlArg.Int64("erased_at_ms", erasedAtMs)]),
         ]);

@@ -28,6 +28,12 @@ public sealed class FakeWebChatEndpoint : IAsyncDisposable
     /// <summary>Deliveries answered 2xx, in arrival order.</summary>
     public ConcurrentQueue<JsonNode> Delivered { get; } = new();
 
+    /// <summary>Every attempt's delivery id header, answered or not, in arrival order.</summary>
+    public ConcurrentQueue<string> AttemptedIds { get; } = new();
+
+    /// <summary>The headers of the answered deliveries, in arrival order.</summary>
+    public ConcurrentQueue<IReadOnlyDictionary<string, string>> DeliveredHeaders { get; } = new();
+
     public int Attempts;
 
     /// <summary>The secret deliveries must be signed with (HMAC-SHA256 of the body).</summary>
@@ -52,6 +58,7 @@ public sealed class FakeWebChatEndpoint : IAsyncDisposable
     private async Task<IResult> ReceiveAsync(HttpRequest request)
     {
         Interlocked.Increment(ref Attempts);
+        AttemptedIds.Enqueue(request.Headers["X-SocialCrm-Delivery"].ToString());
         using var buffer = new MemoryStream();
         await request.Body.CopyToAsync(buffer);
         var body = buffer.ToArray();
@@ -63,6 +70,7 @@ public sealed class FakeWebChatEndpoint : IAsyncDisposable
         if (Interlocked.Decrement(ref _failuresLeft) >= 0) return Results.StatusCode(503);
         Interlocked.Exchange(ref _failuresLeft, 0);
         Delivered.Enqueue(JsonNode.Parse(body)!);
+        DeliveredHeaders.Enqueue(request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase));
         return Results.Ok();
     }
 

@@ -1,0 +1,174 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SocialCrm.Abstractions.Bots;
+using SocialCrm.Abstractions.Security;
+using SocialCrm.Channels.Webhooks;
+using SocialCrm.Grains.Conversations;
+using SocialCrm.Persistence.Webhooks;
+
+namespace SocialCrm.Grains.Bots;
+
+/// <summary>How webhook deliveries are retried (configuration section <c>Webhooks</c>).</summary>
+public sealed class WebhookOptions
+{
+    public const string Section = "Webhooks";
+
+    public int MaxAttempts { get; set; } = 8;
+
+    public int InitialBackoffMs { get; set; } = 1_000;
+
+    public int MaxBackoffMs { get; set; } = 300_000;
+
+    /// <summary>Conversations whose next delivery is sent at the same time.</summary>
+    public int Parallelism { get; set; } = 16;
+
+    /// <summary>Allow webhooks on loopback and private networks (on-premise bots, tests). Off by default: SSRF.</summary>
+    public bool AllowPrivateNetworks { get; set; }
+}
+
+/// <summary>The delivery states of a webhook delivery.</summary>
+public static class DeliveryStatus
+{
+    public const string Pending = "pending";
+    public const string Delivered = "delivered";
+    public const string Dead = "dead";
+}
+
+/// <summary>
+/// Drains one webhook's outbox: per conversation (its lane) only the oldest pending delivery is
+/// sent, so a retrying delivery holds back the later ones of its conversation and no other; lanes go
+/// out in parallel. Kicked after each event, by a timer for retries, and by the node's sweep.
+/// </summary>
+[Reentrant]
+public sealed class WebhookGrain(
+    WebhookStore store,
+    WebhookSender sender,
+    IOptions<WebhookOptions> options,
+    ILogger<WebhookGrain> logger,
+    TimeProvider clock) : Grain, IWebhookGrain
+{
+    private string BrandId => Ids.BrandOf(this.GetPrimaryKeyString());
+
+    private string WebhookId => Ids.LocalPart(this.GetPrimaryKeyString());
+
+    private WebhookOptions Options => options.Value;
+
+    private bool _draining;
+    private bool _kickedWhileDraining;
+    private IGrainTimer? _retryTimer;
+
+    async Task<Outcome<WebhookView>> IWebhookGrain.Register(WebhookRegistration registration)
+    {
+        var existing = await store.SubscriptionsAsync(BrandId);
+        if (existing.Any(s => s.Id == WebhookId)) return Refusal.Conflict($"Webhook '{WebhookId}' already exists.");
+        if (await NetworkGuard.CheckAsync(new Uri(registration.Url), Options.AllowPrivateNetworks) is { } why)
+            return Refusal.Invalid("url", "is not allowed: " + why);
+        await store.RegisterAsync(BrandId, WebhookId, registration.Url, registration.Secret, registration.Events);
+        return new WebhookView(WebhookId, registration.Url, registration.Events);
+    }
+
+    Task IWebhookGrain.Kick()
+    {
+        if (_draining) _kickedWhileDraining = true;
+        else _ = DrainAsync();
+        return Task.CompletedTask;
+    }
+
+    async Task<Outcome<IReadOnlyList<DeliveryView>>> IWebhookGrain.Deliveries(string? status, int limit)
+    {
+        if (!await ExistsAsync()) return Refusal.NotFound("Webhook");
+        var rows = await store.ListAsync(BrandId, WebhookId, status, limit);
+        return rows.Select(r => new DeliveryView(r.Id, r.EventType, r.Lane.Length == 0 ? null : r.Lane, r.Status, r.Attempts, r.LastError,
+            DateTimeOffset.FromUnixTimeMilliseconds(r.CreatedAtMs),
+            r.DeliveredAtMs is { } at ? DateTimeOffset.FromUnixTimeMilliseconds(at) : null)).ToList();
+    }
+
+    async Task<Outcome<bool>> IWebhookGrain.Redeliver(string deliveryId)
+    {
+        if (!await store.RedeliverAsync(BrandId, WebhookId, deliveryId)) return Refusal.NotFound("Delivery");
+        _ = DrainAsync();
+        return true;
+    }
+
+    private async Task<bool> ExistsAsync() => (await store.SubscriptionsAsync(BrandId)).Any(s => s.Id == WebhookId);
+
+    private async Task DrainAsync()
+    {
+        if (_draining) return;
+        _draining = true;
+        // Timer and kick turns carry no request context: the webhook acts for its own brand only.
+        BrandContext.Set(BrandId);
+        try
+        {
+            do
+            {
+                _kickedWhileDraining = false;
+                var subscription = (await store.SubscriptionsAsync(BrandId)).FirstOrDefault(s => s.Id == WebhookId);
+                if (subscription is null) return;
+                while (await SendRoundAsync(subscription)) { }
+            } while (_kickedWhileDraining);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Draining webhook {WebhookId} stopped; it resumes on the next kick.", WebhookId);
+            ScheduleRetry(TimeSpan.FromSeconds(1));
+        }
+        finally
+        {
+            _draining = false;
+        }
+    }
+
+    /// <summary>Sends the head of every lane that is due; true when something was delivered or dead-lettered.</summary>
+    private async Task<bool> SendRoundAsync(WebhookSubscription subscription)
+    {
+        var pending = await store.PendingAsync(BrandId, WebhookId, 1000);
+        if (pending.Count == 0) return false;
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var heads = pending.GroupBy(p => p.Lane).Select(g => g.First()).ToList();
+        var due = heads.Where(h => h.NextAttemptAtMs <= now).Take(Math.Max(1, Options.Parallelism)).ToList();
+        var progressed = false;
+        await Task.WhenAll(due.Select(async head =>
+        {
+            if (await AttemptAsync(subscription, head)) progressed = true;
+        }));
+        var waiting = heads.Where(h => h.NextAttemptAtMs > now).Select(h => h.NextAttemptAtMs).DefaultIfEmpty(long.MaxValue).Min();
+        if (!progressed && waiting == long.MaxValue && due.Count > 0) waiting = now + 1000;
+        if (waiting != long.MaxValue) ScheduleRetry(TimeSpan.FromMilliseconds(Math.Max(10, waiting - clock.GetUtcNow().ToUnixTimeMilliseconds())));
+        return progressed;
+    }
+
+    private async Task<bool> AttemptAsync(WebhookSubscription subscription, PendingWebhookDelivery delivery)
+    {
+        var error = await sender.SendAsync(subscription.Url, subscription.Secret, new WebhookDelivery(delivery.Id, delivery.EventType, BrandId,
+            delivery.Lane.Length == 0 ? null : delivery.Lane, DateTimeOffset.FromUnixTimeMilliseconds(delivery.CreatedAtMs), delivery.Data),
+            CancellationToken.None);
+        var attempts = delivery.Attempts + 1;
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        if (error is null)
+        {
+            await store.RecordAttemptAsync(BrandId, delivery.Id, DeliveryStatus.Delivered, attempts, null, now, now);
+            return true;
+        }
+        if (attempts >= Options.MaxAttempts)
+        {
+            logger.LogWarning("Webhook {WebhookId} delivery {DeliveryId} dead-lettered after {Attempts} attempts: {Error}", WebhookId, delivery.Id, attempts, error);
+            await store.RecordAttemptAsync(BrandId, delivery.Id, DeliveryStatus.Dead, attempts, error, now, null);
+            return true;
+        }
+        var next = now + (long)Backoff.After(attempts, Options.InitialBackoffMs, Options.MaxBackoffMs).TotalMilliseconds;
+        await store.RecordAttemptAsync(BrandId, delivery.Id, DeliveryStatus.Pending, attempts, error, next, null);
+        return false;
+    }
+
+    private void ScheduleRetry(TimeSpan after)
+    {
+        _retryTimer?.Dispose();
+        _retryTimer = this.RegisterGrainTimer(_ =>
+        {
+            _retryTimer?.Dispose();
+            _retryTimer = null;
+            return DrainAsync();
+        }, new GrainTimerCreationOptions { DueTime = after, Period = Timeout.InfiniteTimeSpan, KeepAlive = true, Interleave = true });
+    }
+}

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -10,6 +11,7 @@ using SocialCrm.Abstractions.Security;
 using SocialCrm.Channels.Outbound;
 using SocialCrm.Grains.Privacy;
 using SocialCrm.Persistence.Conversations;
+using SocialCrm.Persistence.Storage;
 using SocialCrm.Persistence.Webhooks;
 
 namespace SocialCrm.Grains.Conversations;
@@ -75,6 +77,8 @@ public sealed class ConversationGrain(
     private ConversationCounters _counters = new(0, 0, null, null, 0);
     // Participants already recorded in this activation; the insert is idempotent, this only saves work.
     private readonly HashSet<string> _knownParticipants = [];
+    private const int RecentDedupeKeysCap = 256;
+    private readonly HashSet<string> _recentDedupeKeys = [];
     // The outbox of this conversation, in seq order: the head holds back the rest, so replies arrive in order.
     private readonly List<PendingDelivery> _outbox = [];
     private bool _dispatching;
@@ -98,8 +102,10 @@ public sealed class ConversationGrain(
     async Task<Outcome<AppendResult>> IConversationGrain.AppendInbound(InboundMessage message)
     {
         var dedupeKey = $"in:{message.ChannelId}:{message.ExternalMessageId}";
-        if (await log.FindByDedupeKeyAsync(_brandId, dedupeKey) is { } stored)
-            return new AppendResult(stored.ConversationId, stored.MessageId, stored.Seq, stored.AuthorId, Duplicate: true);
+        // A retried webhook is rare: rather than a read before every append, the unique key on the
+        // log refuses the second copy, and only then is the first one looked up.
+        if (_recentDedupeKeys.Contains(dedupeKey) && await log.FindByDedupeKeyAsync(_brandId, dedupeKey) is { } recent)
+            return Duplicate(recent);
 
         var now = clock.GetUtcNow();
         if (!state.State.Exists)
@@ -122,7 +128,14 @@ public sealed class ConversationGrain(
         var record = NewMessage(AuthorType.Customer, message.CustomerId, message.Text, purpose: null, now, sentAt,
             message.ExternalMessageId, message.InReplyToExternalMessageId, dedupeKey, deliveryStatus: null);
         var newParticipant = _knownParticipants.Contains(message.CustomerId) ? null : message.CustomerId;
-        await AppendAsync(record, newParticipant, customerMessage: true);
+        try
+        {
+            await AppendAsync(record, newParticipant, customerMessage: true);
+        }
+        catch (DuplicateAppendException duplicate)
+        {
+            return Duplicate(duplicate.Stored);
+        }
         return new AppendResult(_conversationId, record.Id, record.Seq, message.CustomerId, Duplicate: false);
     }
 
@@ -133,8 +146,7 @@ public sealed class ConversationGrain(
         if (reply.ClientMessageId is { } clientMessageId)
         {
             dedupeKey = $"out:{_conversationId}:{clientMessageId}";
-            if (await log.FindByDedupeKeyAsync(_brandId, dedupeKey) is { } stored)
-                return new AppendResult(stored.ConversationId, stored.MessageId, stored.Seq, stored.AuthorId, Duplicate: true);
+            if (await log.FindByDedupeKeyAsync(_brandId, dedupeKey) is { } stored) return Duplicate(stored);
         }
 
         if (state.State.CustomerErased) return new Refusal(RefusalKind.Erased, "The customer of this conversation was erased.");
@@ -414,12 +426,20 @@ public sealed class ConversationGrain(
         {
             await log.AppendAsync(record, Projection(counters), newParticipant, deliveries);
         }
-        catch
+        catch (Exception ex)
         {
+            if (ex is DbException db && Dialects.IsUniqueViolation(db) && record.DedupeKey is not null
+                && await log.FindByDedupeKeyAsync(_brandId, record.DedupeKey) is { } stored)
+            {
+                // Nothing was written: the counters stand, and the caller gets the first copy's ids.
+                RememberDedupeKey(record.DedupeKey);
+                throw new DuplicateAppendException(stored);
+            }
             // The commit may have happened without our knowing: start afresh from what the log says.
             this.DeactivateOnIdle();
             throw;
         }
+        if (record.DedupeKey is not null) RememberDedupeKey(record.DedupeKey);
         _counters = counters;
         if (newParticipant is not null)
         {
@@ -503,6 +523,22 @@ public sealed class ConversationGrain(
         {
             logger.LogWarning("Publishing conversation {ConversationId} events on its stream failed: {Error}", _conversationId, ex.GetType().Name);
         }
+    }
+
+    private static AppendResult Duplicate(StoredMessageRef stored) =>
+        new(stored.ConversationId, stored.MessageId, stored.Seq, stored.AuthorId, Duplicate: true);
+
+    // The keys appended lately: a webhook retried within seconds is answered from the log at once.
+    private void RememberDedupeKey(string key)
+    {
+        if (_recentDedupeKeys.Count >= RecentDedupeKeysCap) _recentDedupeKeys.Clear();
+        _recentDedupeKeys.Add(key);
+    }
+
+    /// <summary>The log already holds this idempotency key: nothing was appended.</summary>
+    private sealed class DuplicateAppendException(StoredMessageRef stored) : Exception("Duplicate append.")
+    {
+        public StoredMessageRef Stored { get; } = stored;
     }
 
     private ConversationRecord Projection(ConversationCounters counters)

@@ -62,6 +62,15 @@ public static class Dialects
         _ => Microsoft.Data.SqlClient.SqlClientFactory.Instance.CreateDataSource(connectionString),
     };
 
+    /// <summary>Whether the database refused a write because a unique key already holds the value.</summary>
+    public static bool IsUniqueViolation(System.Data.Common.DbException exception) => exception switch
+    {
+        PostgresException pg => pg.SqlState == PostgresErrorCodes.UniqueViolation,
+        SqliteException sqlite => sqlite.SqliteErrorCode == 19 && sqlite.SqliteExtendedErrorCode is 2067 or 1555,
+        Microsoft.Data.SqlClient.SqlException sql => sql.Number is 2601 or 2627,
+        _ => false,
+    };
+
     /// <summary>Connections a node opens at most per pool (ours and Orleans'), unless the connection string says otherwise.</summary>
     public const int DefaultMaxPoolSize = 30;
 

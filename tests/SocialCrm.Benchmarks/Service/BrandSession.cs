@@ -1,0 +1,147 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace SocialCrm.Benchmarks.Service;
+
+/// <summary>What one inbound POST came to: the ack, or an error kind (for counting) with a sample of its detail.</summary>
+public readonly record struct InboundOutcome(InboundAccepted? Accepted, string? ErrorKind, string? ErrorDetail);
+
+/// <summary>
+/// A brand of its own (so runs never see each other's data) with one web-chat channel on the
+/// service under test, and the pooled HTTP client that drives it with the brand's admin key.
+/// </summary>
+public sealed class BrandSession : IDisposable
+{
+    public const string ChannelId = "webchat";
+
+    private static readonly MediaTypeHeaderValue JsonType = new("application/json");
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly HttpClient _http;
+    private readonly string _inboundPath;
+
+    private BrandSession(HttpClient http, string brandId)
+    {
+        _http = http;
+        BrandId = brandId;
+        _inboundPath = $"v1/brands/{brandId}/channels/{ChannelId}/inbound";
+    }
+
+    public string BrandId { get; }
+
+    /// <summary>Creates the brand with the bootstrap key, then its channel with the brand's admin key.</summary>
+    public static async Task<BrandSession> CreateAsync(Uri url, string bootstrapKey, int connections, CancellationToken cancellationToken)
+    {
+        var http = NewClient(url, connections);
+        try
+        {
+            var brandId = $"bench-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Random.Shared.Next(0x10000):x4}";
+            using var request = new HttpRequestMessage(HttpMethod.Post, "v1/brands")
+            {
+                Content = Json(new CreateBrandRequest(brandId, "Benchmark " + brandId), WireJson.Default.CreateBrandRequest),
+            };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bootstrapKey);
+            using var response = await http.SendAsync(request, cancellationToken);
+            await EnsureSuccessAsync(response, "Creating the brand", cancellationToken);
+            var created = await response.Content.ReadFromJsonAsync(WireJson.Default.BrandCreated, cancellationToken)
+                ?? throw new InvalidOperationException("Creating the brand returned no body.");
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", created.AdminKey);
+
+            var session = new BrandSession(http, brandId);
+            await session.CreateChannelAsync(cancellationToken);
+            return session;
+        }
+        catch
+        {
+            http.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>One inbound message on a private thread; never throws for a failed request, so a load loop just counts it.</summary>
+    public async Task<InboundOutcome> SendInboundAsync(string externalMessageId, string externalUserId, string text,
+        CancellationToken cancellationToken)
+    {
+        var body = JsonSerializer.SerializeToUtf8Bytes(
+            new InboundMessageRequest(externalMessageId, externalUserId, text, new InboundThread("private")),
+            WireJson.Default.InboundMessageRequest);
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = JsonType;
+        try
+        {
+            using var response = await _http.PostAsync(_inboundPath, content, cancellationToken);
+            if (response.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.OK)
+            {
+                var accepted = await response.Content.ReadFromJsonAsync(WireJson.Default.InboundAccepted, cancellationToken);
+                return accepted is null ? new(null, "empty ack", null) : new(accepted, null, null);
+            }
+            // Read the problem body: it says why, and leaves the connection reusable.
+            var problem = await response.Content.ReadAsStringAsync(cancellationToken);
+            return new(null, $"http {(int)response.StatusCode}", Shorten(problem));
+        }
+        catch (HttpRequestException error)
+        {
+            return new(null, $"connection ({error.HttpRequestError})", Shorten(error.Message));
+        }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new(null, "timeout", $"no answer within {RequestTimeout.TotalSeconds:0} s");
+        }
+    }
+
+    /// <summary>One page of a conversation's messages in seq order; throws on failure, since verification must not pass on a read it could not do.</summary>
+    public async Task<MessagePage> ReadMessagesAsync(string conversationId, long afterSeq, int limit, CancellationToken cancellationToken)
+    {
+        var path = $"v1/brands/{BrandId}/conversations/{Uri.EscapeDataString(conversationId)}/messages?afterSeq={afterSeq}&limit={limit}";
+        using var response = await _http.GetAsync(path, cancellationToken);
+        await EnsureSuccessAsync(response, $"Reading conversation {conversationId}", cancellationToken);
+        return await response.Content.ReadFromJsonAsync(WireJson.Default.MessagePage, cancellationToken)
+            ?? throw new InvalidOperationException($"Reading conversation {conversationId} returned no body.");
+    }
+
+    private async Task CreateChannelAsync(CancellationToken cancellationToken)
+    {
+        using var content = Json(new CreateChannelRequest(ChannelId, "webchat", "bench-site", "Benchmark web chat"),
+            WireJson.Default.CreateChannelRequest);
+        using var response = await _http.PostAsync($"v1/brands/{BrandId}/channels", content, cancellationToken);
+        await EnsureSuccessAsync(response, "Creating the channel", cancellationToken);
+    }
+
+    private static HttpClient NewClient(Uri url, int connections)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            // One connection per concurrent caller, kept open for the whole run.
+            MaxConnectionsPerServer = connections,
+            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
+            ConnectTimeout = TimeSpan.FromSeconds(10),
+            UseCookies = false,
+            UseProxy = false,
+            AutomaticDecompression = DecompressionMethods.None,
+        };
+        // A base path without its trailing slash would lose its last segment when relative paths resolve.
+        var baseUrl = url.AbsoluteUri.EndsWith('/') ? url : new Uri(url.AbsoluteUri + "/");
+        return new HttpClient(handler) { BaseAddress = baseUrl, Timeout = RequestTimeout };
+    }
+
+    private static ByteArrayContent Json<T>(T value, JsonTypeInfo<T> type)
+    {
+        var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(value, type));
+        content.Headers.ContentType = JsonType;
+        return content;
+    }
+
+    private static async Task EnsureSuccessAsync(HttpResponseMessage response, string what, CancellationToken cancellationToken)
+    {
+        if (response.IsSuccessStatusCode) return;
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        throw new InvalidOperationException($"{what} failed: {(int)response.StatusCode} {Shorten(body)}");
+    }
+
+    private static string Shorten(string text) => text.Length <= 300 ? text : text[..300] + "…";
+
+    public void Dispose() => _http.Dispose();
+}

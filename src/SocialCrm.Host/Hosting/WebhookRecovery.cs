@@ -6,35 +6,20 @@ using SocialCrm.Persistence.Webhooks;
 namespace SocialCrm.Host.Hosting;
 
 /// <summary>
-/// The webhook outbox sweep: deliveries that are due (after a restart, or whose retry timer was lost
-/// with a node) wake their webhook's grain. The grain has one activation in the cluster, so two
-/// nodes sweeping never send a delivery twice at once.
+/// The webhook outbox sweep: deliveries that are due wake their webhook's grain. The grain has one
+/// activation in the cluster, so two nodes sweeping never send a delivery twice at once.
 /// </summary>
 public sealed class WebhookRecovery(WebhookStore store, IGrainFactory grains, TimeProvider clock, IConfiguration configuration,
-    ILogger<WebhookRecovery> logger) : BackgroundService
+    ILogger<WebhookRecovery> logger) : Sweep(clock, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override TimeSpan Interval => TimeSpan.FromMilliseconds(configuration.GetValue("Webhooks:SweepIntervalMs", 5_000));
+
+    protected override async Task SweepOnceAsync(CancellationToken cancellationToken)
     {
-        var interval = TimeSpan.FromMilliseconds(configuration.GetValue("Webhooks:SweepIntervalMs", 5_000));
-        while (!stoppingToken.IsCancellationRequested)
+        foreach (var (brandId, webhookId) in await store.DueWebhooksAsync(500, cancellationToken))
         {
-            try
-            {
-                await Task.Delay(interval, clock, stoppingToken);
-                foreach (var (brandId, webhookId) in await store.DueWebhooksAsync(500, stoppingToken))
-                {
-                    BrandContext.Set(brandId);
-                    await grains.GetGrain<IWebhookGrain>(Ids.Scoped(brandId, webhookId)).Kick();
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                logger.LogWarning(ex, "The webhook sweep failed; it runs again shortly.");
-            }
+            BrandContext.Set(brandId);
+            await grains.GetGrain<IWebhookGrain>(Ids.Scoped(brandId, webhookId)).Kick();
         }
     }
 }

@@ -1,6 +1,8 @@
 using SocialCrm.Benchmarks;
 using SocialCrm.Benchmarks.AppendCost;
 using SocialCrm.Benchmarks.Inbound;
+using SocialCrm.Benchmarks.Privacy;
+using SocialCrm.Benchmarks.Webhooks;
 
 // Measures a running node over HTTP (loopback only). Each mode creates a brand of its own, drives
 // load, reads everything back to verify it, and ends with one machine-readable "RESULT key=value ..." line.
@@ -11,7 +13,20 @@ const string Usage = """
                                    [--max-messages N] [--server-pid P]
       SocialCrm.Benchmarks append-cost --url U --bootstrap-key K [--messages 10000] [--window 100]
                                    [--early-from 10] [--max-seconds 900] [--server-pid P]
+      SocialCrm.Benchmarks privacy --url U --bootstrap-key K [--conversations 100] [--messages-per-conversation 100]
+                                   [--connections 50] [--other-customers 5] [--other-messages 20] [--request-timeout 600]
+                                   [--db PATH] [--server-pid P]
+      SocialCrm.Benchmarks consent-report --url U --bootstrap-key K --server-pid P (--db PATH | --postgres CONNECTION-STRING)
+                                   [--customers 1000000] [--consent-every 10] [--batch 100000] [--sample-ms 10]
+                                   [--request-timeout 1800]
+      SocialCrm.Benchmarks webhooks --url U --bootstrap-key K [--connections 16] [--seconds 20] [--conversations 200]
+                                   [--drain-seconds 180] [--max-messages 1000000] [--server-pid P]
     inbound first sends one message to each conversation (first contact, measured apart; --first-contact 0 skips it).
+    privacy times the access export and the erasure of one customer with conversations x messages-per-conversation messages
+    (one web-chat channel per conversation); --db (the service's SQLite file) adds its size to the report.
+    consent-report seeds the customers straight into the service's database (SQLite file or PostgreSQL), then streams
+    the marketing consent report as CSV and as JSON while sampling the service's memory (/proc/P/status).
+    webhooks needs the service started with Webhooks__AllowPrivateNetworks=true: its receiver listens on 127.0.0.1.
     U must be a loopback address. --server-pid adds the service's CPU use to the report (Linux).
     Exit code: 0 when every acked message was verified, 1 when not, 2 for a usage error.
     """;
@@ -30,6 +45,9 @@ try
     {
         "inbound" => await InboundBenchmark.RunAsync(InboundSettings.From(arguments), cancellation.Token),
         "append-cost" => await AppendCostBenchmark.RunAsync(AppendCostSettings.From(arguments), cancellation.Token),
+        "privacy" => await PrivacyBenchmark.RunAsync(PrivacySettings.From(arguments), cancellation.Token),
+        "consent-report" => await ConsentReportBenchmark.RunAsync(ConsentReportSettings.From(arguments), cancellation.Token),
+        "webhooks" => await WebhooksBenchmark.RunAsync(WebhooksSettings.From(arguments), cancellation.Token),
         _ => throw new UsageException($"Unknown mode '{arguments.Mode}'."),
     };
 }

@@ -223,11 +223,20 @@ public sealed class ConversationGrain(
             state.State = NewState(opening.ChannelId, opening.Platform, Visibility.Private, ConversationKind.Private,
                 opening.CustomerId, externalThreadId: null, now);
         }
-        if (linkIsNew) state.State.LinkedConversationIds.Add(opening.FromConversationId);
-        if (!linkIsNew) return true;
-        await state.WriteStateAsync();
         // A private reply to a public comment is allowed within the comment's window, as on the platforms.
         var wroteAtMs = Math.Max(opening.CustomerWroteAt.ToUnixTimeMilliseconds(), _counters.LastCustomerMessageAtMs ?? 0);
+        if (!linkIsNew)
+        {
+            // Already linked: a newer comment taken private still moves the window, in the projection the grain reloads from.
+            if (wroteAtMs != _counters.LastCustomerMessageAtMs)
+            {
+                _counters = _counters with { LastCustomerMessageAtMs = wroteAtMs };
+                await log.SaveProjectionAsync(Projection(_counters));
+            }
+            return true;
+        }
+        state.State.LinkedConversationIds.Add(opening.FromConversationId);
+        await state.WriteStateAsync();
         _counters = _counters with { LastCustomerMessageAtMs = wroteAtMs };
         await AppendEventAsync("opened-from-public", new { from = opening.FromConversationId, by = opening.Actor.Id },
             opening.Actor.Id, now, newParticipant: opening.CustomerId);
@@ -268,6 +277,7 @@ public sealed class ConversationGrain(
         switch (change.Action)
         {
             case ControlAction.PassToBot when change.Actor.Type == AuthorType.Agent:
+                if (!Ids.IsValid(change.BotId)) return Refusal.Invalid("botId", "pass-to-bot names the bot.");
                 if (current != Controllers.Human) return NotInControl("A bot controls this conversation: take it first.");
                 next = Controllers.Bot(change.BotId!);
                 break;
@@ -358,7 +368,9 @@ public sealed class ConversationGrain(
             NotInControl(state.State.Controller == Controllers.Human ? "Humans control this conversation." : "Another bot controls this conversation."),
         AuthorType.Agent when state.State.Controller != Controllers.Human =>
             NotInControl("A bot controls this conversation: take it first."),
-        _ => null,
+        AuthorType.Agent or AuthorType.Bot => null,
+        // Customers and the system never speak through the switchboard.
+        _ => new Refusal(RefusalKind.Forbidden, "Only agents and bots reply."),
     };
 
     private static Refusal NotInControl(string detail) => new(RefusalKind.NotInControl, detail);
@@ -416,7 +428,8 @@ public sealed class ConversationGrain(
             LastSeq: record.Seq,
             MessageCount: _counters.MessageCount + (isEvent ? 0 : 1),
             LastMessageAtMs: isEvent ? _counters.LastMessageAtMs : record.CreatedAtMs,
-            LastCustomerMessageAtMs: customerMessage ? record.SentAtMs : _counters.LastCustomerMessageAtMs,
+            // A webhook delivered late carries an older time: the window counts from the newest message.
+            LastCustomerMessageAtMs: customerMessage ? Math.Max(record.SentAtMs, _counters.LastCustomerMessageAtMs ?? 0) : _counters.LastCustomerMessageAtMs,
             LastActivityMs: Math.Max(record.CreatedAtMs, _counters.LastActivityMs));
         var events = EventsOf(record, firstEntry: _counters.LastSeq == 0);
         // The outbox: each subscribed bot's delivery commits with the event itself, or not at all.

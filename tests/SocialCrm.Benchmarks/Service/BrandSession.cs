@@ -27,10 +27,32 @@ public sealed class BrandSession : IDisposable
     {
         _http = http;
         BrandId = brandId;
-        _inboundPath = $"v1/brands/{brandId}/channels/{ChannelId}/inbound";
+        _inboundPath = InboundPath(ChannelId);
     }
 
     public string BrandId { get; }
+
+    /// <summary>The pooled client, authorized with the brand's admin key, for the routes this class does not wrap (30 s per request).</summary>
+    public HttpClient Http => _http;
+
+    /// <summary>
+    /// A client with the same base address and admin key but no overall timeout, for requests that
+    /// may run for minutes (an export, an erasure, a streamed report): the caller bounds each one
+    /// with its own cancellation token.
+    /// </summary>
+    public HttpClient CreateUntimedClient()
+    {
+        var handler = new SocketsHttpHandler
+        {
+            ConnectTimeout = TimeSpan.FromSeconds(10),
+            UseCookies = false,
+            UseProxy = false,
+            AutomaticDecompression = DecompressionMethods.None,
+        };
+        var client = new HttpClient(handler) { BaseAddress = _http.BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
+        client.DefaultRequestHeaders.Authorization = _http.DefaultRequestHeaders.Authorization;
+        return client;
+    }
 
     /// <summary>Creates the brand with the bootstrap key, then its channel with the brand's admin key.</summary>
     public static async Task<BrandSession> CreateAsync(Uri url, string bootstrapKey, int connections, CancellationToken cancellationToken)
@@ -62,7 +84,16 @@ public sealed class BrandSession : IDisposable
     }
 
     /// <summary>One inbound message on a private thread; never throws for a failed request, so a load loop just counts it.</summary>
-    public async Task<InboundOutcome> SendInboundAsync(string externalMessageId, string externalUserId, string text,
+    public Task<InboundOutcome> SendInboundAsync(string externalMessageId, string externalUserId, string text,
+        CancellationToken cancellationToken) =>
+        PostInboundAsync(_inboundPath, externalMessageId, externalUserId, text, cancellationToken);
+
+    /// <summary>The same, on another web-chat channel of the brand (see <see cref="CreateWebChatChannelAsync"/>).</summary>
+    public Task<InboundOutcome> SendInboundAsync(string channelId, string externalMessageId, string externalUserId, string text,
+        CancellationToken cancellationToken) =>
+        PostInboundAsync(InboundPath(channelId), externalMessageId, externalUserId, text, cancellationToken);
+
+    private async Task<InboundOutcome> PostInboundAsync(string inboundPath, string externalMessageId, string externalUserId, string text,
         CancellationToken cancellationToken)
     {
         var body = JsonSerializer.SerializeToUtf8Bytes(
@@ -72,7 +103,7 @@ public sealed class BrandSession : IDisposable
         content.Headers.ContentType = JsonType;
         try
         {
-            using var response = await _http.PostAsync(_inboundPath, content, cancellationToken);
+            using var response = await _http.PostAsync(inboundPath, content, cancellationToken);
             if (response.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.OK)
             {
                 var accepted = await response.Content.ReadFromJsonAsync(WireJson.Default.InboundAccepted, cancellationToken);
@@ -102,13 +133,19 @@ public sealed class BrandSession : IDisposable
             ?? throw new InvalidOperationException($"Reading conversation {conversationId} returned no body.");
     }
 
-    private async Task CreateChannelAsync(CancellationToken cancellationToken)
+    private Task CreateChannelAsync(CancellationToken cancellationToken) =>
+        CreateWebChatChannelAsync(ChannelId, "bench-site", cancellationToken);
+
+    /// <summary>One more web-chat channel of the brand; throws on failure.</summary>
+    public async Task CreateWebChatChannelAsync(string channelId, string externalAccountId, CancellationToken cancellationToken)
     {
-        using var content = Json(new CreateChannelRequest(ChannelId, "webchat", "bench-site", "Benchmark web chat"),
+        using var content = Json(new CreateChannelRequest(channelId, "webchat", externalAccountId, "Benchmark web chat " + channelId),
             WireJson.Default.CreateChannelRequest);
         using var response = await _http.PostAsync($"v1/brands/{BrandId}/channels", content, cancellationToken);
-        await EnsureSuccessAsync(response, "Creating the channel", cancellationToken);
+        await EnsureSuccessAsync(response, $"Creating the channel {channelId}", cancellationToken);
     }
+
+    private string InboundPath(string channelId) => $"v1/brands/{BrandId}/channels/{Uri.EscapeDataString(channelId)}/inbound";
 
     private static HttpClient NewClient(Uri url, int connections)
     {
@@ -134,14 +171,14 @@ public sealed class BrandSession : IDisposable
         return content;
     }
 
-    private static async Task EnsureSuccessAsync(HttpResponseMessage response, string what, CancellationToken cancellationToken)
+    public static async Task EnsureSuccessAsync(HttpResponseMessage response, string what, CancellationToken cancellationToken)
     {
         if (response.IsSuccessStatusCode) return;
         var body = await response.Content.ReadAsStringAsync(cancellationToken);
         throw new InvalidOperationException($"{what} failed: {(int)response.StatusCode} {Shorten(body)}");
     }
 
-    private static string Shorten(string text) => text.Length <= 300 ? text : text[..300] + "…";
+    public static string Shorten(string text) => text.Length <= 300 ? text : text[..300] + "…";
 
     public void Dispose() => _http.Dispose();
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 using Orleans.TestingHost;
@@ -17,9 +18,10 @@ public sealed record GrainStore(IReadOnlyDictionary<string, string?> Settings);
 /// host's: <see cref="SiloSetup"/> (ADO.NET grain storage and reminders, the brand filter), the
 /// storage and outbound services, and the schema applied before the first silo starts. Membership,
 /// endpoints and transport are the test cluster's own. One cluster is shared by a test class (each
-/// test uses its own brand); restart scenarios start theirs on a store of their own.
+/// test uses its own brand); restart scenarios start theirs on a store of their own. Given a clock,
+/// the silos use it instead of the system's.
 /// </summary>
-public abstract class GrainCluster(Backend backend, short silos) : IAsyncLifetime
+public abstract class GrainCluster(Backend backend, short silos, TimeProvider? clock = null) : IAsyncLifetime
 {
     // Grain state and reminders are stored under the service id: a restarted cluster must keep it.
     private const string ServiceId = "socialcrm";
@@ -85,6 +87,12 @@ public abstract class GrainCluster(Backend backend, short silos) : IAsyncLifetim
                 silo.ConfigureSilo(host.Configuration, configureClustering: false);
                 silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = ResponseTimeout);
             });
+            if (clock is not null)
+            {
+                // Last, so no registration made above (the host's TimeProvider.System) outlives it.
+                host.Services.RemoveAll<TimeProvider>();
+                host.Services.AddSingleton<TimeProvider>(clock);
+            }
         });
         var cluster = builder.Build();
         try
@@ -133,3 +141,24 @@ public sealed class PostgresGrainCluster() : GrainCluster(new PostgresBackend(),
 
 /// <summary>SQL Server, only when SOCIALCRM_TEST_SQLSERVER is given: two silos.</summary>
 public sealed class SqlServerGrainCluster() : GrainCluster(new SqlServerBackend(), silos: 2);
+
+/// <summary>A cluster whose silos read the time from a <see cref="TestClock"/> the tests move; one per test class.</summary>
+public abstract class ClockedGrainCluster : GrainCluster
+{
+    protected ClockedGrainCluster(Backend backend, short silos) : this(backend, silos, new TestClock())
+    {
+    }
+
+    private ClockedGrainCluster(Backend backend, short silos, TestClock clock) : base(backend, silos, clock) => Clock = clock;
+
+    public TestClock Clock { get; }
+}
+
+/// <summary>SQLite, one silo, on a test clock.</summary>
+public sealed class SqliteClockedGrainCluster() : ClockedGrainCluster(new SqliteBackend(), silos: 1);
+
+/// <summary>PostgreSQL, two silos sharing one test clock.</summary>
+public sealed class PostgresClockedGrainCluster() : ClockedGrainCluster(new PostgresBackend(), silos: 2);
+
+/// <summary>SQL Server (only when SOCIALCRM_TEST_SQLSERVER is given), two silos sharing one test clock.</summary>
+public sealed class SqlServerClockedGrainCluster() : ClockedGrainCluster(new SqlServerBackend(), silos: 2);

@@ -20,7 +20,7 @@ public sealed class WebhookOptions
     public int MaxBackoffMs { get; set; } = 300_000;
 
     /// <summary>Conversations whose next delivery is sent at the same time.</summary>
-    public int Parallelism { get; set; } = 16;
+    public int Parallelism { get; set; } = 64;
 
     /// <summary>Allow webhooks on loopback and private networks (on-premise bots, tests). Off by default: SSRF.</summary>
     public bool AllowPrivateNetworks { get; set; }
@@ -119,21 +119,42 @@ public sealed class WebhookGrain(
         }
     }
 
-    /// <summary>Sends the head of every lane that is due; true when something was delivered or dead-lettered.</summary>
+    /// <summary>
+    /// Walks every due lane of one fetch of the outbox, lanes in parallel (up to the configured
+    /// number), each lane in order and stopping at its first failure; true when anything moved.
+    /// </summary>
     private async Task<bool> SendRoundAsync(WebhookSubscription subscription)
     {
         var pending = await store.PendingAsync(BrandId, WebhookId, 1000);
         if (pending.Count == 0) return false;
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        var heads = pending.GroupBy(p => p.Lane).Select(g => g.First()).ToList();
-        var due = heads.Where(h => h.NextAttemptAtMs <= now).Take(Math.Max(1, Options.Parallelism)).ToList();
+        var lanes = pending.GroupBy(p => p.Lane).Select(g => g.ToList()).ToList();
+        var due = lanes.Where(l => l[0].NextAttemptAtMs <= now).ToList();
         var progressed = false;
-        await Task.WhenAll(due.Select(async head =>
+        var heldBack = long.MaxValue;
+        using var slots = new SemaphoreSlim(Math.Max(1, Options.Parallelism));
+        await Task.WhenAll(due.Select(async lane =>
         {
-            if (await AttemptAsync(subscription, head)) progressed = true;
+            await slots.WaitAsync();
+            try
+            {
+                foreach (var delivery in lane)
+                {
+                    if (!await AttemptAsync(subscription, delivery))
+                    {
+                        // This lane waits for its retry; later events of the conversation wait behind it.
+                        heldBack = Math.Min(heldBack, now + Options.InitialBackoffMs);
+                        return;
+                    }
+                    progressed = true;
+                }
+            }
+            finally
+            {
+                slots.Release();
+            }
         }));
-        var waiting = heads.Where(h => h.NextAttemptAtMs > now).Select(h => h.NextAttemptAtMs).DefaultIfEmpty(long.MaxValue).Min();
-        if (!progressed && waiting == long.MaxValue && due.Count > 0) waiting = now + 1000;
+        var waiting = lanes.Where(l => l[0].NextAttemptAtMs > now).Select(l => l[0].NextAttemptAtMs).Append(heldBack).Min();
         if (waiting != long.MaxValue) ScheduleRetry(TimeSpan.FromMilliseconds(Math.Max(10, waiting - clock.GetUtcNow().ToUnixTimeMilliseconds())));
         return progressed;
     }

@@ -62,48 +62,7 @@ bootstrap_key="bench-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
 host_dir="$root/src/SocialCrm.Host/bin/Release/net10.0"
 bench_dll="$root/tests/SocialCrm.Benchmarks/bin/Release/net10.0/SocialCrm.Benchmarks.dll"
 
-as_postgres() {
-  if [ "$(id -u)" = "0" ]; then runuser -u postgres -- "$@"; else "$@"; fi
-}
-
-stop_service() {
-  [ -n "$service_pid" ] || return 0
-  if kill -0 "$service_pid" 2>/dev/null; then
-    kill -TERM "$service_pid" 2>/dev/null || true
-    for _ in $(seq 1 100); do kill -0 "$service_pid" 2>/dev/null || break; sleep 0.2; done
-    kill -KILL "$service_pid" 2>/dev/null || true
-  fi
-  wait "$service_pid" 2>/dev/null || true
-  service_pid=""
-}
-
-cleanup() {
-  local status=$?
-  stop_service
-  if [ -n "$pg_bin" ] && [ -f "$pg_dir/data/postmaster.pid" ]; then
-    as_postgres "$pg_bin/pg_ctl" -D "$pg_dir/data" -m fast stop >/dev/null 2>&1 || true
-  fi
-  if [ "$keep" = 1 ] || [ "$status" -ne 0 ]; then
-    echo "Logs and data kept in $work" >&2
-  else
-    rm -rf "$work"
-  fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-free_port() {
-  local port
-  for _ in $(seq 1 200); do
-    port=$((20000 + RANDOM % 40000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return 0; fi
-  done
-  echo "No free loopback port found." >&2
-  return 1
-}
-
-# The value of key=value in a benchmark's RESULT line.
-field() { sed -n "s/^RESULT .*\b$1=\([^ ]*\).*/\1/p" "$2" 2>/dev/null | tail -n 1; }
+source "$root/tests/bench-common.sh"
 # A field, or n/a when the mode did not run or did not print it.
 value() { local v; v="$(field "$1" "$2")"; echo "${v:-n/a}"; }
 

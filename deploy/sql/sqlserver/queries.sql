@@ -36,7 +36,8 @@ INSERT INTO dbo.conversation_participants (brand_id, customer_id, conversation_i
 VALUES (@brand_id, @customer_id, @conversation_id, @joined_at_ms);
 
 -- name: LoadConversation
-SELECT last_seq, message_count, last_message_at_ms, last_customer_message_at_ms, last_activity_ms
+SELECT last_seq, message_count, last_message_at_ms, last_customer_message_at_ms, last_activity_ms,
+       channel_id, visibility, kind, status, assignee, controller, customer_id, external_thread_id, created_at_ms
 FROM dbo.conversations WHERE brand_id = @brand_id AND id = @id;
 
 -- name: ReadMessages

@@ -41,7 +41,8 @@ public sealed class ConversationStreamOptions
 {
     public const string Section = "Streams";
 
-    public bool Enabled { get; set; } = true;
+    /// <summary>Off by default: memory streams cost CPU on every message even with no subscriber.</summary>
+    public bool Enabled { get; set; }
 }
 
 /// <summary>Who controls a conversation: the human inbox, or a bot named <c>bot:{id}</c>.</summary>
@@ -92,8 +93,18 @@ public sealed class ConversationGrain(
         var key = this.GetPrimaryKeyString();
         _brandId = Ids.BrandOf(key);
         _conversationId = Ids.LocalPart(key);
-        if (!state.State.Exists) return;
-        _counters = await log.LoadCountersAsync(_brandId, _conversationId, cancellationToken) ?? _counters;
+        var row = await log.LoadConversationAsync(_brandId, _conversationId, cancellationToken);
+        if (!state.State.Exists)
+        {
+            if (row is null) return;
+            // A conversation opened by a customer's message is recorded by that message's transaction
+            // alone, in its projection row: first contact then costs one durable write, not two. Its
+            // grain state is first written when something the row does not hold changes.
+            var channel = await GrainFactory.GetGrain<IChannelGrain>(Ids.Scoped(_brandId, row.ChannelId)).Get();
+            state.State = StateOf(row, channel?.Platform ?? Platform.WebChat);
+        }
+        if (row is not null)
+            _counters = new ConversationCounters(row.LastSeq, row.MessageCount, row.LastMessageAtMs, row.LastCustomerMessageAtMs, row.LastActivityMs);
         // Replies accepted before a crash or a move to another silo are still owed a send.
         _outbox.AddRange(await log.PendingOutboundAsync(_brandId, _conversationId, cancellationToken));
         KickOutbound();
@@ -110,10 +121,10 @@ public sealed class ConversationGrain(
         var now = clock.GetUtcNow();
         if (!state.State.Exists)
         {
+            // Durable with the first message's transaction, through the projection row (see OnActivateAsync).
             state.State = NewState(message.ChannelId, message.Platform, message.Visibility,
                 message.Visibility == Visibility.Public ? ConversationKind.Public : ConversationKind.Private,
                 message.CustomerId, message.ExternalThreadId, now);
-            await state.WriteStateAsync();
         }
         else if (state.State.Status == ConversationStatus.Resolved)
         {
@@ -396,6 +407,21 @@ public sealed class ConversationGrain(
         CreatedAt = now,
     };
 
+    private static ConversationState StateOf(ConversationRecord row, Platform platform) => new()
+    {
+        Exists = true,
+        ChannelId = row.ChannelId,
+        Platform = platform,
+        Visibility = WireNames.TryParse<Visibility>(row.Visibility, out var visibility) ? visibility : Visibility.Private,
+        Kind = WireNames.TryParse<ConversationKind>(row.Kind, out var kind) ? kind : ConversationKind.Private,
+        Status = WireNames.TryParse<ConversationStatus>(row.Status, out var status) ? status : ConversationStatus.Open,
+        Assignee = row.Assignee,
+        Controller = row.Controller,
+        CustomerId = row.CustomerId,
+        ExternalThreadId = row.ExternalThreadId,
+        CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(row.CreatedAtMs),
+    };
+
     private async Task<AppendResult> AppendOutboundAsync(Actor actor, string text, Purpose purpose, string? dedupeKey,
         string? quotedMessageId, DateTimeOffset now)
     {
@@ -431,9 +457,10 @@ public sealed class ConversationGrain(
             // A webhook delivered late carries an older time: the window counts from the newest message.
             LastCustomerMessageAtMs: customerMessage ? Math.Max(record.SentAtMs, _counters.LastCustomerMessageAtMs ?? 0) : _counters.LastCustomerMessageAtMs,
             LastActivityMs: Math.Max(record.CreatedAtMs, _counters.LastActivityMs));
-        var events = EventsOf(record, firstEntry: _counters.LastSeq == 0);
         // The outbox: each subscribed bot's delivery commits with the event itself, or not at all.
-        var subscriptions = events.Count == 0 ? [] : await webhooks.SubscriptionsAsync(_brandId);
+        // Payloads are only built when someone listens: most brands have no bot on most messages.
+        var subscriptions = await webhooks.SubscriptionsAsync(_brandId);
+        var events = subscriptions.Count > 0 || _streamsEnabled ? EventsOf(record, firstEntry: _counters.LastSeq == 0) : [];
         var deliveries = events.SelectMany(e => WebhookStore.DeliveryStatements(_brandId, subscriptions, e)).ToList();
         try
         {

@@ -3,6 +3,7 @@ using Orleans.Serialization;
 using Orleans.Storage;
 using SocialCrm.Abstractions.Bots;
 using SocialCrm.Grains;
+using SocialCrm.Grains.Conversations;
 using SocialCrm.Grains.Security;
 using SocialCrm.Persistence.Storage;
 
@@ -40,9 +41,13 @@ public static class SiloSetup
             o.SupportedNamespacePrefixes.Add("Microsoft.Data");
         });
         // In-cluster bots subscribe to conversation streams. Memory streams: at most once, in order per
-        // stream, lost with a silo; the durable, at-least-once path is the webhook outbox.
-        silo.AddMemoryStreams(ConversationStreams.Provider);
-        AddStorage("PubSubStore");
+        // stream, lost with a silo; the durable, at-least-once path is the webhook outbox. Opt-in: a
+        // publish costs about a third of an inbound message's CPU even when nobody listens.
+        if (configuration.GetValue($"{ConversationStreamOptions.Section}:Enabled", false))
+        {
+            silo.AddMemoryStreams(ConversationStreams.Provider);
+            AddStorage("PubSubStore");
+        }
         silo.AddIncomingGrainCallFilter<BrandScopeFilter>();
         silo.AddIncomingGrainCallFilter<StorageErrorFilter>();
 

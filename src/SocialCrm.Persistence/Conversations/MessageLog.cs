@@ -96,10 +96,16 @@ public sealed class MessageLog(Database database, GroupCommitWriter writer)
             [SqlArg.Text("brand_id", brandId), SqlArg.Text("dedupe_key", dedupeKey)],
             r => new StoredMessageRef(r.GetString(0), r.Int64(1), r.GetString(2), r.GetString(3)), cancellationToken);
 
-    public Task<ConversationCounters?> LoadCountersAsync(string brandId, string conversationId, CancellationToken cancellationToken = default) =>
+    /// <summary>The conversation's projection row: where its log stands, and its metadata as last committed.</summary>
+    public Task<ConversationRecord?> LoadConversationAsync(string brandId, string conversationId, CancellationToken cancellationToken = default) =>
         database.QuerySingleAsync("LoadConversation",
             [SqlArg.Text("brand_id", brandId), SqlArg.Text("id", conversationId)],
-            r => new ConversationCounters(r.Int64(0), r.Int64(1), r.Int64OrNull(2), r.Int64OrNull(3), r.Int64(4)), cancellationToken);
+            r => new ConversationRecord(brandId, conversationId,
+                ChannelId: r.GetString(5), Visibility: r.GetString(6), Kind: r.GetString(7), Status: r.GetString(8),
+                Assignee: r.StringOrNull(9), Controller: r.GetString(10), CustomerId: r.StringOrNull(11),
+                ExternalThreadId: r.StringOrNull(12), CreatedAtMs: r.Int64(13), LastActivityMs: r.Int64(4),
+                LastMessageAtMs: r.Int64OrNull(2), LastCustomerMessageAtMs: r.Int64OrNull(3), MessageCount: r.Int64(1),
+                LastSeq: r.Int64(0)), cancellationToken);
 
     /// <summary>The customers taking part, in the order they joined (at most <paramref name="limit"/>).</summary>
     public Task<List<string>> ParticipantsAsync(string brandId, string conversationId, int limit, CancellationToken cancellationToken = default) =>

@@ -80,6 +80,8 @@ public abstract class GrainCluster(Backend backend, short silos, TimeProvider? c
         builder.ConfigureSiloHost((_, host) =>
         {
             host.Configuration.AddInMemoryCollection(store.Settings);
+            // The grain scenarios include stream subscribers; the host leaves streams off unless asked.
+            host.Configuration.AddInMemoryCollection([new("Streams:Enabled", "true")]);
             // The services the grains depend on, registered as Program.cs registers them.
             host.Services.AddSocialCrmStorage(host.Configuration).AddSocialCrmOutbound(host.Configuration);
             host.UseOrleans(silo =>

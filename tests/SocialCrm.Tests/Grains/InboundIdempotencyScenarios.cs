@@ -1,3 +1,4 @@
+using SocialCrm.Abstractions;
 using SocialCrm.Abstractions.Conversations;
 using SocialCrm.Abstractions.Security;
 using static SocialCrm.Tests.Grains.GrainSteps;
@@ -77,6 +78,48 @@ public abstract class InboundIdempotencyScenarios<TCluster>(TCluster cluster) wh
         Assert.Equal([first.MessageId, second.MessageId, third.MessageId], stored.Select(m => m.Id));
         Assert.Equal(["m-1", "m-2", "m-3"], stored.Select(m => m.ExternalMessageId));
         Assert.Equal(3, (await brand.Conversation(first.ConversationId).ViewAsync()).MessageCount);
+    }
+
+    [Fact]
+    public async Task A_conversation_opened_by_a_customer_keeps_what_it_is_after_the_whole_cluster_restarted()
+    {
+        // Its first message alone records it (the projection row): nothing else was written for it.
+        var store = await cluster.NewStoreAsync();
+        GrainBrand brand;
+        InboundAccepted opened, comment;
+        ConversationView privateBefore, publicBefore;
+        await using (var before = await cluster.StartClusterAsync(store))
+        {
+            // Messenger: its window depends on the platform, which the projection row does not hold.
+            brand = await before.Client.NewBrandAsync(Platform.Messenger);
+            BrandContext.Set(brand.BrandId);
+            opened = await brand.Inbound.AcceptedAsync(Message("m-1", "u-1"));
+            comment = await brand.Inbound.AcceptedAsync(Message("c-1", "u-2") with { Visibility = Visibility.Public, ExternalThreadId = "post-9" });
+            privateBefore = await brand.Conversation(opened.ConversationId).ViewAsync();
+            publicBefore = await brand.Conversation(comment.ConversationId).ViewAsync();
+        }
+
+        await using var after = await cluster.StartClusterAsync(store);
+        brand = brand.Through(after.Client);
+        BrandContext.Set(brand.BrandId);
+
+        foreach (var (id, expected) in new[] { (opened.ConversationId, privateBefore), (comment.ConversationId, publicBefore) })
+        {
+            var reloaded = await brand.Conversation(id).ViewAsync();
+            Assert.Equal((expected.ChannelId, expected.Visibility, expected.Kind, expected.Status, expected.Controller, expected.ExternalThreadId),
+                (reloaded.ChannelId, reloaded.Visibility, reloaded.Kind, reloaded.Status, reloaded.Controller, reloaded.ExternalThreadId));
+            Assert.Equal(expected.CustomerIds, reloaded.CustomerIds);
+            Assert.Equal(expected.MessageCount, reloaded.MessageCount);
+            // The messaging window still runs from the customer's message, so the platform was recovered too.
+            Assert.Equal(expected.WindowClosesAt, reloaded.WindowClosesAt);
+            Assert.Equal(expected.CreatedAt.ToUnixTimeMilliseconds(), reloaded.CreatedAt.ToUnixTimeMilliseconds());
+        }
+        Assert.Equal((Visibility.Private, ConversationKind.Private), (privateBefore.Visibility, privateBefore.Kind));
+        Assert.Equal((Visibility.Public, "post-9"), (publicBefore.Visibility, publicBefore.ExternalThreadId));
+        Assert.NotNull(privateBefore.WindowClosesAt);
+
+        var next = await brand.Inbound.AcceptedAsync(Message("m-2", "u-1"));
+        Assert.Equal((opened.ConversationId, 2L), (next.ConversationId, next.Seq));
     }
 }
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Privacy and bot-webhook benchmarks, in one run (a measurement, not a test):
-#   1. builds the host and tests/SocialCrm.Benchmarks in Release;
+#   1. builds the host and tests/SocialCrm.LoadTest in Release;
 #   2. starts the service on SQLite in a temporary data folder (Webhooks__AllowPrivateNetworks=true, so
 #      it may deliver to the tool's loopback receiver), and runs, in this order:
 #        privacy         one customer with conversations x messages-per-conversation messages: export and erasure times
@@ -60,7 +60,7 @@ pg_port=""
 service_pid=""
 bootstrap_key="bench-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
 host_dir="$root/src/SocialCrm.Host/bin/Release/net10.0"
-bench_dll="$root/tests/SocialCrm.Benchmarks/bin/Release/net10.0/SocialCrm.Benchmarks.dll"
+bench_dll="$root/tests/SocialCrm.LoadTest/bin/Release/net10.0/SocialCrm.LoadTest.dll"
 
 source "$root/tests/bench-common.sh"
 # A field, or n/a when the mode did not run or did not print it.
@@ -94,7 +94,7 @@ if [ "$build" = 1 ]; then
   echo "Building the host and the benchmark (Release)..."
   dotnet build -c Release -v q -nologo "$root/src/SocialCrm.Host/SocialCrm.Host.csproj" >"$work/build-host.log" 2>&1 \
     || { tail -n 30 "$work/build-host.log" >&2; exit 1; }
-  dotnet build -c Release -v q -nologo "$root/tests/SocialCrm.Benchmarks/SocialCrm.Benchmarks.csproj" >"$work/build-bench.log" 2>&1 \
+  dotnet build -c Release -v q -nologo "$root/tests/SocialCrm.LoadTest/SocialCrm.LoadTest.csproj" >"$work/build-bench.log" 2>&1 \
     || { tail -n 30 "$work/build-bench.log" >&2; exit 1; }
 fi
 for built in "$host_dir/SocialCrm.Host.dll" "$bench_dll"; do

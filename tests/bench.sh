@@ -3,7 +3,7 @@
 #   1. starts a throwaway PostgreSQL on a free loopback port and measures, with pgbench, how many
 #      single-row INSERT transactions per second it commits durably (synchronous_commit=on): the
 #      cost of "one durable commit per message", the baseline group commit has to beat;
-#   2. builds the host and tests/SocialCrm.Benchmarks in Release;
+#   2. builds the host and tests/SocialCrm.LoadTest in Release;
 #   3. starts the service on SQLite, runs `inbound` and `append-cost`, stops it;
 #   4. starts it on the same PostgreSQL, runs both again, stops it;
 #   5. prints one table. Everything it started is stopped on exit, whatever happens.
@@ -50,7 +50,7 @@ pg_dir="$work/pg"
 service_pid=""
 bootstrap_key="bench-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
 host_dir="$root/src/SocialCrm.Host/bin/Release/net10.0"
-bench_dll="$root/tests/SocialCrm.Benchmarks/bin/Release/net10.0/SocialCrm.Benchmarks.dll"
+bench_dll="$root/tests/SocialCrm.LoadTest/bin/Release/net10.0/SocialCrm.LoadTest.dll"
 
 source "$root/tests/bench-common.sh"
 
@@ -95,7 +95,7 @@ if [ "$build" = 1 ]; then
   echo "Building the host and the benchmark (Release)..."
   dotnet build -c Release -v q -nologo "$root/src/SocialCrm.Host/SocialCrm.Host.csproj" >"$work/build-host.log" 2>&1 \
     || { tail -n 30 "$work/build-host.log" >&2; exit 1; }
-  dotnet build -c Release -v q -nologo "$root/tests/SocialCrm.Benchmarks/SocialCrm.Benchmarks.csproj" >"$work/build-bench.log" 2>&1 \
+  dotnet build -c Release -v q -nologo "$root/tests/SocialCrm.LoadTest/SocialCrm.LoadTest.csproj" >"$work/build-bench.log" 2>&1 \
     || { tail -n 30 "$work/build-bench.log" >&2; exit 1; }
 fi
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 
-namespace SocialCrm.Benchmarks.Measurement;
+namespace SocialCrm.LoadTest.Measurement;
 
 /// <summary>One reading of a process's resident memory from <c>/proc/&lt;pid&gt;/status</c> (Linux), in bytes.</summary>
 public readonly record struct MemoryReading(long ResidentBytes, long PeakResidentBytes)

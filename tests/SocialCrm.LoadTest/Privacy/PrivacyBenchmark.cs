@@ -4,10 +4,10 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using SocialCrm.Benchmarks.Measurement;
-using SocialCrm.Benchmarks.Service;
+using SocialCrm.LoadTest.Measurement;
+using SocialCrm.LoadTest.Service;
 
-namespace SocialCrm.Benchmarks.Privacy;
+namespace SocialCrm.LoadTest.Privacy;
 
 /// <summary>The knobs of the <c>privacy</c> mode.</summary>
 public sealed record PrivacySettings(

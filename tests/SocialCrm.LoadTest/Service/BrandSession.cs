@@ -4,7 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 
-namespace SocialCrm.Benchmarks.Service;
+namespace SocialCrm.LoadTest.Service;
 
 /// <summary>What one inbound POST came to: the ack, or an error kind (for counting) with a sample of its detail.</summary>
 public readonly record struct InboundOutcome(InboundAccepted? Accepted, string? ErrorKind, string? ErrorDetail);
@@ -21,16 +21,28 @@ public sealed class BrandSession : IDisposable
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
 
     private readonly HttpClient _http;
+    // One pooled client per node of a cluster; the first also serves setup and reads.
+    private readonly HttpClient[] _nodes;
     private readonly string _inboundPath;
 
-    private BrandSession(HttpClient http, string brandId)
+    private BrandSession(HttpClient[] nodes, string brandId)
     {
-        _http = http;
+        _nodes = nodes;
+        _http = nodes[0];
         BrandId = brandId;
         _inboundPath = InboundPath(ChannelId);
     }
 
     public string BrandId { get; }
+
+    public int Nodes => _nodes.Length;
+
+    /// <summary>
+    /// A session against the load tool's own bare endpoint (the <c>bare</c> mode): no brand is
+    /// created, since that endpoint only parses the inbound JSON and answers 202.
+    /// </summary>
+    public static BrandSession ForBareEndpoint(IReadOnlyList<Uri> urls, int connections) =>
+        new(urls.Select(u => NewClient(u, PerNode(connections, urls.Count))).ToArray(), "bare");
 
     /// <summary>The pooled client, authorized with the brand's admin key, for the routes this class does not wrap (30 s per request).</summary>
     public HttpClient Http => _http;
@@ -55,9 +67,14 @@ public sealed class BrandSession : IDisposable
     }
 
     /// <summary>Creates the brand with the bootstrap key, then its channel with the brand's admin key.</summary>
-    public static async Task<BrandSession> CreateAsync(Uri url, string bootstrapKey, int connections, CancellationToken cancellationToken)
+    public static Task<BrandSession> CreateAsync(Uri url, string bootstrapKey, int connections, CancellationToken cancellationToken) =>
+        CreateAsync([url], bootstrapKey, connections, cancellationToken);
+
+    /// <summary>The same on a cluster: set up through the first node, then every node is driven with the brand's admin key.</summary>
+    public static async Task<BrandSession> CreateAsync(IReadOnlyList<Uri> urls, string bootstrapKey, int connections, CancellationToken cancellationToken)
     {
-        var http = NewClient(url, connections);
+        var nodes = urls.Select(u => NewClient(u, PerNode(connections, urls.Count))).ToArray();
+        var http = nodes[0];
         try
         {
             var brandId = $"bench-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Random.Shared.Next(0x10000):x4}";
@@ -70,30 +87,37 @@ public sealed class BrandSession : IDisposable
             await EnsureSuccessAsync(response, "Creating the brand", cancellationToken);
             var created = await response.Content.ReadFromJsonAsync(WireJson.Default.BrandCreated, cancellationToken)
                 ?? throw new InvalidOperationException("Creating the brand returned no body.");
-            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", created.AdminKey);
+            foreach (var node in nodes) node.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", created.AdminKey);
 
-            var session = new BrandSession(http, brandId);
+            var session = new BrandSession(nodes, brandId);
             await session.CreateChannelAsync(cancellationToken);
             return session;
         }
         catch
         {
-            http.Dispose();
+            foreach (var node in nodes) node.Dispose();
             throw;
         }
     }
 
+    private static int PerNode(int connections, int nodes) => Math.Max(1, (connections + nodes - 1) / nodes);
+
     /// <summary>One inbound message on a private thread; never throws for a failed request, so a load loop just counts it.</summary>
     public Task<InboundOutcome> SendInboundAsync(string externalMessageId, string externalUserId, string text,
         CancellationToken cancellationToken) =>
-        PostInboundAsync(_inboundPath, externalMessageId, externalUserId, text, cancellationToken);
+        PostInboundAsync(_http, _inboundPath, externalMessageId, externalUserId, text, cancellationToken);
+
+    /// <summary>The same through one node of the cluster: connection <paramref name="worker"/> always talks to the same node.</summary>
+    public Task<InboundOutcome> SendInboundAsync(int worker, string externalMessageId, string externalUserId, string text,
+        CancellationToken cancellationToken) =>
+        PostInboundAsync(_nodes[worker % _nodes.Length], _inboundPath, externalMessageId, externalUserId, text, cancellationToken);
 
     /// <summary>The same, on another web-chat channel of the brand (see <see cref="CreateWebChatChannelAsync"/>).</summary>
     public Task<InboundOutcome> SendInboundAsync(string channelId, string externalMessageId, string externalUserId, string text,
         CancellationToken cancellationToken) =>
-        PostInboundAsync(InboundPath(channelId), externalMessageId, externalUserId, text, cancellationToken);
+        PostInboundAsync(_http, InboundPath(channelId), externalMessageId, externalUserId, text, cancellationToken);
 
-    private async Task<InboundOutcome> PostInboundAsync(string inboundPath, string externalMessageId, string externalUserId, string text,
+    private static async Task<InboundOutcome> PostInboundAsync(HttpClient http, string inboundPath, string externalMessageId, string externalUserId, string text,
         CancellationToken cancellationToken)
     {
         var body = JsonSerializer.SerializeToUtf8Bytes(
@@ -103,7 +127,7 @@ public sealed class BrandSession : IDisposable
         content.Headers.ContentType = JsonType;
         try
         {
-            using var response = await _http.PostAsync(inboundPath, content, cancellationToken);
+            using var response = await http.PostAsync(inboundPath, content, cancellationToken);
             if (response.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.OK)
             {
                 var accepted = await response.Content.ReadFromJsonAsync(WireJson.Default.InboundAccepted, cancellationToken);
@@ -180,5 +204,8 @@ public sealed class BrandSession : IDisposable
 
     public static string Shorten(string text) => text.Length <= 300 ? text : text[..300] + "…";
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose()
+    {
+        foreach (var node in _nodes) node.Dispose();
+    }
 }

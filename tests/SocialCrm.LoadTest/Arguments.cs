@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace SocialCrm.Benchmarks;
+namespace SocialCrm.LoadTest;
 
 /// <summary>A mistake on the command line: printed with the usage, exit code 2.</summary>
 public sealed class UsageException(string message) : Exception(message);
@@ -64,6 +64,25 @@ public sealed class Arguments
             throw new UsageException($"--{name} must be an http(s) URL.");
         if (!url.IsLoopback) throw new UsageException($"--{name} must be a loopback address (127.0.0.0/8, localhost or [::1]).");
         return url;
+    }
+
+    /// <summary>
+    /// One or more comma-separated node addresses. Loopback only unless <c>--allow-remote 1</c>:
+    /// a typo must not send load to a machine nobody meant to load.
+    /// </summary>
+    public IReadOnlyList<Uri> Urls(string name)
+    {
+        var allowRemote = Int("allow-remote", 0, 0, 1) == 1;
+        var urls = new List<Uri>();
+        foreach (var text in Text(name).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!Uri.TryCreate(text, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
+                throw new UsageException($"--{name}: '{text}' is not an http(s) URL.");
+            if (!url.IsLoopback && !allowRemote)
+                throw new UsageException($"--{name}: '{text}' is not a loopback address; add --allow-remote 1 to load another machine.");
+            urls.Add(url);
+        }
+        return urls.Count > 0 ? urls : throw new UsageException($"--{name} needs at least one URL.");
     }
 
     /// <summary>Call after reading every option: a name nobody read is a typo.</summary>

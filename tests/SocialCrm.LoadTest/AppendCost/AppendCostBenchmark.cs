@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
-using SocialCrm.Benchmarks.Measurement;
-using SocialCrm.Benchmarks.Service;
+using SocialCrm.LoadTest.Measurement;
+using SocialCrm.LoadTest.Service;
 
-namespace SocialCrm.Benchmarks.AppendCost;
+namespace SocialCrm.LoadTest.AppendCost;
 
 /// <summary>The knobs of the <c>append-cost</c> mode.</summary>
 public sealed record AppendCostSettings(Uri Url, string BootstrapKey, int Messages, int Window, int EarlyFrom, TimeSpan MaxDuration, int? ServerPid)

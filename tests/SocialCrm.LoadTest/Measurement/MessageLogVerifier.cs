@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
-using SocialCrm.Benchmarks.Service;
+using SocialCrm.LoadTest.Service;
 
-namespace SocialCrm.Benchmarks.Measurement;
+namespace SocialCrm.LoadTest.Measurement;
 
 /// <summary>One message the service acked, as its ack described it.</summary>
 public readonly record struct AckedMessage(string ExternalMessageId, string ConversationId, string MessageId, long Seq);

@@ -1,13 +1,13 @@
 using System.Diagnostics;
 using System.Globalization;
-using SocialCrm.Benchmarks.Measurement;
-using SocialCrm.Benchmarks.Service;
+using SocialCrm.LoadTest.Measurement;
+using SocialCrm.LoadTest.Service;
 
-namespace SocialCrm.Benchmarks.Inbound;
+namespace SocialCrm.LoadTest.Inbound;
 
 /// <summary>The knobs of the <c>inbound</c> mode.</summary>
 public sealed record InboundSettings(
-    Uri Url,
+    IReadOnlyList<Uri> Urls,
     string BootstrapKey,
     int Connections,
     int Conversations,
@@ -16,12 +16,13 @@ public sealed record InboundSettings(
     long MaxMessages,
     int TextLength,
     bool FirstContact,
-    int? ServerPid)
+    int? ServerPid,
+    bool Bare = false)
 {
     public static InboundSettings From(Arguments args)
     {
         var settings = new InboundSettings(
-            args.LoopbackUrl("url"),
+            args.Urls("url"),
             args.Text("bootstrap-key"),
             args.Int("connections", 64, 1, 1024),
             args.Int("conversations", 2000, 1, 1_000_000),
@@ -46,10 +47,13 @@ public static class InboundBenchmark
 {
     public static async Task<int> RunAsync(InboundSettings settings, CancellationToken cancellationToken)
     {
-        using var session = await BrandSession.CreateAsync(settings.Url, settings.BootstrapKey, settings.Connections, cancellationToken);
+        using var session = settings.Bare
+            ? BrandSession.ForBareEndpoint(settings.Urls, settings.Connections)
+            : await BrandSession.CreateAsync(settings.Urls, settings.BootstrapKey, settings.Connections, cancellationToken);
         var invariant = CultureInfo.InvariantCulture;
+        var mode = settings.Bare ? "bare" : "inbound";
         Console.WriteLine(string.Create(invariant,
-            $"inbound: {settings.Connections} connections over {settings.Conversations} conversations, {(settings.FirstContact ? "first contact with each, then " : "")}{settings.Warmup.TotalSeconds:0.#} s warm-up, then {settings.Duration.TotalSeconds:0.#} s measured, against {settings.Url} (brand {session.BrandId})"));
+            $"{mode}: {settings.Connections} connections over {settings.Conversations} conversations, {(settings.FirstContact ? "first contact with each, then " : "")}{settings.Warmup.TotalSeconds:0.#} s warm-up, then {settings.Duration.TotalSeconds:0.#} s measured, against {string.Join(", ", settings.Urls)} (brand {session.BrandId})"));
 
         var text = MessageText(settings.TextLength);
         var budget = new MessageBudget(settings.MaxMessages);
@@ -85,9 +89,10 @@ public static class InboundBenchmark
         var (p50, p95, p99) = (Percentiles.Of(latencies, 50), Percentiles.Of(latencies, 95), Percentiles.Of(latencies, 99));
         var max = latencies.Length == 0 ? double.NaN : latencies[^1];
 
+        // The bare endpoint stores nothing: there is nothing to read back.
         var readers = Math.Min(settings.Connections, 32);
-        var verification = await MessageLogVerifier.VerifyAsync(session, acks, readers, cancellationToken);
-        var threads = ConversationMapping.Check(all.SelectMany(t => t.UserConversations));
+        var verification = settings.Bare ? null : await MessageLogVerifier.VerifyAsync(session, acks, readers, cancellationToken);
+        var threads = settings.Bare ? null : ConversationMapping.Check(all.SelectMany(t => t.UserConversations));
 
         if (settings.FirstContact)
         {
@@ -99,17 +104,17 @@ public static class InboundBenchmark
         Console.WriteLine($"  errors           {totalErrors} in all, {measuredErrors} in the measured window");
         foreach (var (kind, (count, sample)) in errors.OrderByDescending(e => e.Value.Count))
             Console.WriteLine($"                     {count} x {kind}: {sample}");
-        Console.WriteLine($"  verified         {verification.Describe()}");
-        Console.WriteLine($"  threads          {threads.Describe()}");
+        if (verification is not null) Console.WriteLine($"  verified         {verification.Describe()}");
+        if (threads is not null) Console.WriteLine($"  threads          {threads.Describe()}");
         Console.WriteLine($"  cpu (measured)   {cpu.Describe()}");
         if (budget.Exhausted) Console.WriteLine($"  note             --max-messages {settings.MaxMessages} ran out before the window ended: msgs/s is understated.");
 
-        var passed = verification.Passed && threads.Passed && latencies.Length > 0;
+        var passed = (verification?.Passed ?? true) && (threads?.Passed ?? true) && latencies.Length > 0;
         Console.WriteLine(string.Create(invariant,
-            $"RESULT mode=inbound msgs_per_s={msgsPerSecond:0.0} p50_ms={p50:0.00} p95_ms={p95:0.00} p99_ms={p99:0.00} max_ms={max:0.00} " +
-            $"first_contact_msgs_per_s={firstPerSecond:0.0} errors={totalErrors} measured_errors={measuredErrors} acked={acks.Count} verified={verification.Verified} " +
-            $"missing={verification.Missing} duplicated={verification.Duplicated} mismatched={verification.Mismatched} " +
-            $"gaps={verification.ConversationsWithGaps} stored_without_ack={verification.StoredWithoutAck} " +
+            $"RESULT mode={mode} msgs_per_s={msgsPerSecond:0.0} p50_ms={p50:0.00} p95_ms={p95:0.00} p99_ms={p99:0.00} max_ms={max:0.00} " +
+            $"first_contact_msgs_per_s={firstPerSecond:0.0} errors={totalErrors} measured_errors={measuredErrors} acked={acks.Count} verified={verification?.Verified ?? 0} " +
+            $"missing={verification?.Missing ?? 0} duplicated={verification?.Duplicated ?? 0} mismatched={verification?.Mismatched ?? 0} " +
+            $"gaps={verification?.ConversationsWithGaps ?? 0} stored_without_ack={verification?.StoredWithoutAck ?? 0} nodes={settings.Urls.Count} " +
             $"machine_busy_pct={cpu.MachineBusyPercent:0} client_cores={cpu.ClientCores:0.00} service_cores={cpu.ServerCores ?? double.NaN:0.00} " +
             $"verification={(passed ? "passed" : "FAILED")}"));
         return passed ? 0 : 1;
@@ -123,7 +128,7 @@ public static class InboundBenchmark
         foreach (var conversation in ConversationsOf(worker, settings.Connections, settings.Conversations))
         {
             if (!budget.TryTake()) break;
-            await SendAsync(session, tally, $"w{worker}-first{conversation}", conversation, text, MeasuredWindow.Always, cancellationToken);
+            await SendAsync(session, worker, tally, $"w{worker}-first{conversation}", conversation, text, MeasuredWindow.Always, cancellationToken);
         }
         return tally;
     }
@@ -135,16 +140,16 @@ public static class InboundBenchmark
         var conversations = ConversationsOf(worker, settings.Connections, settings.Conversations);
         // Bounded twice: by the window's end and by the run's message budget.
         for (var step = 0L; !window.HasEnded && budget.TryTake(); step++)
-            await SendAsync(session, tally, $"w{worker}-m{step}", conversations[step % conversations.Length], text, window, cancellationToken);
+            await SendAsync(session, worker, tally, $"w{worker}-m{step}", conversations[step % conversations.Length], text, window, cancellationToken);
         return tally;
     }
 
-    private static async Task SendAsync(BrandSession session, WorkerTally tally, string externalMessageId, int conversation, string text,
+    private static async Task SendAsync(BrandSession session, int worker, WorkerTally tally, string externalMessageId, int conversation, string text,
         MeasuredWindow window, CancellationToken cancellationToken)
     {
         var externalUserId = $"user-{conversation}";
         var sentAt = Stopwatch.GetTimestamp();
-        var outcome = await session.SendInboundAsync(externalMessageId, externalUserId, text, cancellationToken);
+        var outcome = await session.SendInboundAsync(worker, externalMessageId, externalUserId, text, cancellationToken);
         var answeredAt = Stopwatch.GetTimestamp();
         var measured = window.Contains(answeredAt);
         if (outcome.Accepted is { Duplicate: false } ack)

@@ -1,27 +1,32 @@
-using SocialCrm.Benchmarks;
-using SocialCrm.Benchmarks.AppendCost;
-using SocialCrm.Benchmarks.Inbound;
-using SocialCrm.Benchmarks.Privacy;
-using SocialCrm.Benchmarks.Webhooks;
+using SocialCrm.LoadTest;
+using SocialCrm.LoadTest.AppendCost;
+using SocialCrm.LoadTest.Bare;
+using SocialCrm.LoadTest.Inbound;
+using SocialCrm.LoadTest.Privacy;
+using SocialCrm.LoadTest.Webhooks;
 
 // Measures a running node over HTTP (loopback only). Each mode creates a brand of its own, drives
 // load, reads everything back to verify it, and ends with one machine-readable "RESULT key=value ..." line.
 const string Usage = """
     usage:
-      SocialCrm.Benchmarks inbound --url U --bootstrap-key K [--connections 64] [--conversations 2000]
+      SocialCrm.LoadTest inbound --url U[,U2,...] --bootstrap-key K [--connections 64] [--conversations 2000]
                                    [--seconds 20] [--warmup 5] [--first-contact 1|0] [--text-length 64]
-                                   [--max-messages N] [--server-pid P]
-      SocialCrm.Benchmarks append-cost --url U --bootstrap-key K [--messages 10000] [--window 100]
+                                   [--max-messages N] [--server-pid P] [--allow-remote 0|1]
+      SocialCrm.LoadTest bare [--connections 64] [--conversations 2000] [--seconds 20] [--warmup 5] [--text-length 64]
+      SocialCrm.LoadTest append-cost --url U --bootstrap-key K [--messages 10000] [--window 100]
                                    [--early-from 10] [--max-seconds 900] [--server-pid P]
-      SocialCrm.Benchmarks privacy --url U --bootstrap-key K [--conversations 100] [--messages-per-conversation 100]
+      SocialCrm.LoadTest privacy --url U --bootstrap-key K [--conversations 100] [--messages-per-conversation 100]
                                    [--connections 50] [--other-customers 5] [--other-messages 20] [--request-timeout 600]
                                    [--db PATH] [--server-pid P]
-      SocialCrm.Benchmarks consent-report --url U --bootstrap-key K --server-pid P (--db PATH | --postgres CONNECTION-STRING)
+      SocialCrm.LoadTest consent-report --url U --bootstrap-key K --server-pid P (--db PATH | --postgres CONNECTION-STRING)
                                    [--customers 1000000] [--consent-every 10] [--batch 100000] [--sample-ms 10]
                                    [--request-timeout 1800]
-      SocialCrm.Benchmarks webhooks --url U --bootstrap-key K [--connections 16] [--seconds 20] [--conversations 200]
+      SocialCrm.LoadTest webhooks --url U --bootstrap-key K [--connections 16] [--seconds 20] [--conversations 200]
                                    [--drain-seconds 180] [--max-messages 1000000] [--server-pid P]
     inbound first sends one message to each conversation (first contact, measured apart; --first-contact 0 skips it).
+    With several URLs (the nodes of a cluster) each connection keeps to one node; all are checked through the first.
+    bare is the HTTP ceiling: it starts a bare ASP.NET Core endpoint (same route, same JSON binding, 202, nothing stored)
+    in a child process and drives it as inbound drives the service.
     privacy times the access export and the erasure of one customer with conversations x messages-per-conversation messages
     (one web-chat channel per conversation); --db (the service's SQLite file) adds its size to the report.
     consent-report seeds the customers straight into the service's database (SQLite file or PostgreSQL), then streams
@@ -44,6 +49,8 @@ try
     return arguments.Mode switch
     {
         "inbound" => await InboundBenchmark.RunAsync(InboundSettings.From(arguments), cancellation.Token),
+        "bare" => await BareEndpoint.RunAsync(arguments, cancellation.Token),
+        "bare-server" => await BareEndpoint.ServeAsync(arguments),
         "append-cost" => await AppendCostBenchmark.RunAsync(AppendCostSettings.From(arguments), cancellation.Token),
         "privacy" => await PrivacyBenchmark.RunAsync(PrivacySettings.From(arguments), cancellation.Token),
         "consent-report" => await ConsentReportBenchmark.RunAsync(ConsentReportSettings.From(arguments), cancellation.Token),

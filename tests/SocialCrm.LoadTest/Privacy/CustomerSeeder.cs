@@ -3,7 +3,7 @@ using Microsoft.Data.Sqlite;
 using Npgsql;
 using NpgsqlTypes;
 
-namespace SocialCrm.Benchmarks.Privacy;
+namespace SocialCrm.LoadTest.Privacy;
 
 /// <summary>What the seeder wrote: the customers, and their marketing consents by status.</summary>
 public sealed record SeedReport(int Customers, int Granted, int Withdrawn, TimeSpan Elapsed)

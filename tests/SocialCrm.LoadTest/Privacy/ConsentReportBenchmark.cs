@@ -4,10 +4,10 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using SocialCrm.Benchmarks.Measurement;
-using SocialCrm.Benchmarks.Service;
+using SocialCrm.LoadTest.Measurement;
+using SocialCrm.LoadTest.Service;
 
-namespace SocialCrm.Benchmarks.Privacy;
+namespace SocialCrm.LoadTest.Privacy;
 
 /// <summary>The knobs of the <c>consent-report</c> mode.</summary>
 public sealed record ConsentReportSettings(

@@ -11,7 +11,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace SocialCrm.Benchmarks.Webhooks;
+namespace SocialCrm.LoadTest.Webhooks;
 
 /// <summary>
 /// A minimal bot endpoint on 127.0.0.1 (a port the system picks): checks each delivery's

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace SocialCrm.Benchmarks.Privacy;
+namespace SocialCrm.LoadTest.Privacy;
 
 // The privacy routes' shapes this tool reads (api-v1.md, "Customers, consent, privacy"), redeclared
 // like Service/Wire.cs so the tool sees what a real client sees.

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace SocialCrm.Benchmarks.Service;
+namespace SocialCrm.LoadTest.Service;
 
 // The slice of api-v1.md the benchmark speaks. Redeclared here rather than referenced, so the tool
 // measures the HTTP contract a real client sees.

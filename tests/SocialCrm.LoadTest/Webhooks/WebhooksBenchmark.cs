@@ -4,10 +4,10 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using SocialCrm.Benchmarks.Measurement;
-using SocialCrm.Benchmarks.Service;
+using SocialCrm.LoadTest.Measurement;
+using SocialCrm.LoadTest.Service;
 
-namespace SocialCrm.Benchmarks.Webhooks;
+namespace SocialCrm.LoadTest.Webhooks;
 
 /// <summary>The knobs of the <c>webhooks</c> mode.</summary>
 public sealed record WebhooksSettings(

@@ -1,4 +1,4 @@
-namespace SocialCrm.Benchmarks.Measurement;
+namespace SocialCrm.LoadTest.Measurement;
 
 /// <summary>Order statistics of latency samples, in milliseconds.</summary>
 public static class Percentiles

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 
-namespace SocialCrm.Benchmarks.Measurement;
+namespace SocialCrm.LoadTest.Measurement;
 
 /// <summary>
 /// Where the CPU went during a window: the whole machine (from /proc/stat), this client, and the

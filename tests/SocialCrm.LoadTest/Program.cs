@@ -1,6 +1,7 @@
 using SocialCrm.LoadTest;
 using SocialCrm.LoadTest.AppendCost;
 using SocialCrm.LoadTest.Bare;
+using SocialCrm.LoadTest.IdleGrains;
 using SocialCrm.LoadTest.Inbound;
 using SocialCrm.LoadTest.Privacy;
 using SocialCrm.LoadTest.Webhooks;
@@ -12,6 +13,8 @@ const string Usage = """
       SocialCrm.LoadTest inbound --url U[,U2,...] --bootstrap-key K [--connections 64] [--conversations 2000]
                                    [--seconds 20] [--warmup 5] [--first-contact 1|0] [--text-length 64]
                                    [--max-messages N] [--server-pid P] [--allow-remote 0|1]
+      SocialCrm.LoadTest idle-grains --url U --bootstrap-key K --server-pid P (--db PATH | --postgres CONNECTION-STRING)
+                                   [--grains 100000] [--connections 32]
       SocialCrm.LoadTest bare [--connections 64] [--conversations 2000] [--seconds 20] [--warmup 5] [--text-length 64]
       SocialCrm.LoadTest append-cost --url U --bootstrap-key K [--messages 10000] [--window 100]
                                    [--early-from 10] [--max-seconds 900] [--server-pid P]
@@ -27,6 +30,8 @@ const string Usage = """
     With several URLs (the nodes of a cluster) each connection keeps to one node; all are checked through the first.
     bare is the HTTP ceiling: it starts a bare ASP.NET Core endpoint (same route, same JSON binding, 202, nothing stored)
     in a child process and drives it as inbound drives the service.
+    idle-grains seeds conversations into the service's database, activates each with a GET, and reports the growth
+    of the service's managed heap (after a full GC it induces over EventPipe) per activated conversation grain.
     privacy times the access export and the erasure of one customer with conversations x messages-per-conversation messages
     (one web-chat channel per conversation); --db (the service's SQLite file) adds its size to the report.
     consent-report seeds the customers straight into the service's database (SQLite file or PostgreSQL), then streams
@@ -51,6 +56,7 @@ try
         "inbound" => await InboundBenchmark.RunAsync(InboundSettings.From(arguments), cancellation.Token),
         "bare" => await BareEndpoint.RunAsync(arguments, cancellation.Token),
         "bare-server" => await BareEndpoint.ServeAsync(arguments),
+        "idle-grains" => await IdleGrainsBenchmark.RunAsync(IdleGrainsSettings.From(arguments), cancellation.Token),
         "append-cost" => await AppendCostBenchmark.RunAsync(AppendCostSettings.From(arguments), cancellation.Token),
         "privacy" => await PrivacyBenchmark.RunAsync(PrivacySettings.From(arguments), cancellation.Token),
         "consent-report" => await ConsentReportBenchmark.RunAsync(ConsentReportSettings.From(arguments), cancellation.Token),

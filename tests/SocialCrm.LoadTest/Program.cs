@@ -1,6 +1,7 @@
 using SocialCrm.LoadTest;
 using SocialCrm.LoadTest.AppendCost;
 using SocialCrm.LoadTest.Bare;
+using SocialCrm.LoadTest.Growth;
 using SocialCrm.LoadTest.IdleGrains;
 using SocialCrm.LoadTest.Inbound;
 using SocialCrm.LoadTest.Privacy;
@@ -15,6 +16,8 @@ const string Usage = """
                                    [--max-messages N] [--server-pid P] [--allow-remote 0|1]
       SocialCrm.LoadTest idle-grains --url U --bootstrap-key K --server-pid P (--db PATH | --postgres CONNECTION-STRING)
                                    [--grains 100000] [--connections 32]
+      SocialCrm.LoadTest growth --url U --bootstrap-key K (--db PATH | --postgres CONNECTION-STRING) [--steps 10000,10000000]
+                                   [--messages-per-conversation 100] [--samples 1000] [--connections 4] [--probes 20]
       SocialCrm.LoadTest bare [--connections 64] [--conversations 2000] [--seconds 20] [--warmup 5] [--text-length 64]
       SocialCrm.LoadTest append-cost --url U --bootstrap-key K [--messages 10000] [--window 100]
                                    [--early-from 10] [--max-seconds 900] [--server-pid P]
@@ -32,6 +35,8 @@ const string Usage = """
     in a child process and drives it as inbound drives the service.
     idle-grains seeds conversations into the service's database, activates each with a GET, and reports the growth
     of the service's managed heap (after a full GC it induces over EventPipe) per activated conversation grain.
+    growth times the inbox's first page, a conversation's latest messages and a customer profile (p50/p99) at each step
+    of stored messages, seeding the brand's log straight into the database between steps.
     privacy times the access export and the erasure of one customer with conversations x messages-per-conversation messages
     (one web-chat channel per conversation); --db (the service's SQLite file) adds its size to the report.
     consent-report seeds the customers straight into the service's database (SQLite file or PostgreSQL), then streams
@@ -56,6 +61,7 @@ try
         "inbound" => await InboundBenchmark.RunAsync(InboundSettings.From(arguments), cancellation.Token),
         "bare" => await BareEndpoint.RunAsync(arguments, cancellation.Token),
         "bare-server" => await BareEndpoint.ServeAsync(arguments),
+        "growth" => await GrowthBenchmark.RunAsync(GrowthSettings.From(arguments), cancellation.Token),
         "idle-grains" => await IdleGrainsBenchmark.RunAsync(IdleGrainsSettings.From(arguments), cancellation.Token),
         "append-cost" => await AppendCostBenchmark.RunAsync(AppendCostSettings.From(arguments), cancellation.Token),
         "privacy" => await PrivacyBenchmark.RunAsync(PrivacySettings.From(arguments), cancellation.Token),

@@ -103,6 +103,13 @@ for built in "$host_dir/SocialCrm.Host.dll" "$bench_dll"; do
   [ -f "$built" ] || { echo "$built is missing: run without --no-build." >&2; exit 1; }
 done
 
+# --- 2b. The HTTP ceiling: a bare endpoint that only binds the same JSON and answers 202 ------------
+echo
+echo "== bare endpoint (the HTTP ceiling) =="
+dotnet "$bench_dll" bare --connections "$connections" --conversations "$conversations" --seconds "$seconds" --warmup "$warmup" \
+  | tee "$work/bare.txt" || true
+bare_msgs="$(field msgs_per_s "$work/bare.txt")"
+
 # --- 3/4. The service on each backend --------------------------------------------------------------
 start_service() {
   local backend="$1" http_port silo_port gateway_port
@@ -136,6 +143,12 @@ for backend in $backends; do
   start_service "$backend"
   bench inbound --connections "$connections" --conversations "$conversations" --seconds "$seconds" --warmup "$warmup" \
     | tee "$work/inbound-$backend.txt" || failed=1
+  # Latency at half the maximum rate just measured (the conversations exist by now: no first contact).
+  half="$(awk -v m="$(field msgs_per_s "$work/inbound-$backend.txt")" 'BEGIN { printf "%d", m / 2 }')"
+  if [ "${half:-0}" -gt 0 ]; then
+    bench inbound --connections "$connections" --conversations "$conversations" --seconds "$seconds" --warmup "$warmup" \
+      --first-contact 0 --rate "$half" | tee "$work/half-$backend.txt" || failed=1
+  fi
   bench append-cost --messages "$messages" | tee "$work/append-$backend.txt" || failed=1
   stop_service
 done
@@ -145,16 +158,20 @@ echo
 echo "Conversation core, inbound over HTTP: $connections connections, $conversations conversations, ${seconds} s measured" \
      "after ${warmup} s warm-up; pgbench: 1 INSERT per transaction, -c $pgbench_clients -j 2 -T $pgbench_seconds;" \
      "$(nproc) cores; $(date -u '+%Y-%m-%d %H:%M UTC')"
-printf '%-9s %10s %9s %9s %12s %15s %13s %13s %13s\n' backend msgs/s p50_ms p99_ms pgbench_tps 'msgs/s÷pgbench' first_msgs/s append_ratio verification
+printf '%-9s %10s %9s %9s %12s %15s %10s %12s %14s %13s %13s %13s\n' backend msgs/s p50_ms p99_ms pgbench_tps 'msgs/s÷pgbench' bare_req/s 'msgs/s÷bare' 'p99_ms@half' first_msgs/s append_ratio verification
 for backend in $backends; do
-  inbound="$work/inbound-$backend.txt"; append="$work/append-$backend.txt"
+  inbound="$work/inbound-$backend.txt"; append="$work/append-$backend.txt"; halfrun="$work/half-$backend.txt"
   msgs="$(field msgs_per_s "$inbound")"
   ratio="$(awk -v a="${msgs:-0}" -v b="${pgbench_tps:-0}" 'BEGIN { if (b > 0) printf "%.3f", a / b; else print "n/a" }')"
+  bare_ratio="$(awk -v a="${msgs:-0}" -v b="${bare_msgs:-0}" 'BEGIN { if (b > 0) printf "%.3f", a / b; else print "n/a" }')"
+  half_p99="n/a"; [ -f "$halfrun" ] && half_p99="$(field p99_ms "$halfrun")@$(field msgs_per_s "$halfrun")"
   verdict="$(field verification "$inbound")/$(field verification "$append")"
-  printf '%-9s %10s %9s %9s %12s %15s %13s %13s %13s\n' "$backend" "${msgs:-n/a}" "$(field p50_ms "$inbound")" \
-    "$(field p99_ms "$inbound")" "${pgbench_tps:-n/a}" "$ratio" "$(field first_contact_msgs_per_s "$inbound")" \
-    "$(field ratio "$append")" "$verdict"
+  printf '%-9s %10s %9s %9s %12s %15s %10s %12s %14s %13s %13s %13s\n' "$backend" "${msgs:-n/a}" "$(field p50_ms "$inbound")" \
+    "$(field p99_ms "$inbound")" "${pgbench_tps:-n/a}" "$ratio" "${bare_msgs:-n/a}" "$bare_ratio" "$half_p99" \
+    "$(field first_contact_msgs_per_s "$inbound")" "$(field ratio "$append")" "$verdict"
 done
+echo "(bare_req/s: the load tool's bare mode, an ASP.NET Core endpoint that only binds the same JSON and answers 202;" \
+     "p99_ms@half: ack p99 with the connections paced to half the measured maximum, at the rate achieved)"
 echo "(msgs/s, p50, p99: appends to existing conversations in the measured window; first_msgs/s: each conversation's first message," \
      "which also creates its customer and identity)"
 echo "(append_ratio: median ack latency of the last $(( messages < 100 ? messages : 100 )) appends to one conversation ÷ that of messages 10..109; 1.0 means no growth)"

@@ -17,7 +17,8 @@ public sealed record InboundSettings(
     int TextLength,
     bool FirstContact,
     int? ServerPid,
-    bool Bare = false)
+    bool Bare = false,
+    double Rate = 0)
 {
     public static InboundSettings From(Arguments args)
     {
@@ -31,7 +32,8 @@ public sealed record InboundSettings(
             args.Int("max-messages", 10_000_000, 1, int.MaxValue),
             args.Int("text-length", 64, 1, 60_000),
             args.Int("first-contact", 1, 0, 1) == 1,
-            args.Int("server-pid", 0, 0, int.MaxValue) is > 0 and var pid ? pid : null);
+            args.Int("server-pid", 0, 0, int.MaxValue) is > 0 and var pid ? pid : null,
+            Rate: args.Int("rate", 0, 0, 1_000_000));
         args.RefuseUnknown();
         return settings;
     }
@@ -53,7 +55,7 @@ public static class InboundBenchmark
         var invariant = CultureInfo.InvariantCulture;
         var mode = settings.Bare ? "bare" : "inbound";
         Console.WriteLine(string.Create(invariant,
-            $"{mode}: {settings.Connections} connections over {settings.Conversations} conversations, {(settings.FirstContact ? "first contact with each, then " : "")}{settings.Warmup.TotalSeconds:0.#} s warm-up, then {settings.Duration.TotalSeconds:0.#} s measured, against {string.Join(", ", settings.Urls)} (brand {session.BrandId})"));
+            $"{mode}: {(settings.Rate > 0 ? $"{settings.Rate:0} msgs/s paced over " : "")}{settings.Connections} connections over {settings.Conversations} conversations, {(settings.FirstContact ? "first contact with each, then " : "")}{settings.Warmup.TotalSeconds:0.#} s warm-up, then {settings.Duration.TotalSeconds:0.#} s measured, against {string.Join(", ", settings.Urls)} (brand {session.BrandId})"));
 
         var text = MessageText(settings.TextLength);
         var budget = new MessageBudget(settings.MaxMessages);
@@ -138,9 +140,21 @@ public static class InboundBenchmark
     {
         var tally = new WorkerTally();
         var conversations = ConversationsOf(worker, settings.Connections, settings.Conversations);
+        // With --rate, each connection sends on a fixed schedule (its share of the rate), so latency is
+        // measured at a chosen load rather than at saturation; a late answer does not shift the schedule.
+        var interval = settings.Rate > 0 ? (long)(Stopwatch.Frequency * settings.Connections / settings.Rate) : 0;
+        var due = Stopwatch.GetTimestamp() + (interval > 0 ? Random.Shared.NextInt64(interval) : 0);
         // Bounded twice: by the window's end and by the run's message budget.
         for (var step = 0L; !window.HasEnded && budget.TryTake(); step++)
+        {
+            if (interval > 0)
+            {
+                var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due);
+                if (wait > TimeSpan.Zero) await Task.Delay(wait, cancellationToken);
+                due += interval;
+            }
             await SendAsync(session, worker, tally, $"w{worker}-m{step}", conversations[step % conversations.Length], text, window, cancellationToken);
+        }
         return tally;
     }
 

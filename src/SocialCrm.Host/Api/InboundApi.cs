@@ -2,6 +2,7 @@ using System.Diagnostics;
 using SocialCrm.Abstractions;
 using SocialCrm.Abstractions.Conversations;
 using SocialCrm.Abstractions.Telemetry;
+using SocialCrm.Grains.Conversations;
 using SocialCrm.Host.Auth;
 
 namespace SocialCrm.Host.Api;
@@ -32,7 +33,7 @@ public static class InboundApi
             .ProducesValidationProblem().ProducesProblem(404).ProducesProblem(413);
     }
 
-    private static async Task<IResult> Receive(string brandId, string channelId, InboundMessageRequest? body, IGrainFactory grains)
+    private static async Task<IResult> Receive(string brandId, string channelId, InboundMessageRequest? body, InboundPipeline inbound)
     {
         var errors = new FieldErrors();
         var externalMessageId = errors.Required("externalMessageId", body?.ExternalMessageId, 256);
@@ -48,7 +49,7 @@ public static class InboundApi
         if (errors.Any) return errors.ToProblem();
 
         var started = Stopwatch.GetTimestamp();
-        var outcome = await grains.GetGrain<IInboundGrain>(Ids.Scoped(brandId, channelId)).Receive(new InboundRequest(
+        var outcome = await inbound.ReceiveAsync(brandId, channelId, new InboundRequest(
             externalMessageId!, externalUserId!, displayName, text!, body!.Timestamp, visibility, threadId, inReplyTo));
         if (outcome.Value is { } accepted)
         {

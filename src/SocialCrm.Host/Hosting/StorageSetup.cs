@@ -30,9 +30,10 @@ public static class StorageSetup
         return services;
     }
 
-    /// <summary>Outbound senders per platform and the retry policy of replies.</summary>
+    /// <summary>What messages pass through besides storage: the inbound pipeline, outbound senders per platform and the retry policy of replies, webhooks.</summary>
     public static IServiceCollection AddSocialCrmOutbound(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddSingleton<InboundPipeline>();
         services.Configure<OutboundOptions>(configuration.GetSection(OutboundOptions.Section));
         services.AddHttpClient<WebChatSender>(c => c.Timeout = TimeSpan.FromSeconds(10));
         services.AddSingleton<IOutboundSender>(sp => sp.GetRequiredService<WebChatSender>());

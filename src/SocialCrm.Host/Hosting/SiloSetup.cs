@@ -79,9 +79,14 @@ public static class SiloSetup
             o.ServiceId = serviceId;
         });
         var advertised = configuration["Orleans:AdvertisedIP"];
-        silo.ConfigureEndpoints(
-            advertised is null ? IPAddress.Loopback : IPAddress.Parse(advertised),
-            siloPort, gatewayPort, listenOnAnyHostAddress: advertised is not null);
+        // A container learns its address only when it starts: its host name (a compose service name) is resolved then.
+        var advertisedHost = configuration["Orleans:AdvertisedHost"];
+        if (advertised is null && advertisedHost is not null)
+            silo.ConfigureEndpoints(advertisedHost, siloPort, gatewayPort, listenOnAnyHostAddress: true);
+        else
+            silo.ConfigureEndpoints(
+                advertised is null ? IPAddress.Loopback : IPAddress.Parse(advertised),
+                siloPort, gatewayPort, listenOnAnyHostAddress: advertised is not null);
         silo.UseAdoNetClustering(o =>
         {
             o.Invariant = dialect.OrleansInvariant();

@@ -82,10 +82,8 @@ public sealed class RateLimitingTests(RateLimitedNode fixture) : IClassFixture<R
     public async Task A_second_key_of_the_same_brand_is_not_slowed_by_the_first_keys_exhaustion()
     {
         var (brandId, adminKey, channels) = await NewBrandAsync(channelCount: 2);
-        var first = await NewKeyAsync(brandId, adminKey, "ingest");
-        var second = await NewKeyAsync(brandId, adminKey, "ingest");
-        using var firstClient = Node.Client(first);
-        using var secondClient = Node.Client(second);
+        using var firstClient = Node.Client(await NewKeyAsync(brandId, adminKey, "ingest"));
+        using var secondClient = Node.Client(await NewKeyAsync(brandId, adminKey, "ingest"));
 
         var exhausted = await SendManyAsync(firstClient, InboundPath(brandId, channels[0]), RateLimitedNode.KeyBurst + 1, "a");
         Assert.Contains(exhausted, s => s.Reply.Status == HttpStatusCode.TooManyRequests);
@@ -98,10 +96,8 @@ public sealed class RateLimitingTests(RateLimitedNode fixture) : IClassFixture<R
     public async Task A_channel_over_its_limit_is_refused_even_spread_over_two_keys_and_another_channel_is_unaffected()
     {
         var (brandId, adminKey, channels) = await NewBrandAsync(channelCount: 2);
-        var first = await NewKeyAsync(brandId, adminKey, "ingest");
-        var second = await NewKeyAsync(brandId, adminKey, "ingest");
-        using var firstClient = Node.Client(first);
-        using var secondClient = Node.Client(second);
+        using var firstClient = Node.Client(await NewKeyAsync(brandId, adminKey, "ingest"));
+        using var secondClient = Node.Client(await NewKeyAsync(brandId, adminKey, "ingest"));
         var busy = InboundPath(brandId, channels[0]);
 
         // 3 + 4 messages: each key stays within its own burst of 4, together they pass the channel's 6.

@@ -112,7 +112,7 @@ start_service() {
   service_url="http://127.0.0.1:$http_port"
   # Run from the output folder so the shipped appsettings.json (log levels) applies, as in a deployment;
   # exec, so that $! is the service's own pid (its memory is what consent-report samples).
-  (cd "$host_dir" && exec env "${storage[@]}" "Auth__BootstrapKey=$bootstrap_key" "ASPNETCORE_URLS=$service_url" \
+  (cd "$host_dir" && exec env "${storage[@]}" "${unlimited[@]}" "Auth__BootstrapKey=$bootstrap_key" "ASPNETCORE_URLS=$service_url" \
      "Orleans__SiloPort=$silo_port" "Orleans__GatewayPort=$gateway_port" Webhooks__AllowPrivateNetworks=true dotnet SocialCrm.Host.dll) \
      >"$work/service-$backend.log" 2>&1 &
   service_pid=$!

@@ -120,7 +120,7 @@ start_service() {
   fi
   service_url="http://127.0.0.1:$http_port"
   # Run from the output folder so the shipped appsettings.json (log levels) applies, as in a deployment.
-  (cd "$host_dir" && exec env "${storage[@]}" "Auth__BootstrapKey=$bootstrap_key" "ASPNETCORE_URLS=$service_url" \
+  (cd "$host_dir" && exec env "${storage[@]}" "${unlimited[@]}" "Auth__BootstrapKey=$bootstrap_key" "ASPNETCORE_URLS=$service_url" \
      "Orleans__SiloPort=$silo_port" "Orleans__GatewayPort=$gateway_port" dotnet SocialCrm.Host.dll) \
      >"$work/service-$backend.log" 2>&1 &
   service_pid=$!

@@ -23,6 +23,7 @@ builder.Services.AddAuthentication(ApiKeyClaims.Scheme)
 builder.Services.AddAuthorizationBuilder().AddSocialCrmPolicies();
 builder.Services.AddSingleton<IAuthorizationHandler, BrandRouteRequirement>();
 builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();
+builder.Services.AddSocialCrmRateLimits(builder.Configuration);
 
 builder.Services.AddProblemDetails();
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -36,6 +37,9 @@ var app = builder.Build();
 app.UseSocialCrmErrors();
 app.UseAuthentication();
 app.UseAuthorization();
+// After authorization: only requests a key may make are counted, so buckets exist only for real
+// keys and the channels of their own brand; before the endpoints, so a refused request changes nothing.
+app.UseRateLimiter();
 
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();

@@ -4,6 +4,7 @@ using SocialCrm.Abstractions.Conversations;
 using SocialCrm.Abstractions.Telemetry;
 using SocialCrm.Grains.Conversations;
 using SocialCrm.Host.Auth;
+using SocialCrm.Host.Hosting;
 
 namespace SocialCrm.Host.Api;
 
@@ -29,8 +30,9 @@ public static class InboundApi
     {
         app.MapPost("/v1/brands/{brandId}/channels/{channelId}/inbound", Receive)
             .RequireAuthorization(Policies.For(Role.Admin, Role.Ingest))
+            .RequireRateLimiting(RateLimits.ChannelPolicy)
             .Produces<InboundAcceptedResponse>(202).Produces<InboundAcceptedResponse>(200)
-            .ProducesValidationProblem().ProducesProblem(404).ProducesProblem(413);
+            .ProducesValidationProblem().ProducesProblem(404).ProducesProblem(413).ProducesProblem(429);
     }
 
     private static async Task<IResult> Receive(string brandId, string channelId, InboundMessageRequest? body, InboundPipeline inbound)

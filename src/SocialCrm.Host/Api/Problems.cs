@@ -15,6 +15,9 @@ public static class Problems
 
     public static ProblemHttpResult Conflict(string detail) => Of(409, "conflict", "Conflict", detail);
 
+    public static ProblemHttpResult RateLimited() =>
+        Of(429, "rate-limited", "Too many requests", "This key or channel is over its rate limit; retry after the Retry-After seconds.");
+
     public static ValidationProblem Validation(IDictionary<string, string[]> errors) =>
         TypedResults.ValidationProblem(errors, title: "The request is not valid", type: TypePrefix + "validation");
 

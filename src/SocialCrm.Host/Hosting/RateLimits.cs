@@ -28,7 +28,7 @@ public static class RateLimits
     {
         // Factories are built once here: choosing a partition per request then allocates nothing.
         var perKey = Bucket<string>(configuration, "PermitsPerSecondPerKey", 1000, "BurstPerKey");
-        var perChannel = Bucket<(string, string)>(configuration, "PermitsPerSecondPerChannel", 500, "BurstPerChannel");
+        var perChannel = Bucket<(string, string)>(configuration, "PermitsPerSecondPerChannel", 1000, "BurstPerChannel");
         services.AddRateLimiter(options =>
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;

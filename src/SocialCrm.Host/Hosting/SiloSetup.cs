@@ -16,6 +16,9 @@ namespace SocialCrm.Host.Hosting;
 /// </summary>
 public static class SiloSetup
 {
+    /// <summary>The configuration section bound to Orleans' <c>ClusterMembershipOptions</c> on clustered nodes.</summary>
+    public const string MembershipSection = "Orleans:Membership";
+
     /// <param name="configureClustering">
     /// False when the caller brings its own membership, endpoints and cluster ids (the grain-level
     /// test cluster does); the host always configures them here.
@@ -92,5 +95,9 @@ public static class SiloSetup
             o.Invariant = dialect.OrleansInvariant();
             o.ConnectionString = connectionString;
         });
+        // Failure detection and dead-entry cleanup (e.g. Orleans:Membership:ProbeTimeout). Unset keys
+        // keep Orleans' defaults; the cluster tests shorten them so a killed node is declared dead quickly.
+        silo.Services.AddOptions<Orleans.Configuration.ClusterMembershipOptions>()
+            .Bind(configuration.GetSection(MembershipSection));
     }
 }

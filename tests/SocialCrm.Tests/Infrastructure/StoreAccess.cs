@@ -14,7 +14,30 @@ public static class StoreAccess
     {
         await using var connection = Open(storage);
         await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
+        await using var command = Command(connection, sql, args);
+        return await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Every row the query returns, each as its column values (DBNull read as null).</summary>
+    public static async Task<List<object?[]>> QueryAsync(IReadOnlyDictionary<string, string?> storage, string sql, params (string Name, object Value)[] args)
+    {
+        await using var connection = Open(storage);
+        await connection.OpenAsync();
+        await using var command = Command(connection, sql, args);
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<object?[]>();
+        while (await reader.ReadAsync())
+        {
+            var row = new object?[reader.FieldCount];
+            for (var i = 0; i < row.Length; i++) row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+            rows.Add(row);
+        }
+        return rows;
+    }
+
+    private static DbCommand Command(DbConnection connection, string sql, (string Name, object Value)[] args)
+    {
+        var command = connection.CreateCommand();
         command.CommandText = sql;
         foreach (var (name, value) in args)
         {
@@ -23,7 +46,7 @@ public static class StoreAccess
             parameter.Value = value;
             command.Parameters.Add(parameter);
         }
-        return await command.ExecuteNonQueryAsync();
+        return command;
     }
 
     /// <summary>The embedded database's files (database, WAL, shared memory), or none on a server backend.</summary>

@@ -8,7 +8,7 @@ namespace SocialCrm.Host.Hosting;
 
 /// <summary>
 /// Turns what escapes a handler into problem details: unreadable JSON is 400 <c>validation</c> naming
-/// the field, a body over the limit is 413, a cross-brand grain call is 404; anything else is a 500
+/// the field, a body over the limit is 413, a cross-brand grain call is 404; a database or cluster node out of reach is 503 with Retry-After; anything else is a 500
 /// without a stack trace (the log has it, never message text).
 /// </summary>
 public static class ErrorHandling
@@ -31,10 +31,20 @@ public static class ErrorHandling
             }),
             BrandScopeViolationException => Problems.NotFound("The resource"),
             StorageUnavailableException or System.Data.Common.DbException or TimeoutException =>
-                Problems.Of(503, "unavailable", "Service unavailable", "The service could not reach its database; retry shortly."),
+                Unavailable(context, "The service could not reach its database; retry shortly."),
+            // A node of the cluster died and is not yet declared dead: its grains move within seconds.
+            SiloUnavailableException or OrleansMessageRejectionException =>
+                Unavailable(context, "A node of the cluster is unreachable; retry shortly."),
             _ => Problems.Of(500, "internal", "Internal error", "The service could not complete the request."),
         };
         await result.ExecuteAsync(context);
+    }
+
+    private static IResult Unavailable(HttpContext context, string detail)
+    {
+        // A retry after a second is what a platform's webhook or a bot should do; with the same id it dedupes.
+        context.Response.Headers.RetryAfter = "1";
+        return Problems.Of(503, "unavailable", "Service unavailable", detail);
     }
 
     private static string FieldOf(BadHttpRequestException bad)

@@ -102,8 +102,9 @@ public sealed class NodeLossScenarios
         Assert.True(ackedBeforeKill > 0, "Nothing was acknowledged before the kill.");
         Assert.True(load.Acks.Count > ackedBeforeKill, "The survivor acknowledged nothing after the kill.");
         Assert.True(load.Acks.Any(a => a.Duplicate), "No redelivery was answered as a duplicate.");
-        // Failing over may cost 5xx answers and broken connections, never a refusal of a valid request.
-        Assert.DoesNotContain(load.Failures.Keys, reason => reason.StartsWith('4'));
+        // Failing over may cost 503s (retry after a second) and broken connections, never a refusal of a
+        // valid request, and never a 500 that tells the platform something is wrong with its message.
+        Assert.DoesNotContain(load.Failures.Keys, reason => reason.StartsWith('4') || reason.StartsWith("500"));
         await AssertStoredExactlyOnceAsync(storage, brand.BrandId, load.Acks);
 
         var membership = await MembershipAsync(storage, clusterId);

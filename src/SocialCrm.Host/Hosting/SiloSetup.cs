@@ -43,6 +43,8 @@ public static class SiloSetup
         // stream, lost with a silo; the durable, at-least-once path is the webhook outbox.
         silo.AddMemoryStreams(ConversationStreams.Provider);
         AddStorage("PubSubStore");
+        // Grain calls join the trace of the request that made them (spans only when someone listens).
+        silo.AddActivityPropagation();
         silo.AddIncomingGrainCallFilter<BrandScopeFilter>();
         silo.AddIncomingGrainCallFilter<StorageErrorFilter>();
 

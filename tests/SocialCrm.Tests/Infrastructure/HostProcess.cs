@@ -44,7 +44,8 @@ public sealed class HostProcess : IAsyncDisposable
         process.BeginErrorReadLine();
         var host = new HostProcess(process, $"http://127.0.0.1:{port}");
         using var client = new HttpClient { BaseAddress = new Uri(host.BaseUrl) };
-        for (var attempt = 0; attempt < 300; attempt++)
+        // A loaded machine (tests in parallel) can take well over half a minute to start a node.
+        for (var attempt = 0; attempt < 600; attempt++)
         {
             if (process.HasExited) throw new InvalidOperationException($"The host process exited with {process.ExitCode}.");
             try

@@ -73,9 +73,7 @@ public static class OperatorLogin
                 ? LoginPage(http, antiforgery, "That is not the operator key.", HttpStatusCode.Unauthorized)
                 : Problems.Of(401, "unauthenticated", "Unauthenticated", "That is not the operator key.");
         }
-        var operatorIdentity = new ClaimsIdentity(
-            [new Claim(ClaimTypes.Role, ApiKeyClaims.BootstrapRole), new Claim(ClaimTypes.Name, "operator")], Scheme);
-        await http.SignInAsync(Scheme, new ClaimsPrincipal(operatorIdentity));
+        await http.SignInAsync(Scheme, new ClaimsPrincipal(ApiKeyClaims.Operator(Scheme, "operator")));
         // 303: the browser follows a form post with a GET.
         http.Response.Headers.Location = PathPrefix + "/";
         return TypedResults.StatusCode(StatusCodes.Status303SeeOther);

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Json;
 using SocialCrm.Host.Api;
 using SocialCrm.Host.Auth;
+using Orleans.Dashboard;
 using SocialCrm.Host.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -15,11 +16,17 @@ builder.Services.AddSocialCrmStorage(builder.Configuration);
 builder.Services.AddSocialCrmOutbound(builder.Configuration);
 builder.Services.AddSingleton<BootstrapKey>();
 builder.Services.AddHostedService<StartupTasks>();
-builder.UseOrleans(silo => silo.ConfigureSilo(builder.Configuration));
+builder.UseOrleans(silo =>
+{
+    silo.ConfigureSilo(builder.Configuration);
+    silo.AddDashboard();
+});
+builder.AddSocialCrmTelemetry();
 
 // Security: every route needs a key unless it says otherwise.
 builder.Services.AddAuthentication(ApiKeyClaims.Scheme)
-    .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyClaims.Scheme, null);
+    .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyClaims.Scheme, null)
+    .AddOperatorCookie();
 builder.Services.AddAuthorizationBuilder().AddSocialCrmPolicies();
 builder.Services.AddSingleton<IAuthorizationHandler, BrandRouteRequirement>();
 builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();
@@ -44,6 +51,8 @@ app.UseRateLimiter();
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
 app.MapOpenApi().AllowAnonymous();
+app.MapSocialCrmTelemetry();
+app.MapSocialCrmDashboard();
 
 app.MapBrandsApi();
 app.MapChannelsApi();

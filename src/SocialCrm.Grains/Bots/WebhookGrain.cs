@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SocialCrm.Abstractions.Bots;
 using SocialCrm.Abstractions.Security;
+using SocialCrm.Abstractions.Telemetry;
 using SocialCrm.Channels.Webhooks;
 using SocialCrm.Grains.Conversations;
 using SocialCrm.Persistence.Webhooks;
@@ -169,18 +170,25 @@ public sealed class WebhookGrain(
         if (error is null)
         {
             await store.RecordAttemptAsync(BrandId, delivery.Id, DeliveryStatus.Delivered, attempts, null, now, now);
+            CountAttempt("delivered");
             return true;
         }
         if (attempts >= Options.MaxAttempts)
         {
             logger.LogWarning("Webhook {WebhookId} delivery {DeliveryId} dead-lettered after {Attempts} attempts: {Error}", WebhookId, delivery.Id, attempts, error);
             await store.RecordAttemptAsync(BrandId, delivery.Id, DeliveryStatus.Dead, attempts, error, now, null);
+            CountAttempt("dead-lettered");
             return true;
         }
         var next = now + (long)Backoff.After(attempts, Options.InitialBackoffMs, Options.MaxBackoffMs).TotalMilliseconds;
         await store.RecordAttemptAsync(BrandId, delivery.Id, DeliveryStatus.Pending, attempts, error, next, null);
+        CountAttempt("retrying");
         return false;
     }
+
+    // The outcome only: never the brand, the webhook or its URL.
+    private static void CountAttempt(string outcome) =>
+        SocialCrmMetrics.WebhookDeliveries.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 
     private void ScheduleRetry(TimeSpan after)
     {

@@ -8,6 +8,7 @@ using SocialCrm.Abstractions.Channels;
 using SocialCrm.Abstractions.Conversations;
 using SocialCrm.Abstractions.Customers;
 using SocialCrm.Abstractions.Security;
+using SocialCrm.Abstractions.Telemetry;
 using SocialCrm.Channels.Outbound;
 using SocialCrm.Grains.Privacy;
 using SocialCrm.Persistence.Conversations;
@@ -276,7 +277,7 @@ public sealed class ConversationGrain(
         if (ControlRefusal(quote.Actor) is { } notInControl) return notInControl;
         // Every path that shows a customer's private words publicly passes here.
         if (!await GrainFactory.GetGrain<ICustomerGrain>(Ids.Scoped(_brandId, quote.AuthorCustomerId)).Allows(Purpose.PublicDisplay))
-            return new Refusal(RefusalKind.ConsentRequired, "The author has not granted public_display consent.");
+            return CountRefusal(Purpose.PublicDisplay, new Refusal(RefusalKind.ConsentRequired, "The author has not granted public_display consent."));
         return await AppendOutboundAsync(quote.Actor, quote.Text, Purpose.Service, dedupeKey: null, quote.MessageId, clock.GetUtcNow());
     }
 
@@ -390,7 +391,13 @@ public sealed class ConversationGrain(
     {
         if (state.State.CustomerId is not { } customerId) return null;
         var allowed = await GrainFactory.GetGrain<ICustomerGrain>(Ids.Scoped(_brandId, customerId)).Allows(purpose);
-        return allowed ? null : new Refusal(RefusalKind.ConsentRequired, $"The customer has not granted {WireNames.Of(purpose)} consent.");
+        return allowed ? null : CountRefusal(purpose, new Refusal(RefusalKind.ConsentRequired, $"The customer has not granted {WireNames.Of(purpose)} consent."));
+    }
+
+    private static Refusal CountRefusal(Purpose purpose, Refusal refusal)
+    {
+        SocialCrmMetrics.ConsentRefusals.Add(1, new KeyValuePair<string, object?>("purpose", WireNames.Of(purpose)));
+        return refusal;
     }
 
     private static ConversationState NewState(string channelId, Platform platform, Visibility visibility, ConversationKind kind,

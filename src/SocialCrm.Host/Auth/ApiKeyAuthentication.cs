@@ -17,6 +17,10 @@ public static class ApiKeyClaims
     public const string KeyId = "socialcrm:key";
     public const string Webhook = "socialcrm:webhook";
     public const string BootstrapRole = "bootstrap";
+
+    /// <summary>The operator, who holds the bootstrap key, as authenticated by the given scheme.</summary>
+    public static ClaimsIdentity Operator(string scheme, string name) =>
+        new([new Claim(ClaimTypes.Role, BootstrapRole), new Claim(ClaimTypes.Name, name)], scheme);
 }
 
 /// <summary>
@@ -42,8 +46,7 @@ public sealed class ApiKeyAuthenticationHandler(
         var hash = ApiKeySecrets.Hash(secret);
         if (bootstrapKey.Matches(hash))
         {
-            var bootstrap = new ClaimsIdentity([new Claim(ClaimTypes.Role, ApiKeyClaims.BootstrapRole), new Claim(ClaimTypes.Name, "bootstrap")], Scheme.Name);
-            return Success(bootstrap);
+            return Success(ApiKeyClaims.Operator(Scheme.Name, "bootstrap"));
         }
 
         var identity = await grains.GetGrain<IApiKeyGrain>(hash).Authenticate();

@@ -27,12 +27,16 @@ public static class Policies
 {
     public const string Bootstrap = "bootstrap";
 
+    /// <summary>The operator's pages: the bootstrap key as a bearer key, or the operator's login cookie.</summary>
+    public const string Operator = "operator";
+
     public static string For(params Role[] roles) => "roles:" + string.Join(',', roles.Select(r => WireNames.Of(r)));
 
     public static void AddSocialCrmPolicies(this AuthorizationBuilder builder)
     {
         builder.SetFallbackPolicy(new AuthorizationPolicyBuilder(ApiKeyClaims.Scheme).RequireAuthenticatedUser().Build());
         builder.AddPolicy(Bootstrap, p => p.AddAuthenticationSchemes(ApiKeyClaims.Scheme).RequireRole(ApiKeyClaims.BootstrapRole));
+        builder.AddPolicy(Operator, p => p.AddAuthenticationSchemes(ApiKeyClaims.Scheme, OperatorLogin.Scheme).RequireRole(ApiKeyClaims.BootstrapRole));
         builder.Services.AddSingleton<IAuthorizationPolicyProvider, RolePolicyProvider>();
     }
 
@@ -66,6 +70,12 @@ public sealed class ProblemAuthorizationResultHandler : IAuthorizationMiddleware
     {
         if (authorizeResult.Challenged)
         {
+            // A browser navigating to an operator page has no bearer header to send: show it the login form.
+            if (policy.AuthenticationSchemes.Contains(OperatorLogin.Scheme) && OperatorLogin.WantsHtml(context.Request))
+            {
+                await OperatorLogin.RedirectToLogin().ExecuteAsync(context);
+                return;
+            }
             await Problems.Of(401, "unauthenticated", "Unauthenticated", "A valid API key is required (Authorization: Bearer <key>).")
                 .ExecuteAsync(context);
             return;

@@ -51,6 +51,8 @@ public static class SiloSetup
             silo.AddMemoryStreams(ConversationStreams.Provider);
             AddStorage("PubSubStore");
         }
+        // Grain calls join the trace of the request that made them (spans only when someone listens).
+        silo.AddActivityPropagation();
         silo.AddIncomingGrainCallFilter<BrandScopeFilter>();
         silo.AddIncomingGrainCallFilter<StorageErrorFilter>();
 

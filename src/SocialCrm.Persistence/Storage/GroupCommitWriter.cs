@@ -36,13 +36,15 @@ public sealed class GroupCommitWriter : IAsyncDisposable
         });
         // SQLite has one writer at a time: more loops would only queue on its lock.
         var writers = database.Dialect == Dialect.Sqlite ? 1 : Math.Clamp(options.GroupCommitWriters, 1, 64);
-        _writers = Enumerable.Range(0, writers).Select(_ => Task.Run(WriteLoopAsync)).ToArray();
+        // The loops outlive whoever first resolved the writer: they must not inherit its trace or request context.
+        using (ExecutionContext.SuppressFlow())
+            _writers = Enumerable.Range(0, writers).Select(_ => Task.Run(WriteLoopAsync)).ToArray();
     }
 
     /// <summary>Writes the statements atomically; completes once they are durable.</summary>
     public async Task WriteAsync(IReadOnlyList<SqlStatement> statements, CancellationToken cancellationToken = default)
     {
-        var pending = new PendingWrite(statements);
+        var pending = new PendingWrite(statements, SocialCrmMetrics.Activities.HasListeners() ? Activity.Current?.Context ?? default : default);
         await _queue.Writer.WriteAsync(pending, cancellationToken);
         await pending.Done.Task;
     }
@@ -91,6 +93,7 @@ public sealed class GroupCommitWriter : IAsyncDisposable
     private async Task<DbConnection?> CommitAsync(DbConnection? connection, List<PendingWrite> batch)
     {
         var started = Stopwatch.GetTimestamp();
+        using var activity = StartCommitActivity(batch);
         try
         {
             connection ??= await OpenWriterAsync();
@@ -103,6 +106,7 @@ public sealed class GroupCommitWriter : IAsyncDisposable
         catch (Exception batchError) when (batch.Count > 1)
         {
             _logger.LogWarning("A group commit of {Count} writes failed ({Error}); retrying each alone.", batch.Count, batchError.GetType().Name);
+            activity?.SetStatus(ActivityStatusCode.Error, batchError.GetType().Name);
             connection = await ResetAsync(connection);
             foreach (var item in batch)
             {
@@ -122,10 +126,33 @@ public sealed class GroupCommitWriter : IAsyncDisposable
         }
         catch (Exception error)
         {
+            activity?.SetStatus(ActivityStatusCode.Error, error.GetType().Name);
             foreach (var item in batch) item.Done.TrySetException(error);
             return await ResetAsync(connection);
         }
     }
+
+    /// <summary>
+    /// One span per transaction, a root linked to the traces of the writes it carries (capped). Nothing
+    /// is allocated unless a listener samples it in: this runs for every commit.
+    /// </summary>
+    private static Activity? StartCommitActivity(List<PendingWrite> batch)
+    {
+        if (!SocialCrmMetrics.Activities.HasListeners()) return null;
+        var activity = SocialCrmMetrics.Activities.StartActivity("socialcrm.group_commit", ActivityKind.Internal, parentContext: default);
+        if (activity is null) return null;
+        activity.SetTag("socialcrm.group_commit.batch.size", batch.Count);
+        var links = 0;
+        foreach (var item in batch)
+        {
+            if (item.Caller == default) continue;
+            activity.AddLink(new ActivityLink(item.Caller));
+            if (++links == MaxLinks) break;
+        }
+        return activity;
+    }
+
+    private const int MaxLinks = 32;
 
     private async Task ExecuteInTransactionAsync(DbConnection connection, IReadOnlyList<PendingWrite> batch)
     {
@@ -250,9 +277,12 @@ public sealed class GroupCommitWriter : IAsyncDisposable
         _stopping.Dispose();
     }
 
-    private sealed class PendingWrite(IReadOnlyList<SqlStatement> statements)
+    private sealed class PendingWrite(IReadOnlyList<SqlStatement> statements, ActivityContext caller)
     {
         public IReadOnlyList<SqlStatement> Statements { get; } = statements;
+
+        /// <summary>The trace of the caller, for the commit span's links.</summary>
+        public ActivityContext Caller { get; } = caller;
 
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

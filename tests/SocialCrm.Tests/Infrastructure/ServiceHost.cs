@@ -17,10 +17,13 @@ public sealed class ServiceHost : WebApplicationFactory<Program>
     public const string BootstrapSecret = "test-bootstrap-key-0123456789";
 
     private readonly IReadOnlyDictionary<string, string?> _settings;
+    private readonly Action<IWebHostBuilder>? _configure;
 
     /// <param name="clusterId">Nodes given the same cluster id (and the same database) form one cluster.</param>
-    public ServiceHost(IReadOnlyDictionary<string, string?> storageSettings, string? clusterId = null)
+    /// <param name="configure">More set-up of this node, after the host's own (e.g. a log capture, a span exporter).</param>
+    public ServiceHost(IReadOnlyDictionary<string, string?> storageSettings, string? clusterId = null, Action<IWebHostBuilder>? configure = null)
     {
+        _configure = configure;
         var settings = new Dictionary<string, string?>(storageSettings)
         {
             ["Auth:BootstrapKey"] = BootstrapSecret,
@@ -61,6 +64,7 @@ public sealed class ServiceHost : WebApplicationFactory<Program>
     {
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
         builder.UseEnvironment("Testing");
+        _configure?.Invoke(builder);
     }
 
     private static int FreePort()

@@ -14,7 +14,26 @@ public static partial class Ids
     public static bool IsValid(string? id) => id is not null && IdPattern().IsMatch(id);
 
     /// <summary>A new random id with a readable prefix, e.g. <c>cu_k3x…</c>.</summary>
-    public static string New(string prefix) => prefix + "_" + Base32(RandomNumberGenerator.GetBytes(15));
+    public static string New(string prefix) => prefix + "_" + Base32(RandomBytes(15));
+
+    // Ids are made for every message: drawing them from a per-thread pool refilled by the system's
+    // generator keeps them unpredictable while sparing a call into the crypto library per id.
+    [ThreadStatic] private static byte[]? _randomPool;
+    [ThreadStatic] private static int _randomOffset;
+
+    private static ReadOnlySpan<byte> RandomBytes(int count)
+    {
+        var pool = _randomPool;
+        if (pool is null || _randomOffset + count > pool.Length)
+        {
+            pool = _randomPool ??= new byte[4096];
+            RandomNumberGenerator.Fill(pool);
+            _randomOffset = 0;
+        }
+        var bytes = pool.AsSpan(_randomOffset, count);
+        _randomOffset += count;
+        return bytes;
+    }
 
     /// <summary>A stable id derived from its parts, so the same parts always name the same thing.</summary>
     public static string Derived(string prefix, params string[] parts)

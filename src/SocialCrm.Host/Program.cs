@@ -16,10 +16,13 @@ builder.Services.AddSocialCrmStorage(builder.Configuration);
 builder.Services.AddSocialCrmOutbound(builder.Configuration);
 builder.Services.AddSingleton<BootstrapKey>();
 builder.Services.AddHostedService<StartupTasks>();
+// The Orleans dashboard is the operator's opt-in: it samples every Orleans meter each second, about a
+// tenth of a busy node's CPU, and shows the whole cluster's internals.
+var dashboard = builder.Configuration.GetValue(Dashboard.EnabledKey, false);
 builder.UseOrleans(silo =>
 {
     silo.ConfigureSilo(builder.Configuration);
-    silo.AddDashboard();
+    if (dashboard) silo.AddDashboard();
 });
 builder.AddSocialCrmTelemetry();
 
@@ -52,7 +55,7 @@ app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => fa
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
 app.MapOpenApi().AllowAnonymous();
 app.MapSocialCrmTelemetry();
-app.MapSocialCrmDashboard();
+if (dashboard) app.MapSocialCrmDashboard();
 
 app.MapBrandsApi();
 app.MapChannelsApi();

@@ -11,6 +11,9 @@ public static class Dashboard
 {
     public const string Path = OperatorLogin.PathPrefix;
 
+    /// <summary>Off by default; <c>true</c> serves the dashboard (and its operator login).</summary>
+    public const string EnabledKey = "Dashboard:Enabled";
+
     public static void MapSocialCrmDashboard(this WebApplication app)
     {
         app.MapOperatorLogin();

@@ -31,6 +31,8 @@ public sealed class ServiceHost : WebApplicationFactory<Program>
             ["Orleans:GatewayPort"] = FreePort().ToString(),
             ["Orleans:ClusterId"] = clusterId ?? "test-" + Guid.NewGuid().ToString("N")[..8],
             ["Logging:LogLevel:Default"] = "Warning",
+            // Off by default in the service (it samples every meter each second); the operations suites check it.
+            ["Dashboard:Enabled"] = "true",
         };
         _settings = settings;
         UseKestrel(0);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 using Npgsql;
+using SocialCrm.LoadTest.Seeding;
 using NpgsqlTypes;
 
 namespace SocialCrm.LoadTest.Privacy;
@@ -39,20 +40,7 @@ public static class CustomerSeeder
     {
         if (!File.Exists(path)) throw new UsageException($"--db {path}: no such file (the service's socialcrm.db in its data directory).");
         var started = Stopwatch.GetTimestamp();
-        var builder = new SqliteConnectionStringBuilder
-        {
-            DataSource = path,
-            Mode = SqliteOpenMode.ReadWrite,
-            Pooling = false,
-            DefaultTimeout = 120,
-        };
-        await using var connection = new SqliteConnection(builder.ToString());
-        await connection.OpenAsync(cancellationToken);
-        await using (var pragma = connection.CreateCommand())
-        {
-            pragma.CommandText = "PRAGMA busy_timeout = 120000;";
-            await pragma.ExecuteNonQueryAsync(cancellationToken);
-        }
+        await using var connection = await ConversationSeeder.OpenSqliteAsync(path, cancellationToken);
 
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         int granted = 0, withdrawn = 0;

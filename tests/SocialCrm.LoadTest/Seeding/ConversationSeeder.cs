@@ -44,14 +44,7 @@ public static class ConversationSeeder
         int perConversation, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        var builder = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWrite, Pooling = false, DefaultTimeout = 120 };
-        await using var connection = new SqliteConnection(builder.ToString());
-        await connection.OpenAsync(cancellationToken);
-        await using (var pragma = connection.CreateCommand())
-        {
-            pragma.CommandText = "PRAGMA busy_timeout = 120000;";
-            await pragma.ExecuteNonQueryAsync(cancellationToken);
-        }
+        await using var connection = await OpenSqliteAsync(path, cancellationToken);
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         // Transactions of about 100,000 rows: the service's own writers wait on the lock meanwhile.
         var batch = Math.Max(1, 100_000 / (perConversation + 2));
@@ -90,6 +83,21 @@ public static class ConversationSeeder
             await transaction.CommitAsync(cancellationToken);
         }
         return Stopwatch.GetElapsedTime(started);
+    }
+
+    /// <summary>
+    /// The service's SQLite file, opened beside the running service: its write-ahead log lets the
+    /// service go on reading, and a long busy timeout waits out its writers rather than failing.
+    /// </summary>
+    public static async Task<SqliteConnection> OpenSqliteAsync(string path, CancellationToken cancellationToken)
+    {
+        var builder = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWrite, Pooling = false, DefaultTimeout = 120 };
+        var connection = new SqliteConnection(builder.ToString());
+        await connection.OpenAsync(cancellationToken);
+        await using var pragma = connection.CreateCommand();
+        pragma.CommandText = "PRAGMA busy_timeout = 120000;";
+        await pragma.ExecuteNonQueryAsync(cancellationToken);
+        return connection;
     }
 
     private static SqliteCommand Prepared(SqliteConnection connection, SqliteTransaction transaction, string sql, params string[] names)

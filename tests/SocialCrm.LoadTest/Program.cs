@@ -36,7 +36,7 @@ const string Usage = """
     in a child process and drives it as inbound drives the service.
     idle-grains seeds conversations into the service's database, activates each with a GET, and reports the growth
     of the service's managed heap (after a full GC it induces over EventPipe) per activated conversation grain.
-    growth times the inbox's first page, a conversation's latest messages and a customer profile (p50/p99) at each step
+    growth times the inbox's first page, a conversation, its latest messages and a customer profile (p50/p99) at each step
     of stored messages, seeding the brand's log straight into the database between steps.
     privacy times the access export and the erasure of one customer with conversations x messages-per-conversation messages
     (one web-chat channel per conversation); --db (the service's SQLite file) adds its size to the report.

@@ -61,6 +61,9 @@ CREATE TABLE IF NOT EXISTS conversation_participants (
     PRIMARY KEY (brand_id, customer_id, conversation_id)
 );
 -- go
+-- A conversation lists its participants: without this, each view scanned the brand's whole table.
+CREATE INDEX IF NOT EXISTS ix_participants_conversation ON conversation_participants (brand_id, conversation_id, joined_at_ms);
+-- go
 CREATE TABLE IF NOT EXISTS customers (
     brand_id      varchar(64) NOT NULL,
     id            varchar(64) NOT NULL,

@@ -78,6 +78,10 @@ CREATE TABLE dbo.conversation_participants (
     CONSTRAINT pk_conversation_participants PRIMARY KEY (brand_id, customer_id, conversation_id)
 );
 -- go
+-- A conversation lists its participants: without this, each view scanned the brand's whole table.
+IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'ix_participants_conversation' AND object_id = OBJECT_ID(N'dbo.conversation_participants'))
+CREATE INDEX ix_participants_conversation ON dbo.conversation_participants (brand_id, conversation_id, joined_at_ms);
+-- go
 IF OBJECT_ID(N'dbo.customers', N'U') IS NULL
 CREATE TABLE dbo.customers (
     brand_id      nvarchar(64) NOT NULL,

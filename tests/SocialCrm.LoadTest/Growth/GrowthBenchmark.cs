@@ -31,8 +31,8 @@ public sealed record GrowthSettings(Uri Url, string BootstrapKey, SeedTarget Tar
 }
 
 /// <summary>
-/// Cost flat as data grows: the reads an agent makes all day (the inbox's first page, the latest
-/// page of a conversation, a customer's profile), timed with little data and again after the
+/// Cost flat as data grows: the reads an agent makes all day (the inbox's first page, a conversation,
+/// its latest page of messages, a customer's profile), timed with little data and again after the
 /// brand's log has grown to millions of messages (seeded straight into the database: conversations
 /// of <c>--messages-per-conversation</c> messages each). The probes (customers and conversations
 /// read) are made over HTTP, so they are ordinary data the service wrote itself.
@@ -116,6 +116,7 @@ public static class GrowthBenchmark
         var queries = new (string Name, Func<Probe, string> Path)[]
         {
             ("inbox", _ => $"v1/brands/{brand}/conversations?limit=50"),
+            ("conversation", p => $"v1/brands/{brand}/conversations/{p.ConversationId}"),
             ("latest-messages", p => $"v1/brands/{brand}/conversations/{p.ConversationId}/messages?afterSeq={Math.Max(0, p.LastSeq - 50)}&limit=50"),
             ("customer", p => $"v1/brands/{brand}/customers/{p.CustomerId}"),
         };

@@ -56,11 +56,18 @@ CREATE TABLE IF NOT EXISTS conversations (
 -- go
 CREATE INDEX IF NOT EXISTS ix_conversations_activity ON conversations (brand_id, last_activity_ms DESC, id DESC);
 -- go
-CREATE INDEX IF NOT EXISTS ix_conversations_status ON conversations (brand_id, status, last_activity_ms DESC, id DESC);
+-- Every message moves its conversation's activity, so every index holding it costs a random page
+-- write per message. SQLite plans the one inbox statement once, with the activity index whatever the
+-- filters: status and channel indexes were never read. Only "assigned to" is selective enough to
+-- deserve its own, partial so unassigned conversations (the inbound flood) never touch it.
+DROP INDEX IF EXISTS ix_conversations_status;
 -- go
-CREATE INDEX IF NOT EXISTS ix_conversations_assignee ON conversations (brand_id, assignee, last_activity_ms DESC, id DESC);
+DROP INDEX IF EXISTS ix_conversations_channel;
 -- go
-CREATE INDEX IF NOT EXISTS ix_conversations_channel ON conversations (brand_id, channel_id, last_activity_ms DESC, id DESC);
+DROP INDEX IF EXISTS ix_conversations_assignee;
+-- go
+CREATE INDEX IF NOT EXISTS ix_conversations_assigned ON conversations (brand_id, assignee, last_activity_ms DESC, id DESC)
+    WHERE assignee IS NOT NULL;
 -- go
 CREATE TABLE IF NOT EXISTS conversation_participants (
     brand_id        TEXT NOT NULL,

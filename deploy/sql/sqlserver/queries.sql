@@ -64,6 +64,25 @@ WHERE c.brand_id = @brand_id
 ORDER BY c.last_activity_ms DESC, c.id DESC
 OPTION (RECOMPILE);
 
+-- name: ListInboxAssigned
+-- The same, for one assignee: a separate statement so the planner can take the assignee index.
+SELECT TOP (@limit) c.id, c.channel_id, c.visibility, c.kind, c.status, c.customer_id, c.assignee, c.controller,
+       c.last_activity_ms, c.message_count, c.external_thread_id
+FROM dbo.conversations c
+WHERE c.brand_id = @brand_id
+  AND (@status IS NULL OR c.status = @status)
+  AND (@channel_id IS NULL OR c.channel_id = @channel_id)
+  AND (@visibility IS NULL OR c.visibility = @visibility)
+  AND c.assignee = @assignee
+  AND (@customer_id IS NULL OR EXISTS (SELECT 1 FROM dbo.conversation_participants p
+                                       WHERE p.brand_id = c.brand_id AND p.customer_id = @customer_id
+                                         AND p.conversation_id = c.id))
+  AND (@cursor_ms IS NULL OR c.last_activity_ms < @cursor_ms
+       OR (c.last_activity_ms = @cursor_ms AND c.id < @cursor_id))
+ORDER BY c.last_activity_ms DESC, c.id DESC
+OPTION (RECOMPILE);
+
+
 -- name: ConversationsOfCustomer
 SELECT conversation_id FROM dbo.conversation_participants
 WHERE brand_id = @brand_id AND customer_id = @customer_id

@@ -17,8 +17,9 @@ public sealed record InboxFilter(
 /// <summary>Reads the inbox projection: newest activity first, keyset-paged so deep pages cost the same.</summary>
 public sealed class InboxStore(Database database)
 {
+    // "Assigned to" is the one selective filter: it gets its own statement, which can use the assignee index.
     public Task<List<ConversationRecord>> ListAsync(InboxFilter filter, CancellationToken cancellationToken = default) =>
-        database.QueryAsync("ListInbox",
+        database.QueryAsync(filter.Assignee is null ? "ListInbox" : "ListInboxAssigned",
             [
                 SqlArg.Text("brand_id", filter.BrandId),
                 SqlArg.Text("status", filter.Status),

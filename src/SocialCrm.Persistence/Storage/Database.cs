@@ -40,19 +40,11 @@ public sealed class Database : IAsyncDisposable
     public DbCommand Command(DbConnection connection, string query, IReadOnlyList<SqlArg> args, DbTransaction? transaction = null)
     {
         var command = connection.CreateCommand();
-        command.CommandText = Catalog[query];
+        var compiled = Catalog.Query(query);
+        command.CommandText = compiled.Text;
         command.Transaction = transaction;
-        foreach (var arg in args) command.Parameters.Add(Parameter(command, arg));
+        compiled.Bind(command.Parameters, command.CreateParameter, args);
         return command;
-    }
-
-    public static DbParameter Parameter(DbCommand command, SqlArg arg)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = arg.Name;
-        parameter.DbType = arg.Type;
-        parameter.Value = arg.Value ?? DBNull.Value;
-        return parameter;
     }
 
     public async Task<List<T>> QueryAsync<T>(string query, IReadOnlyList<SqlArg> args, Func<DbDataReader, T> map,

@@ -58,9 +58,23 @@ public static class Dialects
     public static DbDataSource CreateDataSource(this Dialect dialect, string connectionString) => dialect switch
     {
         Dialect.Sqlite => SqliteFactory.Instance.CreateDataSource(connectionString),
-        Dialect.Postgres => NpgsqlDataSource.Create(connectionString),
+        Dialect.Postgres => PostgresDataSource(connectionString),
         _ => Microsoft.Data.SqlClient.SqlClientFactory.Instance.CreateDataSource(connectionString),
     };
+
+    private static NpgsqlDataSource PostgresDataSource(string connectionString)
+    {
+        var builder = new NpgsqlDataSourceBuilder(connectionString);
+        // Npgsql writes out the whole SQL text of a command for its span before asking the sampler: a
+        // command is only traced when it runs inside a span that is recorded (the host samples none
+        // without an exporter), so an untraced service does not pay for it on every statement.
+        builder.ConfigureTracing(tracing => tracing
+            .ConfigureCommandFilter(_ => InRecordedTrace())
+            .ConfigureBatchFilter(_ => InRecordedTrace()));
+        return builder.Build();
+    }
+
+    private static bool InRecordedTrace() => System.Diagnostics.Activity.Current?.Recorded == true;
 
     /// <summary>Whether the database refused a write because a unique key already holds the value.</summary>
     public static bool IsUniqueViolation(System.Data.Common.DbException exception) => exception switch

@@ -16,6 +16,20 @@ public static partial class Ids
     /// <summary>A new random id with a readable prefix, e.g. <c>cu_k3x…</c>.</summary>
     public static string New(string prefix) => prefix + "_" + Base32(RandomBytes(15));
 
+    /// <summary>
+    /// A new id that sorts by creation time: 48 bits of milliseconds, then 72 random bits, in a base32
+    /// alphabet whose order is the byte order. Messages are numbered this way so that each new id lands
+    /// at the end of the id index rather than on a random page of it, one page write less per message.
+    /// </summary>
+    public static string NewTimeOrdered(string prefix, DateTimeOffset now)
+    {
+        Span<byte> bytes = stackalloc byte[15];
+        var ms = now.ToUnixTimeMilliseconds();
+        for (var i = 5; i >= 0; i--, ms >>= 8) bytes[i] = (byte)ms;
+        RandomBytes(9).CopyTo(bytes[6..]);
+        return prefix + "_" + Base32(bytes, SortableAlphabet);
+    }
+
     // Ids are made for every message: drawing them from a per-thread pool refilled by the system's
     // generator keeps them unpredictable while sparing a call into the crypto library per id.
     [ThreadStatic] private static byte[]? _randomPool;
@@ -59,9 +73,11 @@ public static partial class Ids
         return slash < 0 ? grainKey : grainKey[(slash + 1)..];
     }
 
-    private static string Base32(ReadOnlySpan<byte> bytes)
+    private const string Alphabet = "abcdefghijklmnopqrstuvwxyz234567";
+    private const string SortableAlphabet = "234567abcdefghijklmnopqrstuvwxyz";
+
+    private static string Base32(ReadOnlySpan<byte> bytes, string alphabet = Alphabet)
     {
-        const string alphabet = "abcdefghijklmnopqrstuvwxyz234567";
         var output = new StringBuilder((bytes.Length * 8 + 4) / 5);
         int buffer = 0, bits = 0;
         foreach (var b in bytes)

@@ -16,7 +16,7 @@ namespace SocialCrm.Grains.Conversations;
 /// remembers channels and brand settings briefly to spare two calls per message; the brand scope
 /// of every call it makes is checked by the grains it calls.
 /// </summary>
-public sealed class InboundPipeline(IGrainFactory grains, TimeProvider clock)
+public sealed class InboundPipeline(GrainReferences grains, TimeProvider clock)
 {
     private static readonly TimeSpan CacheLifetime = TimeSpan.FromSeconds(30);
     // Channels and brands a node serves are few; the cap only guards against a flood of made-up ids.
@@ -32,20 +32,20 @@ public sealed class InboundPipeline(IGrainFactory grains, TimeProvider clock)
         if (request.Visibility == Visibility.Public && string.IsNullOrEmpty(request.ExternalThreadId))
             return Refusal.Invalid("thread.externalThreadId", "A public message needs the external thread it belongs to.");
 
-        var customerId = await grains.GetGrain<IIdentityGrain>(IdentityAddress.Of(brandId, channel.Platform, request.ExternalUserId))
+        var customerId = await grains.Get<IIdentityGrain>(IdentityAddress.Of(brandId, channel.Platform, request.ExternalUserId))
             .Resolve(request.UserDisplayName);
         var conversationId = request.Visibility == Visibility.Public
             ? ConversationAddress.ForPublicThread(channelId, request.ExternalThreadId!)
             : ConversationAddress.ForPrivate(channelId, customerId);
         var message = new InboundMessage(channelId, channel.Platform, customerId, request.ExternalMessageId, request.Text,
             request.Timestamp ?? clock.GetUtcNow(), request.Visibility, request.ExternalThreadId, request.InReplyToExternalMessageId);
-        var appended = await grains.GetGrain<IConversationGrain>(Ids.Scoped(brandId, conversationId)).AppendInbound(message);
+        var appended = await grains.Get<IConversationGrain>(Ids.Scoped(brandId, conversationId)).AppendInbound(message);
         if (appended.Value is not { } result) return appended.Refusal!;
         if (!result.Duplicate && await IsOptOutAsync(brandId, request.Text))
         {
             // The customer's own words withdraw marketing, with their message as the evidence.
             ActorContext.Set("customer:" + customerId);
-            await grains.GetGrain<ICustomerGrain>(Ids.Scoped(brandId, customerId)).RecordConsent(new ConsentChange(
+            await grains.Get<ICustomerGrain>(Ids.Scoped(brandId, customerId)).RecordConsent(new ConsentChange(
                 Purpose.Marketing, ConsentStatus.Withdrawn, "consent", "message", "message " + result.MessageId, null, null, "customer"));
         }
         return new InboundAccepted(result.ConversationId, result.MessageId, result.AuthorId, result.Seq, result.Duplicate);
@@ -56,7 +56,7 @@ public sealed class InboundPipeline(IGrainFactory grains, TimeProvider clock)
         var now = clock.GetUtcNow();
         if (!_settings.TryGetValue(brandId, out var cached) || now - cached.At >= CacheLifetime)
         {
-            cached = (await grains.GetGrain<IBrandGrain>(brandId).Settings(), now);
+            cached = (await grains.Get<IBrandGrain>(brandId).Settings(), now);
             Remember(_settings, brandId, cached);
         }
         var word = text.Trim().TrimEnd('.', '!').Trim();
@@ -68,7 +68,7 @@ public sealed class InboundPipeline(IGrainFactory grains, TimeProvider clock)
         var key = Ids.Scoped(brandId, channelId);
         var now = clock.GetUtcNow();
         if (_channels.TryGetValue(key, out var cached) && now - cached.At < CacheLifetime) return cached.Channel;
-        var channel = await grains.GetGrain<IChannelGrain>(key).Get();
+        var channel = await grains.Get<IChannelGrain>(key).Get();
         // Only channels that exist are remembered: an unknown id is asked again, never cached.
         if (channel is not null) Remember(_channels, key, (channel, now));
         return channel;

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using SocialCrm.Abstractions;
 using SocialCrm.Abstractions.Brands;
+using SocialCrm.Grains;
 using SocialCrm.Grains.Brands;
 
 namespace SocialCrm.Host.Auth;
@@ -33,7 +34,7 @@ public sealed class ApiKeyAuthenticationHandler(
     ILoggerFactory logger,
     UrlEncoder encoder,
     BootstrapKey bootstrapKey,
-    IGrainFactory grains) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    GrainReferences grains) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -49,7 +50,7 @@ public sealed class ApiKeyAuthenticationHandler(
             return Success(ApiKeyClaims.Operator(Scheme.Name, "bootstrap"));
         }
 
-        var identity = await grains.GetGrain<IApiKeyGrain>(hash).Authenticate();
+        var identity = await grains.Get<IApiKeyGrain>(hash).Authenticate();
         if (identity is null) return AuthenticateResult.Fail("Unknown or revoked key.");
         var claims = new ClaimsIdentity(
         [

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using SocialCrm.Channels.Outbound;
 using SocialCrm.Channels.Webhooks;
+using SocialCrm.Grains;
 using SocialCrm.Grains.Bots;
 using SocialCrm.Persistence.Webhooks;
 using SocialCrm.Grains.Conversations;
@@ -33,6 +34,7 @@ public static class StorageSetup
     /// <summary>What messages pass through besides storage: the inbound pipeline, outbound senders per platform and the retry policy of replies, webhooks.</summary>
     public static IServiceCollection AddSocialCrmOutbound(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddSingleton<GrainReferences>();
         services.AddSingleton<InboundPipeline>();
         services.Configure<OutboundOptions>(configuration.GetSection(OutboundOptions.Section));
         services.AddHttpClient<WebChatSender>(c => c.Timeout = TimeSpan.FromSeconds(10));

@@ -37,7 +37,7 @@ public sealed class GroupCommitWriter : IAsyncDisposable
         });
         if (database.Dialect == Dialect.Sqlite) _checkpointer = new SqliteCheckpointer(database, logger);
         // SQLite has one writer at a time: more loops would only queue on its lock.
-        var writers = database.Dialect == Dialect.Sqlite ? 1 : Math.Clamp(options.GroupCommitWriters, 1, 64);
+        var writers = database.Dialect == Dialect.Sqlite ? 1 : Math.Clamp(options.EffectiveGroupCommitWriters, 1, 64);
         // The loops outlive whoever first resolved the writer: they must not inherit its trace or request context.
         using (ExecutionContext.SuppressFlow())
             _writers = Enumerable.Range(0, writers).Select(_ => Task.Run(WriteLoopAsync)).ToArray();

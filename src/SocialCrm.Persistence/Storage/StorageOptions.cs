@@ -19,6 +19,12 @@ public sealed class StorageOptions
     /// <summary>How long, at most, a group commit waits for company while the service is busy.</summary>
     public double GroupCommitMaxWaitMs { get; set; } = 1.0;
 
-    /// <summary>Concurrent group-commit writers (SQLite always uses one: it has a single writer).</summary>
-    public int GroupCommitWriters { get; set; } = 4;
+    /// <summary>
+    /// Concurrent group-commit writers (SQLite always uses one: it has a single writer). Unset, half the
+    /// cores and at least two: on two cores, four writers made batches half as large and spent the CPU
+    /// on commits (2,986 msgs/s against 3,632–3,951 with two, PostgreSQL on the same machine).
+    /// </summary>
+    public int? GroupCommitWriters { get; set; }
+
+    public int EffectiveGroupCommitWriters => GroupCommitWriters ?? Math.Clamp(Environment.ProcessorCount / 2, 2, 16);
 }

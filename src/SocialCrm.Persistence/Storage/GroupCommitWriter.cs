@@ -159,7 +159,7 @@ public sealed class GroupCommitWriter : IAsyncDisposable
             dbBatch.Transaction = transaction;
             if (RowsOf(batch) is { } groups)
             {
-                foreach (var (query, rows) in groups)
+                foreach (var (_, query, rows) in groups)
                 {
                     var command = dbBatch.CreateBatchCommand();
                     command.CommandText = query.Text;
@@ -204,7 +204,7 @@ public sealed class GroupCommitWriter : IAsyncDisposable
     /// tables and read nothing, so grouping them by kind changes no outcome; one statement per kind spares
     /// the server a parse, a plan and an execution per message. Null when any write has no such form.
     /// </summary>
-    private List<(SqlQuery Query, List<IReadOnlyList<SqlArg>> Rows)>? RowsOf(IReadOnlyList<PendingWrite> batch)
+    private List<(string Name, SqlQuery Query, List<IReadOnlyList<SqlArg>> Rows)>? RowsOf(IReadOnlyList<PendingWrite> batch)
     {
         if (batch.Count < 2) return null;
         var groups = new List<(string Name, SqlQuery Query, List<IReadOnlyList<SqlArg>> Rows)>(3);
@@ -222,7 +222,7 @@ public sealed class GroupCommitWriter : IAsyncDisposable
                 groups[index].Rows.Add(statement.Args);
             }
         }
-        return groups.ConvertAll(g => (g.Query, g.Rows));
+        return groups;
     }
 
     // SQLite compiles a statement per command: the writer's connection keeps one prepared command per

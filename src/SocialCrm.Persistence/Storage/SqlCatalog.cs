@@ -9,15 +9,13 @@ public sealed partial class SqlCatalog
     /// <summary>Schema scripts in the order they are applied.</summary>
     public static readonly string[] SchemaFiles = ["orleans.sql", "socialcrm.sql"];
 
-    private readonly Dictionary<string, string> _queries;
-    private readonly Dictionary<string, SqlQuery> _compiled;
+    private readonly Dictionary<string, SqlQuery> _queries;
 
     private SqlCatalog(Dialect dialect, string folder, Dictionary<string, string> queries)
     {
         Dialect = dialect;
         Folder = folder;
-        _queries = queries;
-        _compiled = queries.ToDictionary(q => q.Key, q => dialect == Dialect.Postgres ? Positional(q.Value) : new SqlQuery(q.Value, null),
+        _queries = queries.ToDictionary(q => q.Key, q => dialect == Dialect.Postgres ? Positional(q.Value) : new SqlQuery(q.Value, null),
             StringComparer.Ordinal);
     }
 
@@ -34,18 +32,15 @@ public sealed partial class SqlCatalog
         return new SqlCatalog(dialect, folder, ParseNamedQueries(File.ReadAllText(queriesFile)));
     }
 
-    public string this[string name] =>
-        _queries.TryGetValue(name, out var sql) ? sql : throw new KeyNotFoundException($"No query named '{name}' for {Dialect}.");
-
     /// <summary>The suffix of a write's many-rows form: the same write for a whole batch, each value an array.</summary>
     public const string RowsSuffix = "+rows";
 
     /// <summary>The many-rows form of a write, where this dialect has one.</summary>
-    public SqlQuery? RowsForm(string name) => _compiled.GetValueOrDefault(name + RowsSuffix);
+    public SqlQuery? RowsForm(string name) => _queries.GetValueOrDefault(name + RowsSuffix);
 
     /// <summary>A query as it is sent: on PostgreSQL with positional placeholders, its values bound in that order.</summary>
     public SqlQuery Query(string name) =>
-        _compiled.TryGetValue(name, out var query) ? query : throw new KeyNotFoundException($"No query named '{name}' for {Dialect}.");
+        _queries.TryGetValue(name, out var query) ? query : throw new KeyNotFoundException($"No query named '{name}' for {Dialect}.");
 
     /// <summary>
     /// Npgsql parses and rewrites every statement that has named parameters, each time it runs: a tenth
@@ -139,7 +134,8 @@ public sealed record SqlQuery(string Text, string[]? Positions)
     {
         if (Positions is null)
         {
-            foreach (var arg in args) parameters.Add(Fill(create(), arg, arg.Name));
+            // Indexed loops: this runs for every statement, and foreach over the interface allocates.
+            for (var i = 0; i < args.Count; i++) parameters.Add(Fill(create(), args[i], args[i].Name));
             return;
         }
         foreach (var name in Positions) parameters.Add(Fill(create(), Find(args, name), ""));
@@ -170,8 +166,8 @@ public sealed record SqlQuery(string Text, string[]? Positions)
 
     private static SqlArg Find(IReadOnlyList<SqlArg> args, string name)
     {
-        foreach (var arg in args)
-            if (string.Equals(arg.Name, name, StringComparison.Ordinal)) return arg;
+        for (var i = 0; i < args.Count; i++)
+            if (string.Equals(args[i].Name, name, StringComparison.Ordinal)) return args[i];
         throw new ArgumentException($"No value given for @{name}.", nameof(args));
     }
 

@@ -49,9 +49,19 @@ CREATE TABLE IF NOT EXISTS conversations (
     PRIMARY KEY (brand_id, id)
 );
 CREATE INDEX IF NOT EXISTS ix_conversations_activity ON conversations (brand_id, last_activity_ms DESC, id DESC);
-CREATE INDEX IF NOT EXISTS ix_conversations_status ON conversations (brand_id, status, last_activity_ms DESC, id DESC);
-CREATE INDEX IF NOT EXISTS ix_conversations_assignee ON conversations (brand_id, assignee, last_activity_ms DESC, id DESC);
-CREATE INDEX IF NOT EXISTS ix_conversations_channel ON conversations (brand_id, channel_id, last_activity_ms DESC, id DESC);
+-- Every message moves its conversation's activity, and an update that changes an indexed column
+-- writes a new entry in every index of the table: each index on activity costs WAL per message
+-- (measured: 2,451 bytes of WAL per inbound message with status, channel and assignee indexes,
+-- 1,688 without). The activity index serves the inbox and its channel and open/resolved views (the
+-- newest conversations of a brand match them soon); the two partial indexes serve the views whose
+-- rows are few and may be old, and the inbound flood (unassigned, open) never touches them.
+DROP INDEX IF EXISTS ix_conversations_status;
+DROP INDEX IF EXISTS ix_conversations_channel;
+DROP INDEX IF EXISTS ix_conversations_assignee;
+CREATE INDEX IF NOT EXISTS ix_conversations_assigned ON conversations (brand_id, assignee, last_activity_ms DESC, id DESC)
+    WHERE assignee IS NOT NULL;
+CREATE INDEX IF NOT EXISTS ix_conversations_waiting ON conversations (brand_id, status, last_activity_ms DESC, id DESC)
+    WHERE status IN ('pending', 'snoozed');
 -- go
 CREATE TABLE IF NOT EXISTS conversation_participants (
     brand_id        varchar(64) NOT NULL,

@@ -60,14 +60,21 @@ CREATE TABLE dbo.conversations (
 IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'ix_conversations_activity' AND object_id = OBJECT_ID(N'dbo.conversations'))
 CREATE INDEX ix_conversations_activity ON dbo.conversations (brand_id, last_activity_ms DESC, id DESC);
 -- go
-IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'ix_conversations_status' AND object_id = OBJECT_ID(N'dbo.conversations'))
-CREATE INDEX ix_conversations_status ON dbo.conversations (brand_id, status, last_activity_ms DESC, id DESC);
+-- Every message moves its conversation's activity: each index holding it is written per message.
+-- As on PostgreSQL, only the activity index and two filtered ones that the inbound flood never touches.
+DROP INDEX IF EXISTS ix_conversations_status ON dbo.conversations;
 -- go
-IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'ix_conversations_assignee' AND object_id = OBJECT_ID(N'dbo.conversations'))
-CREATE INDEX ix_conversations_assignee ON dbo.conversations (brand_id, assignee, last_activity_ms DESC, id DESC);
+DROP INDEX IF EXISTS ix_conversations_channel ON dbo.conversations;
 -- go
-IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'ix_conversations_channel' AND object_id = OBJECT_ID(N'dbo.conversations'))
-CREATE INDEX ix_conversations_channel ON dbo.conversations (brand_id, channel_id, last_activity_ms DESC, id DESC);
+DROP INDEX IF EXISTS ix_conversations_assignee ON dbo.conversations;
+-- go
+IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'ix_conversations_assigned' AND object_id = OBJECT_ID(N'dbo.conversations'))
+CREATE INDEX ix_conversations_assigned ON dbo.conversations (brand_id, assignee, last_activity_ms DESC, id DESC)
+    WHERE assignee IS NOT NULL;
+-- go
+IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'ix_conversations_waiting' AND object_id = OBJECT_ID(N'dbo.conversations'))
+CREATE INDEX ix_conversations_waiting ON dbo.conversations (brand_id, status, last_activity_ms DESC, id DESC)
+    WHERE status IN (N'pending', N'snoozed');
 -- go
 IF OBJECT_ID(N'dbo.conversation_participants', N'U') IS NULL
 CREATE TABLE dbo.conversation_participants (

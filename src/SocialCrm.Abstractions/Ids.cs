@@ -16,6 +16,9 @@ public static partial class Ids
     /// <summary>A new random id with a readable prefix, e.g. <c>cu_k3x…</c>.</summary>
     public static string New(string prefix) => prefix + "_" + Base32(RandomBytes(15));
 
+    /// <summary>The prefix of message ids, which are time-ordered.</summary>
+    public const string MessagePrefix = "msg";
+
     /// <summary>
     /// A new id that sorts by creation time: 48 bits of milliseconds, then 72 random bits, in a base32
     /// alphabet whose order is the byte order. Messages are numbered this way so that each new id lands
@@ -27,6 +30,17 @@ public static partial class Ids
         var ms = now.ToUnixTimeMilliseconds();
         for (var i = 5; i >= 0; i--, ms >>= 8) bytes[i] = (byte)ms;
         RandomBytes(9).CopyTo(bytes[6..]);
+        return prefix + "_" + Base32(bytes, SortableAlphabet);
+    }
+
+    /// <summary>
+    /// The smallest id <see cref="NewTimeOrdered"/> can make at <paramref name="ms"/>: every id made
+    /// earlier sorts below it (ordinally, and in any collation that orders digits before lower-case letters).
+    /// </summary>
+    public static string TimeOrderedBound(string prefix, long ms)
+    {
+        Span<byte> bytes = stackalloc byte[15];
+        for (var i = 5; i >= 0; i--, ms >>= 8) bytes[i] = (byte)ms;
         return prefix + "_" + Base32(bytes, SortableAlphabet);
     }
 

@@ -207,13 +207,21 @@ WHERE m.brand_id = @brand_id AND (m.author_type <> 'customer' OR m.author_id = @
 ORDER BY m.conversation_id, m.seq;
 
 -- name: RedactQuotesOfCustomer
+-- A customer's messages are found through the conversations they took part in (their participant
+-- rows, deleted only after these statements), not through an index on the author: such an index is
+-- written by every message and read only by an erasure.
 UPDATE messages SET body = NULL, redacted = true
 WHERE brand_id = @brand_id AND body IS NOT NULL AND quoted_message_id IN
-    (SELECT id FROM messages WHERE brand_id = @brand_id AND author_type = 'customer' AND author_id = @customer_id);
+    (SELECT m.id FROM messages m
+     WHERE m.brand_id = @brand_id AND m.author_type = 'customer' AND m.author_id = @customer_id
+       AND m.conversation_id IN (SELECT p.conversation_id FROM conversation_participants p
+                                 WHERE p.brand_id = @brand_id AND p.customer_id = @customer_id));
 
 -- name: RedactMessagesOfCustomer
 UPDATE messages SET body = NULL, redacted = true
-WHERE brand_id = @brand_id AND author_type = 'customer' AND author_id = @customer_id AND body IS NOT NULL;
+WHERE brand_id = @brand_id AND author_type = 'customer' AND author_id = @customer_id AND body IS NOT NULL
+  AND conversation_id IN (SELECT p.conversation_id FROM conversation_participants p
+                          WHERE p.brand_id = @brand_id AND p.customer_id = @customer_id);
 
 -- name: CancelPendingToCustomer
 UPDATE messages SET delivery_status = 'cancelled'
@@ -227,8 +235,10 @@ SELECT id FROM conversations WHERE brand_id = @brand_id AND visibility = 'privat
 DELETE FROM conversation_participants WHERE brand_id = @brand_id AND customer_id = @customer_id;
 
 -- name: PurgeMessagesBefore
+-- Message ids sort by creation time (Ids.NewTimeOrdered): the id index finds the old ones, and no index
+-- on the creation time has to be written by every message. @before_id is the smallest id of @before_ms.
 UPDATE messages SET body = NULL, redacted = true
-WHERE brand_id = @brand_id AND created_at_ms < @before_ms AND body IS NOT NULL;
+WHERE brand_id = @brand_id AND id < @before_id AND created_at_ms < @before_ms AND body IS NOT NULL;
 
 -- Audit: an append-only, hash-chained log per brand.
 

@@ -128,11 +128,14 @@ CREATE TABLE dbo.audit_log (
 IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'ix_audit_customer' AND object_id = OBJECT_ID(N'dbo.audit_log'))
 CREATE INDEX ix_audit_customer ON dbo.audit_log (brand_id, customer_id, seq);
 -- go
-IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'ix_messages_author' AND object_id = OBJECT_ID(N'dbo.messages'))
-CREATE INDEX ix_messages_author ON dbo.messages (brand_id, author_id, created_at_ms);
+-- As on PostgreSQL: erasure goes through participant rows and retention through the time-ordered ids,
+-- so no index on author or creation time is written by every message.
+DROP INDEX IF EXISTS ix_messages_author ON dbo.messages;
 -- go
-IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'ix_messages_created' AND object_id = OBJECT_ID(N'dbo.messages'))
-CREATE INDEX ix_messages_created ON dbo.messages (brand_id, created_at_ms);
+DROP INDEX IF EXISTS ix_messages_created ON dbo.messages;
+-- go
+IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'ix_messages_quoted' AND object_id = OBJECT_ID(N'dbo.messages'))
+CREATE INDEX ix_messages_quoted ON dbo.messages (brand_id, quoted_message_id) WHERE quoted_message_id IS NOT NULL;
 -- go
 IF OBJECT_ID(N'dbo.webhooks', N'U') IS NULL
 CREATE TABLE dbo.webhooks (

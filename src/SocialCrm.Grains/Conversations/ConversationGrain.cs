@@ -449,7 +449,7 @@ public sealed class ConversationGrain(
 
     private MessageRecord NewMessage(AuthorType authorType, string authorId, string? text, Purpose? purpose, DateTimeOffset now,
         DateTimeOffset sentAt, string? externalMessageId, string? inReplyTo, string? dedupeKey, string? deliveryStatus) =>
-        new(_brandId, _conversationId, _counters.LastSeq + 1, Ids.NewTimeOrdered("msg", now), state.State.ChannelId,
+        new(_brandId, _conversationId, _counters.LastSeq + 1, Ids.NewTimeOrdered(Ids.MessagePrefix, now), state.State.ChannelId,
             WireNames.Of(authorType), authorId, text, WireNames.Of(state.State.Visibility),
             purpose is { } p ? WireNames.Of(p) : null, now.ToUnixTimeMilliseconds(), sentAt.ToUnixTimeMilliseconds(),
             externalMessageId, inReplyTo, dedupeKey, deliveryStatus);

@@ -1,3 +1,4 @@
+using SocialCrm.Abstractions;
 using SocialCrm.Persistence.Storage;
 
 namespace SocialCrm.Persistence.Privacy;
@@ -97,5 +98,7 @@ public sealed class PrivacyStore(Database database, GroupCommitWriter writer)
 
     /// <summary>Purges the bodies of a brand's messages older than the cutoff; returns how many.</summary>
     public Task<int> PurgeMessagesBeforeAsync(string brandId, long beforeMs, CancellationToken cancellationToken = default) =>
-        database.ExecuteAsync("PurgeMessagesBefore", [SqlArg.Text("brand_id", brandId), SqlArg.Int64("before_ms", beforeMs)], cancellationToken);
+        database.ExecuteAsync("PurgeMessagesBefore",
+            [SqlArg.Text("brand_id", brandId), SqlArg.Text("before_id", Ids.TimeOrderedBound(Ids.MessagePrefix, beforeMs)), SqlArg.Int64("before_ms", beforeMs)],
+            cancellationToken);
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using SocialCrm.Abstractions;
 using SocialCrm.Tests.Infrastructure;
 
 namespace SocialCrm.Tests.Api;
@@ -222,10 +223,10 @@ public abstract class ComplianceScenarios<TBackend>(TBackend backend) where TBac
         var recent = await admin.PostJson(setup.InboundPath, BrandSetup.Inbound("m-2", "ann", "recent words"));
         (await admin.PostJson(setup.Path("retention/run"), new { })).AssertProblem(HttpStatusCode.BadRequest, "validation");
         Assert.Equal(HttpStatusCode.OK, (await admin.PutJson(setup.Path("settings"), new { retentionDays = 30 })).Status);
-        // The first message is made 40 days old behind the service's back.
-        var aged = DateTimeOffset.UtcNow.AddDays(-40).ToUnixTimeMilliseconds();
-        await StoreAccess.ExecuteAsync(storage, "UPDATE messages SET created_at_ms = @at WHERE brand_id = @b AND id = @id",
-            ("at", aged), ("b", setup.BrandId), ("id", old.Str("messageId")));
+        // The first message is made 40 days old behind the service's back: its time, and its id, which sorts by time.
+        var aged = DateTimeOffset.UtcNow.AddDays(-40);
+        await StoreAccess.ExecuteAsync(storage, "UPDATE messages SET created_at_ms = @at, id = @aged_id WHERE brand_id = @b AND id = @id",
+            ("at", aged.ToUnixTimeMilliseconds()), ("aged_id", Ids.NewTimeOrdered(Ids.MessagePrefix, aged)), ("b", setup.BrandId), ("id", old.Str("messageId")));
 
         var run = await admin.PostJson(setup.Path("retention/run"), new { });
         Assert.Equal(HttpStatusCode.OK, run.Status);

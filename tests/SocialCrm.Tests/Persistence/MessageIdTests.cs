@@ -22,6 +22,23 @@ public sealed class MessageIdTests
     }
 
     [Fact]
+    public void The_bound_of_a_millisecond_lies_between_the_ids_made_before_it_and_those_made_from_it_on()
+    {
+        var cutoff = new DateTimeOffset(2026, 10, 26, 8, 30, 0, 123, TimeSpan.Zero);
+        var bound = Ids.TimeOrderedBound(Ids.MessagePrefix, cutoff.ToUnixTimeMilliseconds());
+        foreach (var offset in new[] { -31_536_000_000L, -86_400_000, -256, -1 })
+        {
+            for (var i = 0; i < 200; i++)
+                Assert.True(string.CompareOrdinal(Ids.NewTimeOrdered(Ids.MessagePrefix, cutoff.AddMilliseconds(offset)), bound) < 0, $"{offset} ms");
+        }
+        foreach (var offset in new[] { 0L, 1, 256, 86_400_000 })
+        {
+            for (var i = 0; i < 200; i++)
+                Assert.True(string.CompareOrdinal(Ids.NewTimeOrdered(Ids.MessagePrefix, cutoff.AddMilliseconds(offset)), bound) >= 0, $"{offset} ms");
+        }
+    }
+
+    [Fact]
     public void Ids_made_in_the_same_millisecond_differ()
     {
         var now = DateTimeOffset.UtcNow;

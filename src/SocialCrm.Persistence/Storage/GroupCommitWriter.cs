@@ -29,7 +29,7 @@ public sealed class GroupCommitWriter : IAsyncDisposable
         _logger = logger;
         var options = database.Options;
         _maxBatch = Math.Clamp(options.GroupCommitMaxBatch, 1, 10_000);
-        _maxWait = TimeSpan.FromMilliseconds(Math.Clamp(options.GroupCommitMaxWaitMs, 0, 100));
+
         _queue = Channel.CreateBounded<PendingWrite>(new BoundedChannelOptions(100_000)
         {
             FullMode = BoundedChannelFullMode.Wait,
@@ -38,6 +38,9 @@ public sealed class GroupCommitWriter : IAsyncDisposable
         if (database.Dialect == Dialect.Sqlite) _checkpointer = new SqliteCheckpointer(database, logger);
         // SQLite has one writer at a time: more loops would only queue on its lock.
         var writers = database.Dialect == Dialect.Sqlite ? 1 : Math.Clamp(options.EffectiveGroupCommitWriters, 1, 64);
+        // A lone writer gathers its next batch while it commits the last one: lingering would only idle
+        // the one path to the database (SQLite, measured: 3,392 → 3,783 and 3,680 → 5,125 msgs/s without).
+        _maxWait = writers > 1 ? TimeSpan.FromMilliseconds(Math.Clamp(options.GroupCommitMaxWaitMs, 0, 100)) : TimeSpan.Zero;
         // The loops outlive whoever first resolved the writer: they must not inherit its trace or request context.
         using (ExecutionContext.SuppressFlow())
             _writers = Enumerable.Range(0, writers).Select(_ => Task.Run(WriteLoopAsync)).ToArray();

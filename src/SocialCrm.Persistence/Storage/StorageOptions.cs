@@ -16,8 +16,13 @@ public sealed class StorageOptions
     /// <summary>The most appends one group commit takes.</summary>
     public int GroupCommitMaxBatch { get; set; } = 512;
 
-    /// <summary>How long, at most, a group commit waits for company while the service is busy.</summary>
-    public double GroupCommitMaxWaitMs { get; set; } = 1.0;
+    /// <summary>
+    /// How long, at most, a group commit waits for company while the service is busy (only when there
+    /// are several writers). None by default: a writer's batch gathers while it commits the one before,
+    /// and a wait of 1 ms (3 ms in practice, timer and scheduling) cost PostgreSQL inbound a sixth of its
+    /// rate on two cores (5,169 and 4,910 msgs/s against 5,988 and 6,071 without).
+    /// </summary>
+    public double GroupCommitMaxWaitMs { get; set; }
 
     /// <summary>
     /// Concurrent group-commit writers (SQLite always uses one: it has a single writer). Unset, half the

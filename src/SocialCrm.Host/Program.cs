@@ -60,6 +60,7 @@ if (dashboard) app.MapSocialCrmDashboard();
 app.MapBrandsApi();
 app.MapChannelsApi();
 app.MapInboundApi();
+app.MapPlatformWebhooksApi();
 app.MapConversationsApi();
 app.MapCustomersApi();
 app.MapPrivacyApi();

@@ -118,7 +118,7 @@ public static class ConversationsApi
         var actor = ActorOf(user);
         // pass-to-human is a bot's move; take and pass-to-bot are an agent's.
         if ((action == ControlAction.PassToHuman) != (actor.Type == AuthorType.Bot))
-            return Problems.Of(403, "forbidden", "Forbidden", "This key's role may not take that action.");
+            return Problems.Forbidden("This key's role may not take that action.");
         var outcome = await Conversation(grains, brandId, conversationId).ChangeControl(new ControlChange(action, body?.BotId, actor));
         return ResultsOf.Map(outcome, controller => TypedResults.Ok(new ControlResponse(controller)));
 

@@ -44,7 +44,7 @@ public static class PlatformWebhooksApi
             {
                 logger.LogWarning("X challenge for channel {ChannelId} refused: {Reason}.", channelId,
                     string.IsNullOrEmpty(crcToken) ? "no crc_token" : "no consumer secret configured");
-                return Problems.Of(403, "forbidden", "Forbidden", "The challenge cannot be answered for this channel.");
+                return Problems.Forbidden("The challenge cannot be answered for this channel.");
             }
             return TypedResults.Ok(new { response_token = PlatformInbound.XResponseToken(target.Secrets.ConsumerSecret, crcToken) });
         }
@@ -53,7 +53,7 @@ public static class PlatformWebhooksApi
         {
             logger.LogWarning("Meta subscription check for channel {ChannelId} refused: {Reason}.", channelId,
                 mode != "subscribe" || string.IsNullOrEmpty(challenge) ? "not a subscribe request" : "verify token does not match");
-            return Problems.Of(403, "forbidden", "Forbidden", "The verify token does not match this channel's.");
+            return Problems.Forbidden("The verify token does not match this channel's.");
         }
         return TypedResults.Text(challenge, "text/plain");
     }
@@ -77,7 +77,7 @@ public static class PlatformWebhooksApi
         {
             logger.LogWarning("Webhook for channel {ChannelId} refused: {Reason}.", channelId,
                 string.IsNullOrEmpty(secret) ? "no secret configured to check its signature" : string.IsNullOrEmpty(header) ? "no signature" : "bad signature");
-            return Problems.Of(401, "unauthenticated", "Unauthenticated", "The body's signature does not match this channel's secret.");
+            return Problems.Unauthenticated("The body's signature does not match this channel's secret.");
         }
 
         List<SocialCrm.Abstractions.Conversations.InboundRequest> messages;

@@ -15,6 +15,10 @@ public static class Problems
 
     public static ProblemHttpResult Conflict(string detail) => Of(409, "conflict", "Conflict", detail);
 
+    public static ProblemHttpResult Unauthenticated(string detail) => Of(401, "unauthenticated", "Unauthenticated", detail);
+
+    public static ProblemHttpResult Forbidden(string detail) => Of(403, "forbidden", "Forbidden", detail);
+
     public static ProblemHttpResult RateLimited() =>
         Of(429, "rate-limited", "Too many requests", "This key or channel is over its rate limit; retry after the Retry-After seconds.");
 
@@ -24,8 +28,8 @@ public static class Problems
     public static IResult From(Refusal refusal) => refusal.Kind switch
     {
         RefusalKind.NotFound => Of(404, "not-found", "Not found", refusal.Detail),
-        RefusalKind.Conflict => Of(409, "conflict", "Conflict", refusal.Detail),
-        RefusalKind.Forbidden => Of(403, "forbidden", "Forbidden", refusal.Detail),
+        RefusalKind.Conflict => Conflict(refusal.Detail),
+        RefusalKind.Forbidden => Forbidden(refusal.Detail),
         RefusalKind.Validation => Validation(new Dictionary<string, string[]> { [refusal.Field ?? "body"] = [refusal.Detail] }),
         RefusalKind.NotInControl => Of(409, "not-in-control", "Not in control", refusal.Detail),
         RefusalKind.ConsentRequired => Of(403, "consent-required", "Consent required", refusal.Detail),

@@ -76,7 +76,7 @@ public sealed class ProblemAuthorizationResultHandler : IAuthorizationMiddleware
                 await OperatorLogin.RedirectToLogin().ExecuteAsync(context);
                 return;
             }
-            await Problems.Of(401, "unauthenticated", "Unauthenticated", "A valid API key is required (Authorization: Bearer <key>).")
+            await Problems.Unauthenticated("A valid API key is required (Authorization: Bearer <key>).")
                 .ExecuteAsync(context);
             return;
         }
@@ -85,7 +85,7 @@ public sealed class ProblemAuthorizationResultHandler : IAuthorizationMiddleware
             var wrongBrand = authorizeResult.AuthorizationFailure?.FailedRequirements.OfType<BrandRouteRequirement>().Any() == true;
             var problem = wrongBrand
                 ? Problems.Of(404, "not-found", "Not found", "No such resource in this brand.")
-                : Problems.Of(403, "forbidden", "Forbidden", "This key's role may not do this.");
+                : Problems.Forbidden("This key's role may not do this.");
             await problem.ExecuteAsync(context);
             return;
         }

@@ -71,7 +71,7 @@ public static class OperatorLogin
         {
             return WantsHtml(http.Request)
                 ? LoginPage(http, antiforgery, "That is not the operator key.", HttpStatusCode.Unauthorized)
-                : Problems.Of(401, "unauthenticated", "Unauthenticated", "That is not the operator key.");
+                : Problems.Unauthenticated("That is not the operator key.");
         }
         await http.SignInAsync(Scheme, new ClaimsPrincipal(ApiKeyClaims.Operator(Scheme, "operator")));
         // 303: the browser follows a form post with a GET.

@@ -24,23 +24,20 @@ public static partial class Ids
     /// alphabet whose order is the byte order. Messages are numbered this way so that each new id lands
     /// at the end of the id index rather than on a random page of it, one page write less per message.
     /// </summary>
-    public static string NewTimeOrdered(string prefix, DateTimeOffset now)
-    {
-        Span<byte> bytes = stackalloc byte[15];
-        var ms = now.ToUnixTimeMilliseconds();
-        for (var i = 5; i >= 0; i--, ms >>= 8) bytes[i] = (byte)ms;
-        RandomBytes(9).CopyTo(bytes[6..]);
-        return prefix + "_" + Base32(bytes, SortableAlphabet);
-    }
+    public static string NewTimeOrdered(string prefix, DateTimeOffset now) =>
+        TimeOrdered(prefix, now.ToUnixTimeMilliseconds(), RandomBytes(9));
 
     /// <summary>
     /// The smallest id <see cref="NewTimeOrdered"/> can make at <paramref name="ms"/>: every id made
     /// earlier sorts below it (ordinally, and in any collation that orders digits before lower-case letters).
     /// </summary>
-    public static string TimeOrderedBound(string prefix, long ms)
+    public static string TimeOrderedBound(string prefix, long ms) => TimeOrdered(prefix, ms, stackalloc byte[9]);
+
+    private static string TimeOrdered(string prefix, long ms, ReadOnlySpan<byte> random)
     {
         Span<byte> bytes = stackalloc byte[15];
         for (var i = 5; i >= 0; i--, ms >>= 8) bytes[i] = (byte)ms;
+        random.CopyTo(bytes[6..]);
         return prefix + "_" + Base32(bytes, SortableAlphabet);
     }
 

@@ -29,7 +29,6 @@ public sealed class GroupCommitWriter : IAsyncDisposable
         _logger = logger;
         var options = database.Options;
         _maxBatch = Math.Clamp(options.GroupCommitMaxBatch, 1, 10_000);
-
         _queue = Channel.CreateBounded<PendingWrite>(new BoundedChannelOptions(100_000)
         {
             FullMode = BoundedChannelFullMode.Wait,

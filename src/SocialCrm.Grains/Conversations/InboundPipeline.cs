@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using SocialCrm.Abstractions.Brands;
 using SocialCrm.Abstractions.Channels;
 using SocialCrm.Abstractions.Consent;
@@ -6,6 +7,7 @@ using SocialCrm.Abstractions.Conversations;
 using SocialCrm.Abstractions.Customers;
 using SocialCrm.Abstractions.Privacy;
 using SocialCrm.Abstractions.Security;
+using SocialCrm.Abstractions.Telemetry;
 
 namespace SocialCrm.Grains.Conversations;
 
@@ -26,6 +28,19 @@ public sealed class InboundPipeline(GrainReferences grains, TimeProvider clock)
     private readonly ConcurrentDictionary<string, (BrandSettings Settings, DateTimeOffset At)> _settings = new(StringComparer.Ordinal);
 
     public async Task<Outcome<InboundAccepted>> ReceiveAsync(string brandId, string channelId, InboundRequest request)
+    {
+        // Counted here, where every entry (the inbound API, platform webhooks, cluster clients) passes.
+        var started = Stopwatch.GetTimestamp();
+        var outcome = await AcceptAsync(brandId, channelId, request);
+        if (outcome.Value is { } accepted)
+        {
+            SocialCrmMetrics.MessagesIngested.Add(1, new KeyValuePair<string, object?>("duplicate", accepted.Duplicate));
+            SocialCrmMetrics.InboundAckDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
+        }
+        return outcome;
+    }
+
+    private async Task<Outcome<InboundAccepted>> AcceptAsync(string brandId, string channelId, InboundRequest request)
     {
         var channel = await ChannelAsync(brandId, channelId);
         if (channel is null) return Refusal.NotFound("Channel");

@@ -1,7 +1,5 @@
-using System.Diagnostics;
 using SocialCrm.Abstractions;
 using SocialCrm.Abstractions.Conversations;
-using SocialCrm.Abstractions.Telemetry;
 using SocialCrm.Grains.Conversations;
 using SocialCrm.Host.Auth;
 using SocialCrm.Host.Hosting;
@@ -50,14 +48,8 @@ public static class InboundApi
         if (!Ids.IsValid(channelId)) return Problems.NotFound("Channel");
         if (errors.Any) return errors.ToProblem();
 
-        var started = Stopwatch.GetTimestamp();
         var outcome = await inbound.ReceiveAsync(brandId, channelId, new InboundRequest(
             externalMessageId!, externalUserId!, displayName, text!, body!.Timestamp, visibility, threadId, inReplyTo));
-        if (outcome.Value is { } accepted)
-        {
-            SocialCrmMetrics.MessagesIngested.Add(1, new KeyValuePair<string, object?>("duplicate", accepted.Duplicate));
-            SocialCrmMetrics.InboundAckDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
-        }
         return ResultsOf.Map(outcome, a =>
         {
             var response = new InboundAcceptedResponse(a.ConversationId, a.MessageId, a.CustomerId, a.Seq, a.Duplicate);

@@ -4,7 +4,6 @@ using System.Text.Json;
 using SocialCrm.Abstractions;
 using SocialCrm.Abstractions.Channels;
 using SocialCrm.Abstractions.Security;
-using SocialCrm.Abstractions.Telemetry;
 using SocialCrm.Channels.Webhooks;
 using SocialCrm.Grains;
 using SocialCrm.Grains.Conversations;
@@ -106,7 +105,6 @@ public static class PlatformWebhooksApi
                 skipped++;
                 continue;
             }
-            SocialCrmMetrics.MessagesIngested.Add(1, new KeyValuePair<string, object?>("duplicate", result.Duplicate));
             if (result.Duplicate) duplicates++;
             else accepted++;
         }

@@ -48,9 +48,9 @@ public static class PlatformInbound
     /// and read receipts, and messages without text are left out (<paramref name="skipped"/> counts them).
     /// Throws <see cref="JsonException"/> when the body is not the platform's JSON.
     /// </summary>
-    public static List<InboundRequest> Messages(Platform platform, ReadOnlySpan<byte> body, out int skipped)
+    public static List<InboundRequest> Messages(Platform platform, ReadOnlyMemory<byte> body, out int skipped)
     {
-        using var document = JsonDocument.Parse(body.ToArray());
+        using var document = JsonDocument.Parse(body);
         var root = document.RootElement;
         if (root.ValueKind != JsonValueKind.Object) throw new JsonException("The body is not a JSON object.");
         var reader = new PayloadReader();

@@ -67,12 +67,12 @@ public static class PlatformWebhooksApi
         var logger = loggers.CreateLogger(typeof(PlatformWebhooksApi));
         using var buffer = new MemoryStream();
         await request.Body.CopyToAsync(buffer);
-        var body = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
+        var body = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
 
         var (secret, header) = target.Platform == Platform.X
             ? (target.Secrets?.ConsumerSecret, request.Headers[PlatformInbound.XSignatureHeader].ToString())
             : (target.Secrets?.AppSecret, request.Headers[PlatformInbound.MetaSignatureHeader].ToString());
-        if (!PlatformInbound.IsSigned(target.Platform, secret, body, header))
+        if (!PlatformInbound.IsSigned(target.Platform, secret, body.Span, header))
         {
             logger.LogWarning("Webhook for channel {ChannelId} refused: {Reason}.", channelId,
                 string.IsNullOrEmpty(secret) ? "no secret configured to check its signature" : string.IsNullOrEmpty(header) ? "no signature" : "bad signature");

@@ -94,17 +94,17 @@ ORDER BY joined_at_ms, customer_id
 LIMIT @limit;
 
 -- name: FindMessageById
-SELECT conversation_id, seq, author_type, author_id, body, visibility, sent_at_ms, redacted
+SELECT conversation_id, seq, author_type, author_id, body, visibility, sent_at_ms, redacted, external_message_id
 FROM messages WHERE brand_id = @brand_id AND id = @id;
 
 -- name: LatestCustomerMessage
-SELECT id, author_id, sent_at_ms FROM messages
+SELECT id, author_id, sent_at_ms, external_message_id FROM messages
 WHERE brand_id = @brand_id AND conversation_id = @conversation_id AND author_type = 'customer'
 ORDER BY seq DESC
 LIMIT 1;
 
 -- name: PendingOutbound
-SELECT seq, id, body, attempts FROM messages
+SELECT seq, id, body, attempts, in_reply_to FROM messages
 WHERE brand_id = @brand_id AND conversation_id = @conversation_id AND delivery_status = 'pending'
 ORDER BY seq;
 

@@ -94,16 +94,16 @@ WHERE brand_id = @brand_id AND conversation_id = @conversation_id
 ORDER BY joined_at_ms, customer_id;
 
 -- name: FindMessageById
-SELECT conversation_id, seq, author_type, author_id, body, visibility, sent_at_ms, redacted
+SELECT conversation_id, seq, author_type, author_id, body, visibility, sent_at_ms, redacted, external_message_id
 FROM dbo.messages WHERE brand_id = @brand_id AND id = @id;
 
 -- name: LatestCustomerMessage
-SELECT TOP (1) id, author_id, sent_at_ms FROM dbo.messages
+SELECT TOP (1) id, author_id, sent_at_ms, external_message_id FROM dbo.messages
 WHERE brand_id = @brand_id AND conversation_id = @conversation_id AND author_type = 'customer'
 ORDER BY seq DESC;
 
 -- name: PendingOutbound
-SELECT seq, id, body, attempts FROM dbo.messages
+SELECT seq, id, body, attempts, in_reply_to FROM dbo.messages
 WHERE brand_id = @brand_id AND conversation_id = @conversation_id AND delivery_status = 'pending'
 ORDER BY seq;
 

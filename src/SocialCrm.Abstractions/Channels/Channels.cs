@@ -15,8 +15,10 @@ public interface IChannelGrain : IBrandScopedGrain
     Task<ChannelDelivery?> DeliveryTarget();
 }
 
+/// <param name="ExternalAccountId">The brand's account on the platform: a page, an Instagram account, a WhatsApp phone number id.</param>
 [GenerateSerializer, Immutable]
-public sealed record ChannelDelivery([property: Id(0)] Platform Platform, [property: Id(1)] ChannelSecrets? Secrets);
+public sealed record ChannelDelivery([property: Id(0)] Platform Platform, [property: Id(1)] ChannelSecrets? Secrets,
+    [property: Id(2)] string ExternalAccountId);
 
 [GenerateSerializer, Immutable]
 public sealed record ChannelSecrets(

@@ -23,6 +23,13 @@ public interface ICustomerGrain : IBrandScopedGrain
     [AlwaysInterleave]
     Task<bool> Allows(Purpose purpose);
 
+    /// <summary>
+    /// The customer's user id on the platform, where a reply to them is addressed; null once erased or
+    /// when they have none there. Interleaves for the same reason as <see cref="Allows"/>.
+    /// </summary>
+    [ReadOnly, AlwaysInterleave]
+    Task<string?> PlatformUserId(Platform platform);
+
     /// <summary>Everything held on the customer, as one document (audited).</summary>
     Task<Outcome<Privacy.CustomerExport>> Export();
 

@@ -14,7 +14,23 @@ public sealed record OutboundMessage(
     string Text,
     Visibility Visibility,
     string? ExternalThreadId,
-    string? RecipientCustomerId);
+    string? RecipientCustomerId)
+{
+    /// <summary>The brand's account on the platform: a page, an Instagram account, a WhatsApp phone number id.</summary>
+    public string AccountId { get; init; } = "";
+
+    /// <summary>The customer's user id on the platform, for a private message.</summary>
+    public string? RecipientUserId { get; init; }
+
+    /// <summary>In a public thread, the platform's id of the comment this message answers; null answers the post itself.</summary>
+    public string? InReplyTo { get; init; }
+
+    /// <summary>The first message of a broadcast: a new post, not a comment under one.</summary>
+    public bool IsPost { get; init; }
+
+    /// <summary>Sent after the platform's 24-hour window, which only the human-agent tag allows (Messenger, Instagram).</summary>
+    public bool AfterStandardWindow { get; init; }
+}
 
 /// <summary>What a send attempt came to. A permanent failure is not retried.</summary>
 public sealed record DeliveryResult(bool Delivered, string? Error = null, bool Permanent = false)

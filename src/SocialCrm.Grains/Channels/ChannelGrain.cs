@@ -43,7 +43,7 @@ public sealed class ChannelGrain(
     Task<ChannelView?> IChannelGrain.Get() => Task.FromResult(state.State.Exists ? View() : null);
 
     Task<ChannelDelivery?> IChannelGrain.DeliveryTarget() =>
-        Task.FromResult(state.State.Exists ? new ChannelDelivery(state.State.Platform, state.State.Secrets) : null);
+        Task.FromResult(state.State.Exists ? new ChannelDelivery(state.State.Platform, state.State.Secrets, state.State.ExternalAccountId) : null);
 
     private ChannelView View()
     {

@@ -170,7 +170,11 @@ public sealed class ConversationGrain(
             return closed;
         if (reply.Purpose == Purpose.Marketing && await ConsentRefusal(Purpose.Marketing) is { } noConsent) return noConsent;
 
-        return await AppendOutboundAsync(actor, reply.Text, reply.Purpose, dedupeKey, quotedMessageId: null, now);
+        // In a public thread a reply answers the newest comment, as an agent replying under it on the platform would.
+        var answers = state.State.Visibility == Visibility.Public
+            ? (await log.LatestCustomerMessageAsync(_brandId, _conversationId))?.ExternalMessageId
+            : null;
+        return await AppendOutboundAsync(actor, reply.Text, reply.Purpose, dedupeKey, quotedMessageId: null, now, answers);
     }
 
     async Task<Outcome<AppendResult>> IConversationGrain.CreatePost(PostRequest post)
@@ -180,7 +184,7 @@ public sealed class ConversationGrain(
         state.State = NewState(post.ChannelId, post.Platform, Visibility.Public, ConversationKind.Broadcast, customerId: null,
             post.ExternalThreadId, now);
         await state.WriteStateAsync();
-        return await AppendOutboundAsync(post.Author, post.Text, post.Purpose, dedupeKey: null, quotedMessageId: null, now);
+        return await AppendOutboundAsync(post.Author, post.Text, post.Purpose, dedupeKey: null, quotedMessageId: null, now, inReplyTo: null);
     }
 
     async Task<Outcome<string>> IConversationGrain.TakePrivate(TakePrivateRequest request)
@@ -192,19 +196,20 @@ public sealed class ConversationGrain(
 
         string customerId;
         DateTimeOffset wroteAt;
+        string? takenExternalId;
         if (request.MessageId is { } messageId)
         {
             var found = await log.FindByIdAsync(_brandId, messageId);
             if (found is null || found.ConversationId != _conversationId) return Refusal.NotFound("Message");
             if (found.AuthorType != WireNames.Of(AuthorType.Customer))
                 return Refusal.Invalid("messageId", "Only a customer's message can be taken private.");
-            (customerId, wroteAt) = (found.AuthorId, DateTimeOffset.FromUnixTimeMilliseconds(found.SentAtMs));
+            (customerId, wroteAt, takenExternalId) = (found.AuthorId, DateTimeOffset.FromUnixTimeMilliseconds(found.SentAtMs), found.ExternalMessageId);
         }
         else
         {
             if (await log.LatestCustomerMessageAsync(_brandId, _conversationId) is not { } latest)
                 return Refusal.NotFound("A customer message in this conversation");
-            (customerId, wroteAt) = (latest.CustomerId, DateTimeOffset.FromUnixTimeMilliseconds(latest.SentAtMs));
+            (customerId, wroteAt, takenExternalId) = (latest.CustomerId, DateTimeOffset.FromUnixTimeMilliseconds(latest.SentAtMs), latest.ExternalMessageId);
         }
 
         var privateId = ConversationAddress.ForPrivate(state.State.ChannelId, customerId);
@@ -220,7 +225,7 @@ public sealed class ConversationGrain(
             await AppendEventAsync("taken-private", new { to = privateId, customerId, by = request.Actor.Id }, request.Actor.Id, now);
         }
         if (!string.IsNullOrWhiteSpace(request.PublicReply))
-            await AppendOutboundAsync(request.Actor, request.PublicReply, Purpose.Service, dedupeKey: null, quotedMessageId: null, now);
+            await AppendOutboundAsync(request.Actor, request.PublicReply, Purpose.Service, dedupeKey: null, quotedMessageId: null, now, takenExternalId);
         return privateId;
     }
 
@@ -278,7 +283,7 @@ public sealed class ConversationGrain(
         // Every path that shows a customer's private words publicly passes here.
         if (!await GrainFactory.GetGrain<ICustomerGrain>(Ids.Scoped(_brandId, quote.AuthorCustomerId)).Allows(Purpose.PublicDisplay))
             return CountRefusal(Purpose.PublicDisplay, new Refusal(RefusalKind.ConsentRequired, "The author has not granted public_display consent."));
-        return await AppendOutboundAsync(quote.Actor, quote.Text, Purpose.Service, dedupeKey: null, quote.MessageId, clock.GetUtcNow());
+        return await AppendOutboundAsync(quote.Actor, quote.Text, Purpose.Service, dedupeKey: null, quote.MessageId, clock.GetUtcNow(), inReplyTo: null);
     }
 
     async Task<Outcome<string>> IConversationGrain.ChangeControl(ControlChange change)
@@ -430,12 +435,12 @@ public sealed class ConversationGrain(
     };
 
     private async Task<AppendResult> AppendOutboundAsync(Actor actor, string text, Purpose purpose, string? dedupeKey,
-        string? quotedMessageId, DateTimeOffset now)
+        string? quotedMessageId, DateTimeOffset now, string? inReplyTo)
     {
-        var record = NewMessage(actor.Type, actor.Id, text, purpose, now, now, null, null, dedupeKey, DeliveryStates.Pending)
+        var record = NewMessage(actor.Type, actor.Id, text, purpose, now, now, null, inReplyTo, dedupeKey, DeliveryStates.Pending)
             with { QuotedMessageId = quotedMessageId };
         await AppendAsync(record, newParticipant: null, customerMessage: false);
-        _outbox.Add(new PendingDelivery(record.Seq, record.Id, record.Body, Attempts: 0));
+        _outbox.Add(new PendingDelivery(record.Seq, record.Id, record.Body, Attempts: 0, inReplyTo));
         KickOutbound();
         return new AppendResult(_conversationId, record.Id, record.Seq, actor.Id, Duplicate: false);
     }
@@ -612,14 +617,25 @@ public sealed class ConversationGrain(
         try
         {
             var target = await GrainFactory.GetGrain<IChannelGrain>(Ids.Scoped(_brandId, state.State.ChannelId)).DeliveryTarget();
+            var privateCustomer = state.State.Visibility == Visibility.Private ? state.State.CustomerId : null;
+            var recipient = target is not null && privateCustomer is not null && target.Platform != Platform.WebChat
+                ? await GrainFactory.GetGrain<ICustomerGrain>(Ids.Scoped(_brandId, privateCustomer)).PlatformUserId(target.Platform)
+                : null;
             while (_outbox.Count > 0)
             {
                 var next = _outbox[0];
                 var result = target is null
                     ? DeliveryResult.Failed("The channel no longer exists.", permanent: true)
                     : await senders.SendAsync(new OutboundMessage(_brandId, state.State.ChannelId, target.Platform, _conversationId,
-                        next.MessageId, next.Seq, next.Body ?? "", state.State.Visibility, state.State.ExternalThreadId,
-                        state.State.Visibility == Visibility.Private ? state.State.CustomerId : null), target.Secrets, CancellationToken.None);
+                        next.MessageId, next.Seq, next.Body ?? "", state.State.Visibility, state.State.ExternalThreadId, privateCustomer)
+                    {
+                        AccountId = target.ExternalAccountId,
+                        RecipientUserId = recipient,
+                        InReplyTo = next.InReplyTo,
+                        IsPost = state.State.Kind == ConversationKind.Broadcast && next.Seq == 1,
+                        AfterStandardWindow = MessagingWindow.ClosesAt(target.Platform, state.State.Visibility,
+                            FromMs(_counters.LastCustomerMessageAtMs)) is { } closes && clock.GetUtcNow() > closes,
+                    }, target.Secrets, CancellationToken.None);
                 // An erasure may have cancelled this message while it was on its way.
                 if (_outbox.Count == 0 || _outbox[0].Seq != next.Seq) continue;
                 var attempts = next.Attempts + 1;

@@ -106,6 +106,10 @@ public sealed class CustomerGrain(
         return Task.FromResult(latest is not null && latest.Allows(clock.GetUtcNow()));
     }
 
+    // Not audited: the service addressing a reply an agent or bot wrote reads no more than it sends to.
+    Task<string?> ICustomerGrain.PlatformUserId(Platform platform) =>
+        Task.FromResult(Unavailable() is null ? state.State.Identities.LastOrDefault(i => i.Platform == platform)?.ExternalUserId : null);
+
     async Task<Outcome<CustomerExport>> ICustomerGrain.Export()
     {
         if (Unavailable() is { } refusal) return refusal;

@@ -38,7 +38,11 @@ public static class StorageSetup
         services.AddSingleton<InboundPipeline>();
         services.Configure<OutboundOptions>(configuration.GetSection(OutboundOptions.Section));
         services.AddHttpClient<WebChatSender>(c => c.Timeout = TimeSpan.FromSeconds(10));
+        services.AddHttpClient<MetaSender>(c => c.Timeout = TimeSpan.FromSeconds(20));
+        services.AddHttpClient<XSender>(c => c.Timeout = TimeSpan.FromSeconds(20));
         services.AddSingleton<IOutboundSender>(sp => sp.GetRequiredService<WebChatSender>());
+        services.AddSingleton<IOutboundSender>(sp => sp.GetRequiredService<MetaSender>());
+        services.AddSingleton<IOutboundSender>(sp => sp.GetRequiredService<XSender>());
         services.AddSingleton<OutboundSenders>();
         services.AddHostedService<OutboundRecovery>();
 

@@ -49,10 +49,13 @@ public sealed record ConversationCounters(long LastSeq, long MessageCount, long?
 
 /// <summary>A message found by its id anywhere in a brand.</summary>
 public sealed record MessageLookup(string ConversationId, long Seq, string AuthorType, string AuthorId, string? Body,
-    string Visibility, long SentAtMs, bool Redacted);
+    string Visibility, long SentAtMs, bool Redacted, string? ExternalMessageId);
 
-/// <summary>An outbound message not yet delivered.</summary>
-public sealed record PendingDelivery(long Seq, string MessageId, string? Body, int Attempts);
+/// <summary>An outbound message not yet delivered, and the platform message it answers (a comment, in a public thread).</summary>
+public sealed record PendingDelivery(long Seq, string MessageId, string? Body, int Attempts, string? InReplyTo);
+
+/// <summary>The newest message a customer wrote in a conversation.</summary>
+public sealed record CustomerMessageRef(string MessageId, string CustomerId, long SentAtMs, string? ExternalMessageId);
 
 /// <summary>The first message stored under an idempotency key.</summary>
 public sealed record StoredMessageRef(string ConversationId, long Seq, string MessageId, string AuthorId);
@@ -117,22 +120,19 @@ public sealed class MessageLog(Database database, GroupCommitWriter writer)
         database.QuerySingleAsync("FindMessageById",
             [SqlArg.Text("brand_id", brandId), SqlArg.Text("id", messageId)],
             r => new MessageLookup(r.GetString(0), r.Int64(1), r.GetString(2), r.GetString(3), r.StringOrNull(4), r.GetString(5),
-                r.Int64(6), r.Bool(7)), cancellationToken);
+                r.Int64(6), r.Bool(7), r.StringOrNull(8)), cancellationToken);
 
-    /// <summary>The newest message a customer wrote in the conversation: its id, author and platform time.</summary>
-    public async Task<(string MessageId, string CustomerId, long SentAtMs)?> LatestCustomerMessageAsync(string brandId,
-        string conversationId, CancellationToken cancellationToken = default)
-    {
-        var rows = await database.QueryAsync("LatestCustomerMessage",
+    /// <summary>The newest message a customer wrote in the conversation: its ids, author and platform time.</summary>
+    public Task<CustomerMessageRef?> LatestCustomerMessageAsync(string brandId, string conversationId,
+        CancellationToken cancellationToken = default) =>
+        database.QuerySingleAsync("LatestCustomerMessage",
             [SqlArg.Text("brand_id", brandId), SqlArg.Text("conversation_id", conversationId)],
-            r => (r.GetString(0), r.GetString(1), r.Int64(2)), cancellationToken);
-        return rows.Count == 0 ? null : rows[0];
-    }
+            r => new CustomerMessageRef(r.GetString(0), r.GetString(1), r.Int64(2), r.StringOrNull(3)), cancellationToken);
 
     public Task<List<PendingDelivery>> PendingOutboundAsync(string brandId, string conversationId, CancellationToken cancellationToken = default) =>
         database.QueryAsync("PendingOutbound",
             [SqlArg.Text("brand_id", brandId), SqlArg.Text("conversation_id", conversationId)],
-            r => new PendingDelivery(r.Int64(0), r.GetString(1), r.StringOrNull(2), (int)r.Int64(3)), cancellationToken);
+            r => new PendingDelivery(r.Int64(0), r.GetString(1), r.StringOrNull(2), (int)r.Int64(3), r.StringOrNull(4)), cancellationToken);
 
     /// <summary>Conversations holding outbound messages still pending since before <paramref name="beforeMs"/>.</summary>
     public Task<List<(string BrandId, string ConversationId)>> ConversationsWithPendingAsync(long beforeMs, int limit,

@@ -1,0 +1,89 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Configuration;
+using SocialCrm.Abstractions;
+using SocialCrm.Abstractions.Channels;
+
+namespace SocialCrm.Channels.Outbound;
+
+/// <summary>
+/// Messenger, Instagram and WhatsApp through Meta's Graph API (<c>Platforms:Meta:GraphBaseUrl</c>),
+/// under the channel's access token (a page token, or a WhatsApp system-user token):
+/// <list type="bullet">
+/// <item>a private reply goes to the customer's page-scoped id (<c>me/messages</c>; after the 24-hour
+/// window with the human-agent tag) or WhatsApp number (<c>{phone-number-id}/messages</c>);</item>
+/// <item>a public reply goes under the comment it answers (Facebook <c>{comment}/comments</c>,
+/// Instagram <c>{comment}/replies</c>), or under the post when it answers none;</item>
+/// <item>a broadcast becomes a page post (<c>{page}/feed</c>).</item>
+/// </list>
+/// </summary>
+public sealed class MetaSender(HttpClient http, IConfiguration configuration) : IOutboundSender
+{
+    public const string DefaultGraphBaseUrl = "https://graph.facebook.com/v21.0";
+
+    // Meta's codes for throttling and its own passing trouble: worth another attempt after a backoff.
+    private static readonly HashSet<int> TransientCodes = [1, 2, 4, 17, 32, 341, 613, 130429, 131056];
+
+    public bool Handles(Platform platform) => platform is Platform.Messenger or Platform.Instagram or Platform.WhatsApp;
+
+    public Task<DeliveryResult> SendAsync(OutboundMessage message, ChannelSecrets? secrets, CancellationToken cancellationToken)
+    {
+        var platform = WireNames.Of(message.Platform);
+        if (string.IsNullOrEmpty(secrets?.AccessToken))
+            return Task.FromResult(DeliveryResult.Failed($"The {platform} channel has no access token to send with.", permanent: true));
+        var call = message.Visibility == Visibility.Private ? PrivateCall(message) : PublicCall(message);
+        if (call.Refusal is { } refusal) return Task.FromResult(DeliveryResult.Failed(refusal, permanent: true));
+        var url = PlatformCall.BaseUrl(configuration["Platforms:Meta:GraphBaseUrl"], DefaultGraphBaseUrl) + "/" + call.Path;
+        return PlatformCall.PostAsync(http, "Meta", url, secrets.AccessToken, call.Body!, ReadError, cancellationToken);
+    }
+
+    private static (string Path, JsonObject? Body, string? Refusal) PrivateCall(OutboundMessage message)
+    {
+        if (message.RecipientUserId is not { } to)
+            return ("", null, $"The customer has no {WireNames.Of(message.Platform)} id to write to (erased, or never wrote there).");
+        if (message.Platform == Platform.WhatsApp)
+        {
+            return ($"{PlatformCall.Segment(message.AccountId)}/messages", new JsonObject
+            {
+                ["messaging_product"] = "whatsapp",
+                ["recipient_type"] = "individual",
+                ["to"] = to,
+                ["type"] = "text",
+                ["text"] = new JsonObject { ["preview_url"] = false, ["body"] = message.Text },
+            }, null);
+        }
+        var body = new JsonObject
+        {
+            ["recipient"] = new JsonObject { ["id"] = to },
+            ["messaging_type"] = message.AfterStandardWindow ? "MESSAGE_TAG" : "RESPONSE",
+            ["message"] = new JsonObject { ["text"] = message.Text },
+        };
+        // The conversation only lets a reply through after the window with the human-agent tag.
+        if (message.AfterStandardWindow) body["tag"] = "HUMAN_AGENT";
+        return ("me/messages", body, null);
+    }
+
+    private static (string Path, JsonObject? Body, string? Refusal) PublicCall(OutboundMessage message)
+    {
+        var text = new JsonObject { ["message"] = message.Text };
+        return message.Platform switch
+        {
+            Platform.WhatsApp => ("", null, "WhatsApp has no public threads to reply in."),
+            Platform.Messenger when message.IsPost => ($"{PlatformCall.Segment(message.AccountId)}/feed", text, null),
+            Platform.Instagram when message.IsPost => ("", null, "Instagram posts need an image or a video: text alone cannot be posted."),
+            Platform.Instagram when message.InReplyTo is { } comment => ($"{PlatformCall.Segment(comment)}/replies", text, null),
+            _ when (message.InReplyTo ?? message.ExternalThreadId) is { } parent => ($"{PlatformCall.Segment(parent)}/comments", text, null),
+            _ => ("", null, "The public thread names no post to reply under."),
+        };
+    }
+
+    // {"error": {"code": 190, "error_subcode": 460, ...}}
+    private static (string? Code, bool Transient) ReadError(JsonElement root)
+    {
+        if (!root.TryGetProperty("error", out var error)) return (null, false);
+        var code = PlatformCall.Field(error, "code");
+        var subcode = PlatformCall.Field(error, "error_subcode");
+        var transient = int.TryParse(code, out var number) && (TransientCodes.Contains(number) || number is >= 80000 and < 80100);
+        return (subcode is null ? code : $"{code}/{subcode}", transient);
+    }
+}

@@ -1,0 +1,214 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using SocialCrm.Tests.Infrastructure;
+
+namespace SocialCrm.Tests.Api;
+
+/// <summary>
+/// Replies leave for Messenger, Instagram, WhatsApp and X through the platforms' own APIs (a fake
+/// of them on loopback): addressed to the customer who wrote, under the comment they answer, with
+/// the channel's token; a refusal fails the reply at once, throttling is retried.
+/// </summary>
+public abstract class PlatformReplyScenarios<TBackend>(TBackend backend) where TBackend : Backend
+{
+    private sealed record Channel(ServiceHost Node, string BrandId, string AdminKey, string ChannelId, string Platform, string Secret)
+    {
+        public HttpClient Admin() => Node.Client(AdminKey);
+
+        public string Path(string rest) => $"/v1/brands/{BrandId}/{rest}";
+    }
+
+    private static async Task<Channel> ChannelAsync(ServiceHost node, string platform, string account, string? accessToken = "channel-token")
+    {
+        var (brandId, adminKey) = await node.NewBrandAsync();
+        var channelId = Steps.NewId("ch");
+        var secret = "app-secret-" + channelId;
+        using var admin = node.Client(adminKey);
+        var secrets = new Dictionary<string, string?> { [platform == "x" ? "consumerSecret" : "appSecret"] = secret, ["accessToken"] = accessToken };
+        var created = await admin.PostJson($"/v1/brands/{brandId}/channels",
+            new { id = channelId, platform, externalAccountId = account, displayName = "Main", secrets });
+        Assert.Equal(HttpStatusCode.Created, created.Status);
+        return new Channel(node, brandId, adminKey, channelId, platform, secret);
+    }
+
+    /// <summary>Delivers a platform webhook body, signed as the platform signs it, and returns the conversations it landed in.</summary>
+    private static async Task<List<string>> ReceiveAsync(Channel channel, string body)
+    {
+        // The platforms' times count for their reply windows: the customer writes now.
+        var now = DateTimeOffset.UtcNow;
+        body = body.Replace("NOW_MS", now.ToUnixTimeMilliseconds().ToString()).Replace("NOW_S", now.ToUnixTimeSeconds().ToString());
+        var key = Encoding.UTF8.GetBytes(channel.Secret);
+        var mac = HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(body));
+        var (header, signature) = channel.Platform == "x"
+            ? ("X-Twitter-Webhooks-Signature", "sha256=" + Convert.ToBase64String(mac))
+            : ("X-Hub-Signature-256", "sha256=" + Convert.ToHexStringLower(mac));
+        using var client = channel.Node.Client();
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/webhooks/{channel.Platform}/{channel.BrandId}/{channel.ChannelId}")
+        {
+            Content = new StringContent(body, Encoding.UTF8, "application/json"),
+        };
+        request.Headers.TryAddWithoutValidation(header, signature);
+        using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var admin = channel.Admin();
+        var inbox = await admin.GetJson(channel.Path("conversations"));
+        return inbox.Body!["items"]!.AsArray().Select(c => c!["id"]!.GetValue<string>()).ToList();
+    }
+
+    private static async Task<(long Seq, string? Status)> ReplyAsync(Channel channel, string conversationId, string text, string expectedStatus = "sent")
+    {
+        using var admin = channel.Admin();
+        var path = channel.Path($"conversations/{conversationId}/messages");
+        var reply = await admin.PostJson(path, new { text, purpose = "service" });
+        Assert.True(reply.Status == HttpStatusCode.Created, reply.Raw);
+        var seq = reply.Long("seq");
+        string? status = null;
+        for (var attempt = 0; attempt < 200 && status != expectedStatus; attempt++)
+        {
+            var page = await admin.GetJson($"{path}?afterSeq={seq - 1}&limit=1");
+            status = page.Body!["items"]![0]!["deliveryStatus"]?.GetValue<string>();
+            if (status != expectedStatus) await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+        return (seq, status);
+    }
+
+    private static string Text(JsonNode? node, string path)
+    {
+        foreach (var name in path.Split('.')) node = node?[name];
+        return node?.GetValue<string>() ?? "";
+    }
+
+    [Fact]
+    public async Task A_messenger_reply_goes_to_the_customers_page_scoped_id_with_the_page_token()
+    {
+        await using var api = await FakePlatformApi.StartAsync();
+        await using var node = await backend.StartNodeAsync(api.Configure(await backend.NewStorageAsync()));
+        var channel = await ChannelAsync(node, "messenger", "page-1", accessToken: "page-token-1");
+        var conversations = await ReceiveAsync(channel, """
+            {"object":"page","entry":[{"id":"page-1","messaging":[
+              {"sender":{"id":"psid-ann"},"recipient":{"id":"page-1"},"timestamp":NOW_MS,"message":{"mid":"m_1","text":"Where is my order?"}}]}]}
+            """);
+
+        var (_, status) = await ReplyAsync(channel, Assert.Single(conversations), "It ships today.");
+        Assert.Equal("sent", status);
+        var call = Assert.Single(api.Calls);
+        Assert.Equal("/meta/me/messages", call.Path);
+        Assert.Equal("Bearer page-token-1", call.Authorization);
+        Assert.Equal("psid-ann", Text(call.Body, "recipient.id"));
+        Assert.Equal("RESPONSE", Text(call.Body, "messaging_type"));
+        Assert.Equal("It ships today.", Text(call.Body, "message.text"));
+    }
+
+    [Fact]
+    public async Task A_whatsapp_reply_goes_from_the_channels_phone_number_to_the_customers_number()
+    {
+        await using var api = await FakePlatformApi.StartAsync();
+        await using var node = await backend.StartNodeAsync(api.Configure(await backend.NewStorageAsync()));
+        var channel = await ChannelAsync(node, "whatsapp", "pn-1");
+        var conversations = await ReceiveAsync(channel, """
+            {"object":"whatsapp_business_account","entry":[{"id":"waba-1","changes":[{"field":"messages","value":{
+              "messaging_product":"whatsapp","metadata":{"phone_number_id":"pn-1"},
+              "contacts":[{"profile":{"name":"Ann"},"wa_id":"4915550001"}],
+              "messages":[{"from":"4915550001","id":"wamid.A","timestamp":"NOW_S","type":"text","text":{"body":"Open on Sunday?"}}]}}]}]}
+            """);
+
+        Assert.Equal("sent", (await ReplyAsync(channel, Assert.Single(conversations), "Yes, from ten.")).Status);
+        var call = Assert.Single(api.Calls);
+        Assert.Equal("/meta/pn-1/messages", call.Path);
+        Assert.Equal("Bearer channel-token", call.Authorization);
+        Assert.Equal(("whatsapp", "4915550001", "text", "Yes, from ten."),
+            (Text(call.Body, "messaging_product"), Text(call.Body, "to"), Text(call.Body, "type"), Text(call.Body, "text.body")));
+    }
+
+    [Fact]
+    public async Task A_public_reply_answers_the_newest_comment_on_facebook_and_instagram()
+    {
+        await using var api = await FakePlatformApi.StartAsync();
+        await using var node = await backend.StartNodeAsync(api.Configure(await backend.NewStorageAsync()));
+        var page = await ChannelAsync(node, "messenger", "page-1");
+        var feed = await ReceiveAsync(page, """
+            {"object":"page","entry":[{"id":"page-1","changes":[
+              {"field":"feed","value":{"item":"comment","verb":"add","post_id":"post-1","parent_id":"post-1","comment_id":"c-1","message":"Does it come in blue?","from":{"id":"fb-ann","name":"Ann"},"created_time":NOW_S}},
+              {"field":"feed","value":{"item":"comment","verb":"add","post_id":"post-1","parent_id":"post-1","comment_id":"c-2","message":"And in red?","from":{"id":"fb-bob","name":"Bob"},"created_time":NOW_S}}]}]}
+            """);
+        var instagram = await ChannelAsync(node, "instagram", "ig-1");
+        var media = await ReceiveAsync(instagram, """
+            {"object":"instagram","entry":[{"id":"ig-1","changes":[
+              {"field":"comments","value":{"id":"ig-c-1","text":"Love this","from":{"id":"ig-ann","username":"ann"},"media":{"id":"media-7"}}}]}]}
+            """);
+
+        Assert.Equal("sent", (await ReplyAsync(page, Assert.Single(feed), "Both, next week!")).Status);
+        Assert.Equal("sent", (await ReplyAsync(instagram, Assert.Single(media), "Thank you!")).Status);
+        var calls = api.Calls.ToList();
+        Assert.Equal(["/meta/c-2/comments", "/meta/ig-c-1/replies"], calls.Select(c => c.Path));
+        Assert.Equal(["Both, next week!", "Thank you!"], calls.Select(c => Text(c.Body, "message")));
+    }
+
+    [Fact]
+    public async Task An_x_reply_is_a_direct_message_in_private_and_a_reply_tweet_in_public()
+    {
+        await using var api = await FakePlatformApi.StartAsync();
+        await using var node = await backend.StartNodeAsync(api.Configure(await backend.NewStorageAsync()));
+        var channel = await ChannelAsync(node, "x", "acct-1", accessToken: "user-token-1");
+        await ReceiveAsync(channel, """
+            {"for_user_id":"acct-1",
+             "direct_message_events":[{"type":"message_create","id":"dm-1","created_timestamp":"NOW_MS","message_create":{"target":{"recipient_id":"acct-1"},"sender_id":"x-ann","message_data":{"text":"My parcel is late"}}}],
+             "tweet_create_events":[{"id_str":"t-2","text":"@brand still waiting","in_reply_to_status_id_str":"t-1","timestamp_ms":"NOW_MS","user":{"id_str":"x-bob","name":"Bob"}}]}
+            """);
+        using var admin = channel.Admin();
+        var inbox = (await admin.GetJson(channel.Path("conversations"))).Body!["items"]!.AsArray();
+        string Of(string visibility) => inbox.Single(c => c!["visibility"]!.GetValue<string>() == visibility)!["id"]!.GetValue<string>();
+
+        Assert.Equal("sent", (await ReplyAsync(channel, Of("private"), "Sorry, checking now.")).Status);
+        Assert.Equal("sent", (await ReplyAsync(channel, Of("public"), "We are on it.")).Status);
+        var calls = api.Calls.ToList();
+        Assert.Equal(["/x/2/dm_conversations/with/x-ann/messages", "/x/2/tweets"], calls.Select(c => c.Path));
+        Assert.All(calls, c => Assert.Equal("Bearer user-token-1", c.Authorization));
+        Assert.Equal("Sorry, checking now.", Text(calls[0].Body, "text"));
+        Assert.Equal(("We are on it.", "t-2"), (Text(calls[1].Body, "text"), Text(calls[1].Body, "reply.in_reply_to_tweet_id")));
+    }
+
+    [Fact]
+    public async Task A_refused_token_fails_the_reply_at_once_while_throttling_is_retried_until_sent()
+    {
+        await using var api = await FakePlatformApi.StartAsync();
+        await using var node = await backend.StartNodeAsync(api.Configure(await backend.NewStorageAsync()));
+        var channel = await ChannelAsync(node, "messenger", "page-1");
+        var conversation = Assert.Single(await ReceiveAsync(channel, """
+            {"object":"page","entry":[{"id":"page-1","messaging":[
+              {"sender":{"id":"psid-ann"},"recipient":{"id":"page-1"},"timestamp":NOW_MS,"message":{"mid":"m_1","text":"Hello?"}}]}]}
+            """));
+
+        api.AnswerNext((400, """{"error":{"message":"Invalid OAuth access token.","type":"OAuthException","code":190}}"""));
+        Assert.Equal("failed", (await ReplyAsync(channel, conversation, "First try", expectedStatus: "failed")).Status);
+        Assert.Single(api.Calls);
+
+        api.AnswerNext((429, "{}"), (400, """{"error":{"code":613,"message":"Calls to this api have exceeded the rate limit."}}"""));
+        Assert.Equal("sent", (await ReplyAsync(channel, conversation, "Second try")).Status);
+        var calls = await api.CallsAsync(4);
+        Assert.Equal(["First try", "Second try", "Second try", "Second try"], calls.Select(c => Text(c.Body, "message.text")));
+    }
+
+    [Fact]
+    public async Task A_channel_without_an_access_token_fails_its_replies_without_calling_the_platform()
+    {
+        await using var api = await FakePlatformApi.StartAsync();
+        await using var node = await backend.StartNodeAsync(api.Configure(await backend.NewStorageAsync()));
+        var channel = await ChannelAsync(node, "instagram", "ig-1", accessToken: null);
+        var conversation = Assert.Single(await ReceiveAsync(channel, """
+            {"object":"instagram","entry":[{"id":"ig-1","messaging":[
+              {"sender":{"id":"igsid-ann"},"recipient":{"id":"ig-1"},"timestamp":NOW_MS,"message":{"mid":"m_1","text":"Hi"}}]}]}
+            """));
+
+        Assert.Equal("failed", (await ReplyAsync(channel, conversation, "Hello!", expectedStatus: "failed")).Status);
+        Assert.Empty(api.Calls);
+    }
+}
+
+[Trait("Backend", "sqlite")]
+public sealed class PlatformRepliesOnSqlite(SqliteBackend backend) : PlatformReplyScenarios<SqliteBackend>(backend), IClassFixture<SqliteBackend>;
+
+[Trait("Backend", "postgres")]
+public sealed class PlatformRepliesOnPostgres(PostgresBackend backend) : PlatformReplyScenarios<PostgresBackend>(backend), IClassFixture<PostgresBackend>;

@@ -1,0 +1,88 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace SocialCrm.Tests.Infrastructure;
+
+/// <summary>One call the service made to a platform's API.</summary>
+public sealed record PlatformApiCall(string Path, string? Authorization, JsonNode? Body);
+
+/// <summary>
+/// The outside world for platform replies: Meta's Graph API under <c>/meta</c> and X's API under
+/// <c>/x</c>, a real HTTP server on loopback that records every call and answers as told.
+/// </summary>
+public sealed class FakePlatformApi : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ConcurrentQueue<(int Status, string Body)> _answers = new();
+
+    private FakePlatformApi(WebApplication app) => _app = app;
+
+    public string Url { get; private set; } = "";
+
+    public string MetaBaseUrl => Url + "/meta";
+
+    public string XBaseUrl => Url + "/x";
+
+    /// <summary>Every call, answered or refused, in arrival order.</summary>
+    public ConcurrentQueue<PlatformApiCall> Calls { get; } = new();
+
+    /// <summary>The next calls get these answers, in order; after them every call gets 200.</summary>
+    public void AnswerNext(params (int Status, string Body)[] answers)
+    {
+        foreach (var answer in answers) _answers.Enqueue(answer);
+    }
+
+    public Dictionary<string, string?> Configure(Dictionary<string, string?> settings) =>
+        new(settings)
+        {
+            ["Platforms:Meta:GraphBaseUrl"] = MetaBaseUrl,
+            ["Platforms:X:ApiBaseUrl"] = XBaseUrl,
+            ["Outbound:InitialBackoffMs"] = "50",
+            ["Outbound:MaxBackoffMs"] = "200",
+            ["Outbound:SweepIntervalMs"] = "200",
+            ["Outbound:SweepAfterMs"] = "100",
+        };
+
+    public static async Task<FakePlatformApi> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var api = new FakePlatformApi(app);
+        app.MapPost("/{**path}", api.ReceiveAsync);
+        await app.StartAsync();
+        api.Url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return api;
+    }
+
+    /// <summary>Waits until <paramref name="count"/> calls have arrived (or 20 s pass), and returns them.</summary>
+    public async Task<List<PlatformApiCall>> CallsAsync(int count)
+    {
+        for (var attempt = 0; attempt < 200 && Calls.Count < count; attempt++) await Task.Delay(100);
+        return Calls.ToList();
+    }
+
+    private async Task<IResult> ReceiveAsync(HttpRequest request)
+    {
+        using var reader = new StreamReader(request.Body);
+        var text = await reader.ReadToEndAsync();
+        Calls.Enqueue(new PlatformApiCall(request.Path.Value!, request.Headers.Authorization.ToString(), JsonNode.Parse(text)));
+        return _answers.TryDequeue(out var answer)
+            ? Results.Content(answer.Body, "application/json", statusCode: answer.Status)
+            : Results.Content("""{"id":"platform-id-1","message_id":"platform-id-1"}""", "application/json");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

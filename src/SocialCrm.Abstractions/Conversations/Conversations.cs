@@ -148,7 +148,8 @@ public sealed record PrivateOpening(
     [property: Id(2)] string CustomerId,
     [property: Id(3)] string FromConversationId,
     [property: Id(4)] DateTimeOffset CustomerWroteAt,
-    [property: Id(5)] Actor Actor);
+    [property: Id(5)] Actor Actor,
+    [property: Id(6)] string? FromExternalMessageId = null);
 
 [GenerateSerializer, Immutable]
 public sealed record PublishRequest(

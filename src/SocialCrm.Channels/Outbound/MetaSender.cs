@@ -11,7 +11,8 @@ namespace SocialCrm.Channels.Outbound;
 /// under the channel's access token (a page token, or a WhatsApp system-user token):
 /// <list type="bullet">
 /// <item>a private reply goes to the customer's page-scoped id (<c>me/messages</c>; after the 24-hour
-/// window with the human-agent tag) or WhatsApp number (<c>{phone-number-id}/messages</c>);</item>
+/// window with the human-agent tag) or WhatsApp number (<c>{phone-number-id}/messages</c>); the first
+/// one after a comment was taken private goes by that comment (Meta's private replies);</item>
 /// <item>a public reply goes under the comment it answers (Facebook <c>{comment}/comments</c>,
 /// Instagram <c>{comment}/replies</c>), or under the post when it answers none;</item>
 /// <item>a broadcast becomes a page post (<c>{page}/feed</c>).</item>
@@ -39,6 +40,15 @@ public sealed class MetaSender(HttpClient http, IConfiguration configuration) : 
 
     private static (string Path, JsonObject? Body, string? Refusal) PrivateCall(OutboundMessage message)
     {
+        // Taken private from a comment, before the customer wrote privately: Meta's private reply, addressed by the comment.
+        if (message.InReplyTo is { } comment && message.Platform is Platform.Messenger or Platform.Instagram)
+        {
+            return ("me/messages", new JsonObject
+            {
+                ["recipient"] = new JsonObject { ["comment_id"] = comment },
+                ["message"] = new JsonObject { ["text"] = message.Text },
+            }, null);
+        }
         if (message.RecipientUserId is not { } to)
             return ("", null, $"The customer has no {WireNames.Of(message.Platform)} id to write to (erased, or never wrote there).");
         if (message.Platform == Platform.WhatsApp)

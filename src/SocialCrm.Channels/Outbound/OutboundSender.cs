@@ -22,7 +22,11 @@ public sealed record OutboundMessage(
     /// <summary>The customer's user id on the platform, for a private message.</summary>
     public string? RecipientUserId { get; init; }
 
-    /// <summary>In a public thread, the platform's id of the comment this message answers; null answers the post itself.</summary>
+    /// <summary>
+    /// The platform's id of the comment this message answers: in a public thread, the comment it goes
+    /// under (null: the post itself); in private, the comment the conversation was taken private from,
+    /// until the customer writes privately.
+    /// </summary>
     public string? InReplyTo { get; init; }
 
     /// <summary>The first message of a broadcast: a new post, not a comment under one.</summary>

@@ -35,6 +35,8 @@ public sealed class ConversationState
     [Id(11)] public DateTimeOffset CreatedAt { get; set; }
     /// <summary>The private customer was erased: nothing more is sent to them.</summary>
     [Id(12)] public bool CustomerErased { get; set; }
+    /// <summary>The platform's id of the public comment this private conversation was last taken from.</summary>
+    [Id(13)] public string? OpenedFromComment { get; set; }
 }
 
 /// <summary>Whether conversations publish their events on Orleans streams (configuration section <c>Streams</c>).</summary>
@@ -170,10 +172,7 @@ public sealed class ConversationGrain(
             return closed;
         if (reply.Purpose == Purpose.Marketing && await ConsentRefusal(Purpose.Marketing) is { } noConsent) return noConsent;
 
-        // In a public thread a reply answers the newest comment, as an agent replying under it on the platform would.
-        var answers = state.State.Visibility == Visibility.Public
-            ? (await log.LatestCustomerMessageAsync(_brandId, _conversationId))?.ExternalMessageId
-            : null;
+        var answers = await AnsweredCommentAsync();
         return await AppendOutboundAsync(actor, reply.Text, reply.Purpose, dedupeKey, quotedMessageId: null, now, answers);
     }
 
@@ -214,7 +213,7 @@ public sealed class ConversationGrain(
 
         var privateId = ConversationAddress.ForPrivate(state.State.ChannelId, customerId);
         var opened = await GrainFactory.GetGrain<IConversationGrain>(Ids.Scoped(_brandId, privateId)).OpenPrivate(
-            new PrivateOpening(state.State.ChannelId, state.State.Platform, customerId, _conversationId, wroteAt, request.Actor));
+            new PrivateOpening(state.State.ChannelId, state.State.Platform, customerId, _conversationId, wroteAt, request.Actor, takenExternalId));
         if (opened.Refusal is { } refused) return refused;
 
         var now = clock.GetUtcNow();
@@ -242,6 +241,11 @@ public sealed class ConversationGrain(
         }
         // A private reply to a public comment is allowed within the comment's window, as on the platforms.
         var wroteAtMs = Math.Max(opening.CustomerWroteAt.ToUnixTimeMilliseconds(), _counters.LastCustomerMessageAtMs ?? 0);
+        if (opening.FromExternalMessageId is { } comment && comment != state.State.OpenedFromComment)
+        {
+            state.State.OpenedFromComment = comment;
+            if (!linkIsNew) await state.WriteStateAsync();
+        }
         if (!linkIsNew)
         {
             // Already linked: a newer comment taken private still moves the window, in the projection the grain reloads from.
@@ -433,6 +437,20 @@ public sealed class ConversationGrain(
         ExternalThreadId = row.ExternalThreadId,
         CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(row.CreatedAtMs),
     };
+
+    /// <summary>
+    /// The platform comment a reply answers. In a public thread, the newest one, as an agent replying
+    /// under it on the platform would. In a conversation taken private from a comment where the customer
+    /// has not written privately yet, that comment: Meta delivers such a first private reply by it.
+    /// </summary>
+    private async Task<string?> AnsweredCommentAsync()
+    {
+        if (state.State.Visibility == Visibility.Public)
+            return (await log.LatestCustomerMessageAsync(_brandId, _conversationId))?.ExternalMessageId;
+        if (state.State.OpenedFromComment is { } comment && await log.LatestCustomerMessageAsync(_brandId, _conversationId) is null)
+            return comment;
+        return null;
+    }
 
     private async Task<AppendResult> AppendOutboundAsync(Actor actor, string text, Purpose purpose, string? dedupeKey,
         string? quotedMessageId, DateTimeOffset now, string? inReplyTo)

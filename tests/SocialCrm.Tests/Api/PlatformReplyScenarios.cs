@@ -147,6 +147,34 @@ public abstract class PlatformReplyScenarios<TBackend>(TBackend backend) where T
     }
 
     [Fact]
+    public async Task Taken_private_from_a_facebook_comment_the_public_reply_goes_under_it_and_the_first_private_one_by_it()
+    {
+        await using var api = await FakePlatformApi.StartAsync();
+        await using var node = await backend.StartNodeAsync(api.Configure(await backend.NewStorageAsync()));
+        var page = await ChannelAsync(node, "messenger", "page-1");
+        var thread = Assert.Single(await ReceiveAsync(page, """
+            {"object":"page","entry":[{"id":"page-1","changes":[
+              {"field":"feed","value":{"item":"comment","verb":"add","post_id":"post-1","parent_id":"post-1","comment_id":"c-1","message":"My order never came","from":{"id":"fb-ann","name":"Ann"},"created_time":NOW_S}},
+              {"field":"feed","value":{"item":"comment","verb":"add","post_id":"post-1","parent_id":"post-1","comment_id":"c-2","message":"Nice post","from":{"id":"fb-bob","name":"Bob"},"created_time":NOW_S}}]}]}
+            """));
+        using var admin = page.Admin();
+        var messages = await admin.GetJson(page.Path($"conversations/{thread}/messages"));
+        var annsComment = messages.Body!["items"]!.AsArray().Single(m => m!["text"]!.GetValue<string>() == "My order never came")!["id"]!.GetValue<string>();
+
+        var taken = await admin.PostJson(page.Path($"conversations/{thread}/take-private"),
+            new { messageId = annsComment, publicReply = "Sorry Ann, we sent you a message." });
+        Assert.True(taken.Status == HttpStatusCode.Created, taken.Raw);
+        Assert.Equal("sent", (await ReplyAsync(page, taken.Str("privateConversationId"), "Could you send your order number?")).Status);
+
+        var calls = await api.CallsAsync(2);
+        var publicReply = Assert.Single(calls, c => c.Path == "/meta/c-1/comments");
+        Assert.Equal("Sorry Ann, we sent you a message.", Text(publicReply.Body, "message"));
+        var privateReply = Assert.Single(calls, c => c.Path == "/meta/me/messages");
+        Assert.Equal(("c-1", "Could you send your order number?"), (Text(privateReply.Body, "recipient.comment_id"), Text(privateReply.Body, "message.text")));
+        Assert.Equal(2, calls.Count);
+    }
+
+    [Fact]
     public async Task An_x_reply_is_a_direct_message_in_private_and_a_reply_tweet_in_public()
     {
         await using var api = await FakePlatformApi.StartAsync();

@@ -1,12 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace SocialCrm.Tests.Infrastructure;
 
@@ -17,18 +12,13 @@ public sealed record PlatformApiCall(string Path, string? Authorization, JsonNod
 /// The outside world for platform replies: Meta's Graph API under <c>/meta</c> and X's API under
 /// <c>/x</c>, a real HTTP server on loopback that records every call and answers as told.
 /// </summary>
-public sealed class FakePlatformApi : IAsyncDisposable
+public sealed class FakePlatformApi : LoopbackFake
 {
-    private readonly WebApplication _app;
     private readonly ConcurrentQueue<(int Status, string Body)> _answers = new();
 
-    private FakePlatformApi(WebApplication app) => _app = app;
+    public string MetaBaseUrl => Address + "/meta";
 
-    public string Url { get; private set; } = "";
-
-    public string MetaBaseUrl => Url + "/meta";
-
-    public string XBaseUrl => Url + "/x";
+    public string XBaseUrl => Address + "/x";
 
     /// <summary>Every call, answered or refused, in arrival order.</summary>
     public ConcurrentQueue<PlatformApiCall> Calls { get; } = new();
@@ -52,14 +42,8 @@ public sealed class FakePlatformApi : IAsyncDisposable
 
     public static async Task<FakePlatformApi> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var api = new FakePlatformApi(app);
-        app.MapPost("/{**path}", api.ReceiveAsync);
-        await app.StartAsync();
-        api.Url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var api = new FakePlatformApi();
+        await api.ListenAsync(app => app.MapPost("/{**path}", api.ReceiveAsync));
         return api;
     }
 
@@ -78,11 +62,5 @@ public sealed class FakePlatformApi : IAsyncDisposable
         return _answers.TryDequeue(out var answer)
             ? Results.Content(answer.Body, "application/json", statusCode: answer.Status)
             : Results.Content("""{"id":"platform-id-1","message_id":"platform-id-1"}""", "application/json");
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
     }
 }

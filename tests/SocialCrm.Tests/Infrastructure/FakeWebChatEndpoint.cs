@@ -3,12 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace SocialCrm.Tests.Infrastructure;
 
@@ -16,14 +11,11 @@ namespace SocialCrm.Tests.Infrastructure;
 /// The outside world for web chat replies: a real HTTP endpoint on loopback that receives the
 /// service's deliveries, checks their signature, and fails on purpose when told to.
 /// </summary>
-public sealed class FakeWebChatEndpoint : IAsyncDisposable
+public sealed class FakeWebChatEndpoint : LoopbackFake
 {
-    private readonly WebApplication _app;
     private int _failuresLeft;
 
-    private FakeWebChatEndpoint(WebApplication app) => _app = app;
-
-    public string Url { get; private set; } = "";
+    public string Url => Address + "/deliveries";
 
     /// <summary>Deliveries answered 2xx, in arrival order.</summary>
     public ConcurrentQueue<JsonNode> Delivered { get; } = new();
@@ -44,14 +36,8 @@ public sealed class FakeWebChatEndpoint : IAsyncDisposable
 
     public static async Task<FakeWebChatEndpoint> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var endpoint = new FakeWebChatEndpoint(app);
-        app.MapPost("/deliveries", endpoint.ReceiveAsync);
-        await app.StartAsync();
-        endpoint.Url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/deliveries";
+        var endpoint = new FakeWebChatEndpoint();
+        await endpoint.ListenAsync(app => app.MapPost("/deliveries", endpoint.ReceiveAsync));
         return endpoint;
     }
 
@@ -72,11 +58,5 @@ public sealed class FakeWebChatEndpoint : IAsyncDisposable
         Delivered.Enqueue(JsonNode.Parse(body)!);
         DeliveredHeaders.Enqueue(request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase));
         return Results.Ok();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
     }
 }

@@ -1,12 +1,8 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using SocialCrm.Tests.Infrastructure;
 
 namespace SocialCrm.Tests.Samples;
 
@@ -14,17 +10,14 @@ namespace SocialCrm.Tests.Samples;
 /// The service as the sample bot sees it: a real HTTP endpoint on loopback that records every call
 /// and answers like the API would (201 to a reply, 200 to a control change), or as told to.
 /// </summary>
-public sealed class FakeSocialCrmApi : IAsyncDisposable
+public sealed class FakeSocialCrmApi : LoopbackFake
 {
     /// <summary>One call as received.</summary>
     public sealed record Call(string Path, string? Authorization, JsonNode? Body);
 
-    private readonly WebApplication _app;
     private readonly ConcurrentQueue<(int Status, string? Slug)> _answers = new();
 
-    private FakeSocialCrmApi(WebApplication app) => _app = app;
-
-    public string Url { get; private set; } = "";
+    public string Url => Address;
 
     public ConcurrentQueue<Call> Calls { get; } = new();
 
@@ -36,14 +29,8 @@ public sealed class FakeSocialCrmApi : IAsyncDisposable
 
     public static async Task<FakeSocialCrmApi> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var api = new FakeSocialCrmApi(app);
-        app.MapPost("/{**path}", api.ReceiveAsync);
-        await app.StartAsync();
-        api.Url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var api = new FakeSocialCrmApi();
+        await api.ListenAsync(app => app.MapPost("/{**path}", api.ReceiveAsync));
         return api;
     }
 
@@ -61,11 +48,5 @@ public sealed class FakeSocialCrmApi : IAsyncDisposable
         return request.Path.Value!.EndsWith("/control", StringComparison.Ordinal)
             ? Results.Ok(new { controller = "human" })
             : Results.Json(new { messageId = "msg_" + Calls.Count, seq = Calls.Count, duplicate = false }, statusCode: 201);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
     }
 }

@@ -349,6 +349,7 @@ public sealed class ConversationGrain(
         if (state.State.CustomerId == customerId && state.State.Visibility == Visibility.Private && !state.State.CustomerErased)
         {
             state.State.CustomerErased = true;
+            state.State.OpenedFromComment = null;
             await state.WriteStateAsync();
         }
     }

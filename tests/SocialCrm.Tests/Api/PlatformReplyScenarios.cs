@@ -38,7 +38,8 @@ public abstract class PlatformReplyScenarios<TBackend>(TBackend backend) where T
     {
         // The platforms' times count for their reply windows: the customer writes now.
         var now = DateTimeOffset.UtcNow;
-        body = body.Replace("NOW_MS", now.ToUnixTimeMilliseconds().ToString()).Replace("NOW_S", now.ToUnixTimeSeconds().ToString());
+        body = body.Replace("NOW_MS", now.ToUnixTimeMilliseconds().ToString()).Replace("NOW_S", now.ToUnixTimeSeconds().ToString())
+            .Replace("TWO_DAYS_AGO_MS", now.AddDays(-2).ToUnixTimeMilliseconds().ToString());
         var key = Encoding.UTF8.GetBytes(channel.Secret);
         var mac = HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(body));
         var (header, signature) = channel.Platform == "x"
@@ -57,11 +58,12 @@ public abstract class PlatformReplyScenarios<TBackend>(TBackend backend) where T
         return inbox.Body!["items"]!.AsArray().Select(c => c!["id"]!.GetValue<string>()).ToList();
     }
 
-    private static async Task<(long Seq, string? Status)> ReplyAsync(Channel channel, string conversationId, string text, string expectedStatus = "sent")
+    private static async Task<(long Seq, string? Status)> ReplyAsync(Channel channel, string conversationId, string text,
+        string expectedStatus = "sent", bool humanAgentTag = false)
     {
         using var admin = channel.Admin();
         var path = channel.Path($"conversations/{conversationId}/messages");
-        var reply = await admin.PostJson(path, new { text, purpose = "service" });
+        var reply = await admin.PostJson(path, new { text, purpose = "service", humanAgentTag });
         Assert.True(reply.Status == HttpStatusCode.Created, reply.Raw);
         var seq = reply.Long("seq");
         string? status = null;
@@ -99,6 +101,23 @@ public abstract class PlatformReplyScenarios<TBackend>(TBackend backend) where T
         Assert.Equal("psid-ann", Text(call.Body, "recipient.id"));
         Assert.Equal("RESPONSE", Text(call.Body, "messaging_type"));
         Assert.Equal("It ships today.", Text(call.Body, "message.text"));
+    }
+
+    [Fact]
+    public async Task After_the_24_hour_window_a_messenger_reply_with_the_human_agent_tag_is_sent_tagged()
+    {
+        await using var api = await FakePlatformApi.StartAsync();
+        await using var node = await backend.StartNodeAsync(api.Configure(await backend.NewStorageAsync()));
+        var channel = await ChannelAsync(node, "messenger", "page-1");
+        var conversation = Assert.Single(await ReceiveAsync(channel, """
+            {"object":"page","entry":[{"id":"page-1","messaging":[
+              {"sender":{"id":"psid-ann"},"recipient":{"id":"page-1"},"timestamp":TWO_DAYS_AGO_MS,"message":{"mid":"m_1","text":"Any news?"}}]}]}
+            """));
+
+        Assert.Equal("sent", (await ReplyAsync(channel, conversation, "Your refund went out today.", humanAgentTag: true)).Status);
+        var call = Assert.Single(api.Calls);
+        Assert.Equal(("MESSAGE_TAG", "HUMAN_AGENT", "psid-ann"),
+            (Text(call.Body, "messaging_type"), Text(call.Body, "tag"), Text(call.Body, "recipient.id")));
     }
 
     [Fact]

@@ -115,7 +115,8 @@ GROUP BY brand_id, conversation_id
 LIMIT @limit;
 
 -- name: UpdateDelivery
-UPDATE messages SET delivery_status = @delivery_status, attempts = @attempts, last_error = @last_error
+UPDATE messages SET delivery_status = @delivery_status, attempts = @attempts, last_error = @last_error,
+    external_message_id = COALESCE(@external_message_id, external_message_id)
 WHERE brand_id = @brand_id AND conversation_id = @conversation_id AND seq = @seq;
 
 -- Privacy: the customer and consent projections, export, erasure and retention.

@@ -35,7 +35,7 @@ public sealed class MetaSender(HttpClient http, IConfiguration configuration) : 
         var call = message.Visibility == Visibility.Private ? PrivateCall(message) : PublicCall(message);
         if (call.Refusal is { } refusal) return Task.FromResult(DeliveryResult.Failed(refusal, permanent: true));
         var url = PlatformCall.BaseUrl(configuration["Platforms:Meta:GraphBaseUrl"], DefaultGraphBaseUrl) + "/" + call.Path;
-        return PlatformCall.PostAsync(http, "Meta", url, secrets.AccessToken, call.Body!, ReadError, cancellationToken);
+        return PlatformCall.PostAsync(http, "Meta", url, secrets.AccessToken, call.Body!, ReadId, ReadError, cancellationToken);
     }
 
     private static (string Path, JsonObject? Body, string? Refusal) PrivateCall(OutboundMessage message)
@@ -86,6 +86,13 @@ public sealed class MetaSender(HttpClient http, IConfiguration configuration) : 
             _ => ("", null, "The public thread names no post to reply under."),
         };
     }
+
+    // Send API {"message_id": ...}, comments and posts {"id": ...}, WhatsApp {"messages": [{"id": ...}]}.
+    private static string? ReadId(JsonElement root) =>
+        PlatformCall.Field(root, "message_id") ?? PlatformCall.Field(root, "id")
+        ?? (root.TryGetProperty("messages", out var messages) && messages.ValueKind == JsonValueKind.Array && messages.GetArrayLength() > 0
+            ? PlatformCall.Field(messages[0], "id")
+            : null);
 
     // {"error": {"code": 190, "error_subcode": 460, ...}}
     private static (string? Code, bool Transient) ReadError(JsonElement root)

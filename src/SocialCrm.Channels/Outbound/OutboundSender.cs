@@ -37,9 +37,12 @@ public sealed record OutboundMessage(
 }
 
 /// <summary>What a send attempt came to. A permanent failure is not retried.</summary>
-public sealed record DeliveryResult(bool Delivered, string? Error = null, bool Permanent = false)
+/// <param name="ExternalId">The platform's id of the message sent, when it gives one.</param>
+public sealed record DeliveryResult(bool Delivered, string? Error = null, bool Permanent = false, string? ExternalId = null)
 {
     public static readonly DeliveryResult Sent = new(true);
+
+    public static DeliveryResult SentAs(string? externalId) => new(true, ExternalId: externalId);
 
     public static DeliveryResult Failed(string error, bool permanent = false) => new(false, error, permanent);
 }

@@ -20,7 +20,7 @@ internal static class PlatformCall
     public static string Segment(string id) => Uri.EscapeDataString(id);
 
     public static async Task<DeliveryResult> PostAsync(HttpClient http, string platform, string url, string token, JsonObject body,
-        Func<JsonElement, (string? Code, bool Transient)> readError, CancellationToken cancellationToken)
+        Func<JsonElement, string?> readId, Func<JsonElement, (string? Code, bool Transient)> readError, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, url)
         {
@@ -30,9 +30,9 @@ internal static class PlatformCall
         try
         {
             using var response = await http.SendAsync(request, cancellationToken);
-            if (response.IsSuccessStatusCode) return DeliveryResult.Sent;
+            if (response.IsSuccessStatusCode) return DeliveryResult.SentAs(await ReadAsync(response, readId, cancellationToken));
             var status = (int)response.StatusCode;
-            var (code, transient) = await ErrorOfAsync(response, readError, cancellationToken);
+            var (code, transient) = await ReadAsync(response, readError, cancellationToken);
             transient |= response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout || status >= 500;
             var error = $"{platform} answered {status}{(code is null ? "" : $" (error {code})")}.";
             return DeliveryResult.Failed(error, permanent: !transient);
@@ -43,18 +43,18 @@ internal static class PlatformCall
         }
     }
 
-    private static async Task<(string? Code, bool Transient)> ErrorOfAsync(HttpResponseMessage response,
-        Func<JsonElement, (string? Code, bool Transient)> readError, CancellationToken cancellationToken)
+    /// <summary>What the answer's JSON says (the message's id, or the error), or the default when it is not JSON.</summary>
+    private static async Task<T?> ReadAsync<T>(HttpResponseMessage response, Func<JsonElement, T> read, CancellationToken cancellationToken)
     {
         try
         {
             var text = await response.Content.ReadAsStringAsync(cancellationToken);
             using var document = JsonDocument.Parse(text);
-            return readError(document.RootElement);
+            return read(document.RootElement);
         }
         catch (JsonException)
         {
-            return (null, false);
+            return default;
         }
     }
 

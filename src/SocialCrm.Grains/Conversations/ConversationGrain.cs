@@ -660,7 +660,7 @@ public sealed class ConversationGrain(
                 var attempts = next.Attempts + 1;
                 if (result.Delivered)
                 {
-                    await log.UpdateDeliveryAsync(_brandId, _conversationId, next.Seq, DeliveryStates.Sent, attempts, null);
+                    await log.UpdateDeliveryAsync(_brandId, _conversationId, next.Seq, DeliveryStates.Sent, attempts, null, result.ExternalId);
                     _outbox.RemoveAt(0);
                     continue;
                 }

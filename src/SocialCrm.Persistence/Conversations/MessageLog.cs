@@ -141,9 +141,9 @@ public sealed class MessageLog(Database database, GroupCommitWriter writer)
             [SqlArg.Int64("before_ms", beforeMs), SqlArg.Int32("limit", limit)],
             r => (r.GetString(0), r.GetString(1)), cancellationToken);
 
-    /// <summary>Records a delivery attempt's outcome durably.</summary>
+    /// <summary>Records a delivery attempt's outcome durably, and the platform's id of the message once it has one.</summary>
     public Task UpdateDeliveryAsync(string brandId, string conversationId, long seq, string status, int attempts, string? lastError,
-        CancellationToken cancellationToken = default) =>
+        string? externalMessageId = null, CancellationToken cancellationToken = default) =>
         writer.WriteAsync([new SqlStatement("UpdateDelivery",
         [
             SqlArg.Text("brand_id", brandId),
@@ -152,6 +152,7 @@ public sealed class MessageLog(Database database, GroupCommitWriter writer)
             SqlArg.Text("delivery_status", status),
             SqlArg.Int32("attempts", attempts),
             SqlArg.Text("last_error", lastError),
+            SqlArg.Text("external_message_id", externalMessageId),
         ])], cancellationToken);
 
     public Task<List<MessageRecord>> ReadAsync(string brandId, string conversationId, long afterSeq, int limit,

@@ -58,7 +58,7 @@ public abstract class PlatformReplyScenarios<TBackend>(TBackend backend) where T
         return inbox.Body!["items"]!.AsArray().Select(c => c!["id"]!.GetValue<string>()).ToList();
     }
 
-    private static async Task<(long Seq, string? Status)> ReplyAsync(Channel channel, string conversationId, string text,
+    private static async Task<(long Seq, string? Status, string? ExternalId)> ReplyAsync(Channel channel, string conversationId, string text,
         string expectedStatus = "sent", bool humanAgentTag = false)
     {
         using var admin = channel.Admin();
@@ -66,14 +66,13 @@ public abstract class PlatformReplyScenarios<TBackend>(TBackend backend) where T
         var reply = await admin.PostJson(path, new { text, purpose = "service", humanAgentTag });
         Assert.True(reply.Status == HttpStatusCode.Created, reply.Raw);
         var seq = reply.Long("seq");
-        string? status = null;
-        for (var attempt = 0; attempt < 200 && status != expectedStatus; attempt++)
+        JsonNode? message = null;
+        for (var attempt = 0; attempt < 200 && message?["deliveryStatus"]?.GetValue<string>() != expectedStatus; attempt++)
         {
-            var page = await admin.GetJson($"{path}?afterSeq={seq - 1}&limit=1");
-            status = page.Body!["items"]![0]!["deliveryStatus"]?.GetValue<string>();
-            if (status != expectedStatus) await Task.Delay(100, TestContext.Current.CancellationToken);
+            if (attempt > 0) await Task.Delay(100, TestContext.Current.CancellationToken);
+            message = (await admin.GetJson($"{path}?afterSeq={seq - 1}&limit=1")).Body!["items"]![0];
         }
-        return (seq, status);
+        return (seq, message?["deliveryStatus"]?.GetValue<string>(), message?["externalMessageId"]?.GetValue<string>());
     }
 
     private static string Text(JsonNode? node, string path)
@@ -93,8 +92,9 @@ public abstract class PlatformReplyScenarios<TBackend>(TBackend backend) where T
               {"sender":{"id":"psid-ann"},"recipient":{"id":"page-1"},"timestamp":NOW_MS,"message":{"mid":"m_1","text":"Where is my order?"}}]}]}
             """);
 
-        var (_, status) = await ReplyAsync(channel, Assert.Single(conversations), "It ships today.");
+        var (_, status, externalId) = await ReplyAsync(channel, Assert.Single(conversations), "It ships today.");
         Assert.Equal("sent", status);
+        Assert.Equal("out-1", externalId); // the platform's id of the message, kept with it
         var call = Assert.Single(api.Calls);
         Assert.Equal("/meta/me/messages", call.Path);
         Assert.Equal("Bearer page-token-1", call.Authorization);
@@ -133,7 +133,8 @@ public abstract class PlatformReplyScenarios<TBackend>(TBackend backend) where T
               "messages":[{"from":"4915550001","id":"wamid.A","timestamp":"NOW_S","type":"text","text":{"body":"Open on Sunday?"}}]}}]}]}
             """);
 
-        Assert.Equal("sent", (await ReplyAsync(channel, Assert.Single(conversations), "Yes, from ten.")).Status);
+        var reply = await ReplyAsync(channel, Assert.Single(conversations), "Yes, from ten.");
+        Assert.Equal(("sent", "out-1"), (reply.Status, reply.ExternalId));
         var call = Assert.Single(api.Calls);
         Assert.Equal("/meta/pn-1/messages", call.Path);
         Assert.Equal("Bearer channel-token", call.Authorization);
@@ -208,8 +209,9 @@ public abstract class PlatformReplyScenarios<TBackend>(TBackend backend) where T
         var inbox = (await admin.GetJson(channel.Path("conversations"))).Body!["items"]!.AsArray();
         string Of(string visibility) => inbox.Single(c => c!["visibility"]!.GetValue<string>() == visibility)!["id"]!.GetValue<string>();
 
-        Assert.Equal("sent", (await ReplyAsync(channel, Of("private"), "Sorry, checking now.")).Status);
-        Assert.Equal("sent", (await ReplyAsync(channel, Of("public"), "We are on it.")).Status);
+        var dm = await ReplyAsync(channel, Of("private"), "Sorry, checking now.");
+        var tweet = await ReplyAsync(channel, Of("public"), "We are on it.");
+        Assert.Equal(("sent", "out-1", "sent", "out-2"), (dm.Status, dm.ExternalId, tweet.Status, tweet.ExternalId));
         var calls = api.Calls.ToList();
         Assert.Equal(["/x/2/dm_conversations/with/x-ann/messages", "/x/2/tweets"], calls.Select(c => c.Path));
         Assert.All(calls, c => Assert.Equal("Bearer user-token-1", c.Authorization));

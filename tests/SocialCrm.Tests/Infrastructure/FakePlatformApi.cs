@@ -23,7 +23,7 @@ public sealed class FakePlatformApi : LoopbackFake
     /// <summary>Every call, answered or refused, in arrival order.</summary>
     public ConcurrentQueue<PlatformApiCall> Calls { get; } = new();
 
-    /// <summary>The next calls get these answers, in order; after them every call gets 200.</summary>
+    /// <summary>The next calls get these answers, in order; after them every call gets 200 and the id <c>out-{n}</c>, n counting calls.</summary>
     public void AnswerNext(params (int Status, string Body)[] answers)
     {
         foreach (var answer in answers) _answers.Enqueue(answer);
@@ -54,6 +54,16 @@ public sealed class FakePlatformApi : LoopbackFake
         return Calls.ToList();
     }
 
+    /// <summary>The answer each API gives to a message it took: Meta's Send API, comments and posts, WhatsApp, X.</summary>
+    private static object AcceptedAs(int n, string path) => path switch
+    {
+        _ when path.StartsWith("/x/", StringComparison.Ordinal) => new { data = new { id = $"out-{n}" } },
+        _ when path.EndsWith("/me/messages", StringComparison.Ordinal) => new { recipient_id = "r", message_id = $"out-{n}" },
+        _ when path.StartsWith("/meta/", StringComparison.Ordinal) && path.EndsWith("/messages", StringComparison.Ordinal) =>
+            new { messaging_product = "whatsapp", messages = new[] { new { id = $"out-{n}" } } },
+        _ => new { id = $"out-{n}" },
+    };
+
     private async Task<IResult> ReceiveAsync(HttpRequest request)
     {
         using var reader = new StreamReader(request.Body);
@@ -61,6 +71,6 @@ public sealed class FakePlatformApi : LoopbackFake
         Calls.Enqueue(new PlatformApiCall(request.Path.Value!, request.Headers.Authorization.ToString(), JsonNode.Parse(text)));
         return _answers.TryDequeue(out var answer)
             ? Results.Content(answer.Body, "application/json", statusCode: answer.Status)
-            : Results.Content("""{"id":"platform-id-1","message_id":"platform-id-1"}""", "application/json");
+            : Results.Json(AcceptedAs(Calls.Count, request.Path.Value!));
     }
 }

@@ -36,6 +36,13 @@ public interface IConversationGrain : IBrandScopedGrain
 
     Task<Outcome<bool>> SetStatus(ConversationStatus status, Actor actor);
 
+    /// <summary>
+    /// Makes this thread's address stand for another conversation: the platform's id of a post made
+    /// through the service, so that comments on it join the post's broadcast. Ignored where a thread
+    /// already exists.
+    /// </summary>
+    Task PointTo(string conversationId);
+
     /// <summary>Erasure: drops what the activation holds of the customer (pending replies to them) and refuses replies to them.</summary>
     Task ForgetCustomer(string customerId);
 

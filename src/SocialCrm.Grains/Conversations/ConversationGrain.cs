@@ -37,6 +37,8 @@ public sealed class ConversationState
     [Id(12)] public bool CustomerErased { get; set; }
     /// <summary>The platform's id of the public comment this private conversation was last taken from.</summary>
     [Id(13)] public string? OpenedFromComment { get; set; }
+    /// <summary>This address holds no thread of its own: it is the platform's id of the post of this broadcast.</summary>
+    [Id(14)] public string? AliasOf { get; set; }
 }
 
 /// <summary>Whether conversations publish their events on Orleans streams (configuration section <c>Streams</c>).</summary>
@@ -115,6 +117,9 @@ public sealed class ConversationGrain(
 
     async Task<Outcome<AppendResult>> IConversationGrain.AppendInbound(InboundMessage message)
     {
+        // A comment on a post made through the service: it joins the post's broadcast.
+        if (state.State.AliasOf is { } broadcast)
+            return await GrainFactory.GetGrain<IConversationGrain>(Ids.Scoped(_brandId, broadcast)).AppendInbound(message);
         var dedupeKey = $"in:{message.ChannelId}:{message.ExternalMessageId}";
         // A retried webhook is rare: rather than a read before every append, the unique key on the
         // log refuses the second copy, and only then is the first one looked up.
@@ -352,6 +357,13 @@ public sealed class ConversationGrain(
             state.State.OpenedFromComment = null;
             await state.WriteStateAsync();
         }
+    }
+
+    async Task IConversationGrain.PointTo(string conversationId)
+    {
+        if (state.State.Exists || state.State.AliasOf == conversationId) return;
+        state.State.AliasOf = conversationId;
+        await state.WriteStateAsync();
     }
 
     Task IConversationGrain.ResumeOutbound()
@@ -643,6 +655,7 @@ public sealed class ConversationGrain(
             while (_outbox.Count > 0)
             {
                 var next = _outbox[0];
+                var isPost = state.State.Kind == ConversationKind.Broadcast && next.Seq == 1;
                 var result = target is null
                     ? DeliveryResult.Failed("The channel no longer exists.", permanent: true)
                     : await senders.SendAsync(new OutboundMessage(_brandId, state.State.ChannelId, target.Platform, _conversationId,
@@ -651,7 +664,7 @@ public sealed class ConversationGrain(
                         AccountId = target.ExternalAccountId,
                         RecipientUserId = recipient,
                         InReplyTo = next.InReplyTo,
-                        IsPost = state.State.Kind == ConversationKind.Broadcast && next.Seq == 1,
+                        IsPost = isPost,
                         AfterStandardWindow = MessagingWindow.ClosesAt(target.Platform, state.State.Visibility,
                             FromMs(_counters.LastCustomerMessageAtMs)) is { } closes && clock.GetUtcNow() > closes,
                     }, target.Secrets, CancellationToken.None);
@@ -661,6 +674,12 @@ public sealed class ConversationGrain(
                 if (result.Delivered)
                 {
                     await log.UpdateDeliveryAsync(_brandId, _conversationId, next.Seq, DeliveryStates.Sent, attempts, null, result.ExternalId);
+                    // The platform names the post now: comments on it arrive under that id, and must find this broadcast.
+                    if (isPost && result.ExternalId is { } postId && postId != state.State.ExternalThreadId)
+                    {
+                        await GrainFactory.GetGrain<IConversationGrain>(
+                            Ids.Scoped(_brandId, ConversationAddress.ForPublicThread(state.State.ChannelId, postId))).PointTo(_conversationId);
+                    }
                     _outbox.RemoveAt(0);
                     continue;
                 }

@@ -65,14 +65,23 @@ public abstract class PlatformReplyScenarios<TBackend>(TBackend backend) where T
         var path = channel.Path($"conversations/{conversationId}/messages");
         var reply = await admin.PostJson(path, new { text, purpose = "service", humanAgentTag });
         Assert.True(reply.Status == HttpStatusCode.Created, reply.Raw);
-        var seq = reply.Long("seq");
+        var (status, externalId) = await DeliveryAsync(channel, conversationId, reply.Long("seq"), expectedStatus);
+        return (reply.Long("seq"), status, externalId);
+    }
+
+    /// <summary>Polls a message until its delivery status is the expected one (or 20 s pass): its status and platform id.</summary>
+    private static async Task<(string? Status, string? ExternalId)> DeliveryAsync(Channel channel, string conversationId, long seq,
+        string expectedStatus = "sent")
+    {
+        using var admin = channel.Admin();
+        var path = channel.Path($"conversations/{conversationId}/messages");
         JsonNode? message = null;
         for (var attempt = 0; attempt < 200 && message?["deliveryStatus"]?.GetValue<string>() != expectedStatus; attempt++)
         {
             if (attempt > 0) await Task.Delay(100, TestContext.Current.CancellationToken);
             message = (await admin.GetJson($"{path}?afterSeq={seq - 1}&limit=1")).Body!["items"]![0];
         }
-        return (seq, message?["deliveryStatus"]?.GetValue<string>(), message?["externalMessageId"]?.GetValue<string>());
+        return (message?["deliveryStatus"]?.GetValue<string>(), message?["externalMessageId"]?.GetValue<string>());
     }
 
     private static string Text(JsonNode? node, string path)
@@ -217,6 +226,41 @@ public abstract class PlatformReplyScenarios<TBackend>(TBackend backend) where T
         Assert.All(calls, c => Assert.Equal("Bearer user-token-1", c.Authorization));
         Assert.Equal("Sorry, checking now.", Text(calls[0].Body, "text"));
         Assert.Equal(("We are on it.", "t-2"), (Text(calls[1].Body, "text"), Text(calls[1].Body, "reply.in_reply_to_tweet_id")));
+    }
+
+    [Fact]
+    public async Task Comments_on_a_post_made_through_the_service_join_its_broadcast_on_facebook_and_x()
+    {
+        await using var api = await FakePlatformApi.StartAsync();
+        await using var node = await backend.StartNodeAsync(api.Configure(await backend.NewStorageAsync()));
+        foreach (var (platform, comment) in new[]
+        {
+            ("messenger", """
+                {"object":"page","entry":[{"id":"acct-1","changes":[
+                  {"field":"feed","value":{"item":"comment","verb":"add","post_id":"POST_ID","parent_id":"POST_ID","comment_id":"c-1","message":"Count me in","from":{"id":"fb-ann","name":"Ann"},"created_time":NOW_S}}]}]}
+                """),
+            ("x", """
+                {"for_user_id":"acct-1","tweet_create_events":[{"id_str":"t-9","text":"@brand count me in","in_reply_to_status_id_str":"POST_ID","timestamp_ms":"NOW_MS","user":{"id_str":"x-ann","name":"Ann"}}]}
+                """),
+        })
+        {
+            var channel = await ChannelAsync(node, platform, "acct-1");
+            using var admin = channel.Admin();
+            var post = await admin.PostJson(channel.Path($"channels/{channel.ChannelId}/posts"), new { text = "Our winter sale starts today", purpose = "marketing" });
+            Assert.True(post.Status == HttpStatusCode.Created, post.Raw);
+            var broadcast = post.Str("conversationId");
+            var (status, postId) = await DeliveryAsync(channel, broadcast, seq: 1);
+            Assert.Equal("sent", status);
+            Assert.NotNull(postId);
+
+            var conversations = await ReceiveAsync(channel, comment.Replace("POST_ID", postId));
+            Assert.Equal([broadcast], conversations);
+            var messages = await admin.GetJson(channel.Path($"conversations/{broadcast}/messages"));
+            Assert.Equal(["Our winter sale starts today", platform == "x" ? "@brand count me in" : "Count me in"],
+                messages.Body!["items"]!.AsArray().Where(m => m!["text"] is not null).Select(m => m!["text"]!.GetValue<string>()));
+        }
+        Assert.Equal(["/meta/acct-1/feed", "/x/2/tweets"], api.Calls.Select(c => c.Path));
+        Assert.All(api.Calls, c => Assert.Null(c.Body!["reply"]));
     }
 
     [Fact]

@@ -104,7 +104,7 @@ ORDER BY seq DESC
 LIMIT 1;
 
 -- name: PendingOutbound
-SELECT seq, id, body, attempts, in_reply_to FROM messages
+SELECT seq, id, body, attempts, in_reply_to, author_type FROM messages
 WHERE brand_id = @brand_id AND conversation_id = @conversation_id AND delivery_status = 'pending'
 ORDER BY seq;
 

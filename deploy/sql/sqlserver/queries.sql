@@ -103,7 +103,7 @@ WHERE brand_id = @brand_id AND conversation_id = @conversation_id AND author_typ
 ORDER BY seq DESC;
 
 -- name: PendingOutbound
-SELECT seq, id, body, attempts, in_reply_to FROM dbo.messages
+SELECT seq, id, body, attempts, in_reply_to, author_type FROM dbo.messages
 WHERE brand_id = @brand_id AND conversation_id = @conversation_id AND delivery_status = 'pending'
 ORDER BY seq;
 

@@ -47,6 +47,12 @@ public interface IIdentityGrain : IBrandScopedGrain
 
     /// <summary>Forgets the mapping (erasure): the next message from this identity starts a fresh customer.</summary>
     Task Forget(string customerId);
+
+    /// <summary>
+    /// Maps this identity to a known customer when it maps to none yet (a platform told us another id of
+    /// theirs); returns the customer it maps to.
+    /// </summary>
+    Task<string> Link(string customerId);
 }
 
 [GenerateSerializer, Immutable]

@@ -22,8 +22,8 @@ public sealed class MetaSender(HttpClient http, IConfiguration configuration) : 
 {
     public const string DefaultGraphBaseUrl = "https://graph.facebook.com/v21.0";
 
-    // Meta's codes for throttling and its own passing trouble: worth another attempt after a backoff.
-    private static readonly HashSet<int> TransientCodes = [1, 2, 4, 17, 32, 341, 613, 130429, 131056];
+    // Meta's codes for throttling and its own passing trouble (Graph, then WhatsApp): worth another attempt after a backoff.
+    private static readonly HashSet<int> TransientCodes = [1, 2, 4, 17, 32, 341, 613, 130429, 131000, 131016, 131048, 131056, 133004];
 
     public bool Handles(Platform platform) => platform is Platform.Messenger or Platform.Instagram or Platform.WhatsApp;
 
@@ -35,7 +35,7 @@ public sealed class MetaSender(HttpClient http, IConfiguration configuration) : 
         var call = message.Visibility == Visibility.Private ? PrivateCall(message) : PublicCall(message);
         if (call.Refusal is { } refusal) return Task.FromResult(DeliveryResult.Failed(refusal, permanent: true));
         var url = PlatformCall.BaseUrl(configuration["Platforms:Meta:GraphBaseUrl"], DefaultGraphBaseUrl) + "/" + call.Path;
-        return PlatformCall.PostAsync(http, "Meta", url, secrets.AccessToken, call.Body!, ReadId, ReadError, cancellationToken);
+        return PlatformCall.PostAsync(http, "Meta", url, secrets.AccessToken, call.Body!, ReadSent, ReadError, cancellationToken);
     }
 
     private static (string Path, JsonObject? Body, string? Refusal) PrivateCall(OutboundMessage message)
@@ -62,13 +62,15 @@ public sealed class MetaSender(HttpClient http, IConfiguration configuration) : 
                 ["text"] = new JsonObject { ["preview_url"] = false, ["body"] = message.Text },
             }, null);
         }
+        // Sending slipped past the window (retries, a restart): only a human agent's reply may still go, tagged.
+        if (message.AfterStandardWindow && !message.ByHumanAgent)
+            return ("", null, "The 24-hour window closed before this reply could be sent; only a human agent may answer now.");
         var body = new JsonObject
         {
             ["recipient"] = new JsonObject { ["id"] = to },
             ["messaging_type"] = message.AfterStandardWindow ? "MESSAGE_TAG" : "RESPONSE",
             ["message"] = new JsonObject { ["text"] = message.Text },
         };
-        // The conversation only lets a reply through after the window with the human-agent tag.
         if (message.AfterStandardWindow) body["tag"] = "HUMAN_AGENT";
         return ("me/messages", body, null);
     }
@@ -87,20 +89,23 @@ public sealed class MetaSender(HttpClient http, IConfiguration configuration) : 
         };
     }
 
-    // Send API {"message_id": ...}, comments and posts {"id": ...}, WhatsApp {"messages": [{"id": ...}]}.
-    private static string? ReadId(JsonElement root) =>
-        PlatformCall.Field(root, "message_id") ?? PlatformCall.Field(root, "id")
-        ?? (root.TryGetProperty("messages", out var messages) && messages.ValueKind == JsonValueKind.Array && messages.GetArrayLength() > 0
-            ? PlatformCall.Field(messages[0], "id")
-            : null);
+    // Send API {"recipient_id": ..., "message_id": ...}, comments and posts {"id": ...}, WhatsApp {"messages": [{"id": ...}]}.
+    private static DeliveryResult ReadSent(JsonElement root)
+    {
+        var id = PlatformCall.Field(root, "message_id") ?? PlatformCall.Field(root, "id");
+        if (id is null && PlatformCall.Property(root, "messages") is { ValueKind: JsonValueKind.Array } messages && messages.GetArrayLength() > 0)
+            id = PlatformCall.Field(messages[0], "id");
+        return new DeliveryResult(true, ExternalId: id, RecipientId: PlatformCall.Field(root, "recipient_id"));
+    }
 
     // {"error": {"code": 190, "error_subcode": 460, ...}}
     private static (string? Code, bool Transient) ReadError(JsonElement root)
     {
-        if (!root.TryGetProperty("error", out var error)) return (null, false);
+        if (PlatformCall.Property(root, "error") is not { } error) return (null, false);
         var code = PlatformCall.Field(error, "code");
         var subcode = PlatformCall.Field(error, "error_subcode");
-        var transient = int.TryParse(code, out var number) && (TransientCodes.Contains(number) || number is >= 80000 and < 80100);
+        var transient = PlatformCall.Property(error, "is_transient")?.ValueKind == JsonValueKind.True
+            || (int.TryParse(code, out var number) && (TransientCodes.Contains(number) || number is >= 80000 and < 80100));
         return (subcode is null ? code : $"{code}/{subcode}", transient);
     }
 }

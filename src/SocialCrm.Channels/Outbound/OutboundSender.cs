@@ -34,15 +34,18 @@ public sealed record OutboundMessage(
 
     /// <summary>Sent after the platform's 24-hour window, which only the human-agent tag allows (Messenger, Instagram).</summary>
     public bool AfterStandardWindow { get; init; }
+
+    /// <summary>Written by a human agent, who alone may use the human-agent tag; never a bot.</summary>
+    public bool ByHumanAgent { get; init; }
 }
 
 /// <summary>What a send attempt came to. A permanent failure is not retried.</summary>
 /// <param name="ExternalId">The platform's id of the message sent, when it gives one.</param>
-public sealed record DeliveryResult(bool Delivered, string? Error = null, bool Permanent = false, string? ExternalId = null)
+/// <param name="RecipientId">The recipient's id as the platform answered it, when the message was addressed otherwise (by a comment).</param>
+public sealed record DeliveryResult(bool Delivered, string? Error = null, bool Permanent = false, string? ExternalId = null,
+    string? RecipientId = null)
 {
     public static readonly DeliveryResult Sent = new(true);
-
-    public static DeliveryResult SentAs(string? externalId) => new(true, ExternalId: externalId);
 
     public static DeliveryResult Failed(string error, bool permanent = false) => new(false, error, permanent);
 }

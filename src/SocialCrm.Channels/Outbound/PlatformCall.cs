@@ -20,7 +20,7 @@ internal static class PlatformCall
     public static string Segment(string id) => Uri.EscapeDataString(id);
 
     public static async Task<DeliveryResult> PostAsync(HttpClient http, string platform, string url, string token, JsonObject body,
-        Func<JsonElement, string?> readId, Func<JsonElement, (string? Code, bool Transient)> readError, CancellationToken cancellationToken)
+        Func<JsonElement, DeliveryResult> readSent, Func<JsonElement, (string? Code, bool Transient)> readError, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, url)
         {
@@ -30,7 +30,8 @@ internal static class PlatformCall
         try
         {
             using var response = await http.SendAsync(request, cancellationToken);
-            if (response.IsSuccessStatusCode) return DeliveryResult.SentAs(await ReadAsync(response, readId, cancellationToken));
+            // Taken: whatever its answer holds, the message must never be sent again.
+            if (response.IsSuccessStatusCode) return await ReadAsync(response, readSent, cancellationToken) ?? DeliveryResult.Sent;
             var status = (int)response.StatusCode;
             var (code, transient) = await ReadAsync(response, readError, cancellationToken);
             transient |= response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout || status >= 500;
@@ -43,7 +44,7 @@ internal static class PlatformCall
         }
     }
 
-    /// <summary>What the answer's JSON says (the message's id, or the error), or the default when it is not JSON.</summary>
+    /// <summary>What the answer's JSON says (the message's ids, or the error); the default when it cannot be read as expected.</summary>
     private static async Task<T?> ReadAsync<T>(HttpResponseMessage response, Func<JsonElement, T> read, CancellationToken cancellationToken)
     {
         try
@@ -52,11 +53,15 @@ internal static class PlatformCall
             using var document = JsonDocument.Parse(text);
             return read(document.RootElement);
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or HttpRequestException or TaskCanceledException)
         {
             return default;
         }
     }
+
+    /// <summary>The property's value when the element is an object that has it.</summary>
+    public static JsonElement? Property(JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) ? value : null;
 
     /// <summary>A string or number property, as text.</summary>
     public static string? Field(JsonElement element, string name) =>

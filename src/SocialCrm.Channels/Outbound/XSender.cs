@@ -41,14 +41,14 @@ public sealed class XSender(HttpClient http, IConfiguration configuration) : IOu
             }
         }
         var url = PlatformCall.BaseUrl(configuration["Platforms:X:ApiBaseUrl"], DefaultApiBaseUrl) + "/" + path;
-        return PlatformCall.PostAsync(http, "X", url, secrets.AccessToken, body, ReadId, ReadError, cancellationToken);
+        return PlatformCall.PostAsync(http, "X", url, secrets.AccessToken, body, ReadSent, ReadError, cancellationToken);
     }
 
     // A tweet {"data": {"id": ...}}, a direct message {"data": {"dm_event_id": ...}}.
-    private static string? ReadId(JsonElement root) =>
-        root.ValueKind == JsonValueKind.Object && root.TryGetProperty("data", out var data)
+    private static DeliveryResult ReadSent(JsonElement root) =>
+        new(true, ExternalId: PlatformCall.Property(root, "data") is { } data
             ? PlatformCall.Field(data, "id") ?? PlatformCall.Field(data, "dm_event_id")
-            : null;
+            : null);
 
     // Problem details: {"title": "Forbidden", "type": "https://api.twitter.com/2/problems/...", ...}; 429 and 5xx are retried by status.
     private static (string? Code, bool Transient) ReadError(JsonElement root) =>

@@ -35,7 +35,7 @@ public sealed class ConversationState
     [Id(11)] public DateTimeOffset CreatedAt { get; set; }
     /// <summary>The private customer was erased: nothing more is sent to them.</summary>
     [Id(12)] public bool CustomerErased { get; set; }
-    /// <summary>The platform's id of the public comment this private conversation was last taken from.</summary>
+    /// <summary>The platform's id of the public comment this private conversation was just taken from, until a reply goes by it.</summary>
     [Id(13)] public string? OpenedFromComment { get; set; }
     /// <summary>This address holds no thread of its own: it is the platform's id of the post of this broadcast.</summary>
     [Id(14)] public string? AliasOf { get; set; }
@@ -90,6 +90,8 @@ public sealed class ConversationGrain(
     private bool _dispatching;
     private IGrainTimer? _retryTimer;
     private readonly bool _streamsEnabled = streamOptions.Value.Enabled;
+    // A broadcast's post as the platform named it once published (its first message's external id).
+    private string? _platformPostId;
 
     private OutboundOptions Outbound => outboundOptions.Value;
 
@@ -112,6 +114,8 @@ public sealed class ConversationGrain(
             _counters = new ConversationCounters(row.LastSeq, row.MessageCount, row.LastMessageAtMs, row.LastCustomerMessageAtMs, row.LastActivityMs);
         // Replies accepted before a crash or a move to another silo are still owed a send.
         _outbox.AddRange(await log.PendingOutboundAsync(_brandId, _conversationId, cancellationToken));
+        if (state.State.Kind == ConversationKind.Broadcast)
+            _platformPostId = (await log.ReadAsync(_brandId, _conversationId, afterSeq: 0, limit: 1, cancellationToken)).FirstOrDefault()?.ExternalMessageId;
         KickOutbound();
     }
 
@@ -178,7 +182,14 @@ public sealed class ConversationGrain(
         if (reply.Purpose == Purpose.Marketing && await ConsentRefusal(Purpose.Marketing) is { } noConsent) return noConsent;
 
         var answers = await AnsweredCommentAsync();
-        return await AppendOutboundAsync(actor, reply.Text, reply.Purpose, dedupeKey, quotedMessageId: null, now, answers);
+        var appended = await AppendOutboundAsync(actor, reply.Text, reply.Purpose, dedupeKey, quotedMessageId: null, now, answers);
+        if (answers is not null && answers == state.State.OpenedFromComment)
+        {
+            // Meta takes one private reply per comment: the next reply goes to the customer's own id.
+            state.State.OpenedFromComment = null;
+            await state.WriteStateAsync();
+        }
+        return appended;
     }
 
     async Task<Outcome<AppendResult>> IConversationGrain.CreatePost(PostRequest post)
@@ -453,8 +464,8 @@ public sealed class ConversationGrain(
 
     /// <summary>
     /// The platform comment a reply answers. In a public thread, the newest one, as an agent replying
-    /// under it on the platform would. In a conversation taken private from a comment where the customer
-    /// has not written privately yet, that comment: Meta delivers such a first private reply by it.
+    /// under it on the platform would. In a conversation just taken private from a comment, where the
+    /// customer has not written privately yet, that comment: Meta delivers such a first private reply by it.
     /// </summary>
     private async Task<string?> AnsweredCommentAsync()
     {
@@ -471,7 +482,7 @@ public sealed class ConversationGrain(
         var record = NewMessage(actor.Type, actor.Id, text, purpose, now, now, null, inReplyTo, dedupeKey, DeliveryStates.Pending)
             with { QuotedMessageId = quotedMessageId };
         await AppendAsync(record, newParticipant: null, customerMessage: false);
-        _outbox.Add(new PendingDelivery(record.Seq, record.Id, record.Body, Attempts: 0, inReplyTo));
+        _outbox.Add(new PendingDelivery(record.Seq, record.Id, record.Body, Attempts: 0, inReplyTo, record.AuthorType));
         KickOutbound();
         return new AppendResult(_conversationId, record.Id, record.Seq, actor.Id, Duplicate: false);
     }
@@ -659,7 +670,8 @@ public sealed class ConversationGrain(
                 var result = target is null
                     ? DeliveryResult.Failed("The channel no longer exists.", permanent: true)
                     : await senders.SendAsync(new OutboundMessage(_brandId, state.State.ChannelId, target.Platform, _conversationId,
-                        next.MessageId, next.Seq, next.Body ?? "", state.State.Visibility, state.State.ExternalThreadId, privateCustomer)
+                        next.MessageId, next.Seq, next.Body ?? "", state.State.Visibility, _platformPostId ?? state.State.ExternalThreadId,
+                        privateCustomer)
                     {
                         AccountId = target.ExternalAccountId,
                         RecipientUserId = recipient,
@@ -667,6 +679,7 @@ public sealed class ConversationGrain(
                         IsPost = isPost,
                         AfterStandardWindow = MessagingWindow.ClosesAt(target.Platform, state.State.Visibility,
                             FromMs(_counters.LastCustomerMessageAtMs)) is { } closes && clock.GetUtcNow() > closes,
+                        ByHumanAgent = next.AuthorType == WireNames.Of(AuthorType.Agent),
                     }, target.Secrets, CancellationToken.None);
                 // An erasure may have cancelled this message while it was on its way.
                 if (_outbox.Count == 0 || _outbox[0].Seq != next.Seq) continue;
@@ -674,13 +687,8 @@ public sealed class ConversationGrain(
                 if (result.Delivered)
                 {
                     await log.UpdateDeliveryAsync(_brandId, _conversationId, next.Seq, DeliveryStates.Sent, attempts, null, result.ExternalId);
-                    // The platform names the post now: comments on it arrive under that id, and must find this broadcast.
-                    if (isPost && result.ExternalId is { } postId && postId != state.State.ExternalThreadId)
-                    {
-                        await GrainFactory.GetGrain<IConversationGrain>(
-                            Ids.Scoped(_brandId, ConversationAddress.ForPublicThread(state.State.ChannelId, postId))).PointTo(_conversationId);
-                    }
                     _outbox.RemoveAt(0);
+                    if (target is not null) recipient = await LearnFromSentAsync(target.Platform, next, isPost, result) ?? recipient;
                     continue;
                 }
                 if (result.Permanent || attempts >= Outbound.MaxAttempts)
@@ -705,6 +713,37 @@ public sealed class ConversationGrain(
         {
             _dispatching = false;
         }
+    }
+
+    /// <summary>
+    /// What the platform's answer to a sent message tells, kept at best (the message is sent whatever
+    /// happens here). A post's id, and on X a public reply's id: what answers it arrives under that
+    /// id and must find this conversation. After a private reply by comment, the customer's own id on
+    /// the platform, which later replies go to; it is returned.
+    /// </summary>
+    private async Task<string?> LearnFromSentAsync(Platform platform, PendingDelivery sent, bool isPost, DeliveryResult result)
+    {
+        try
+        {
+            if (result.ExternalId is { } id && id != state.State.ExternalThreadId
+                && (isPost || (platform == Platform.X && state.State.Visibility == Visibility.Public)))
+            {
+                if (isPost) _platformPostId = id;
+                await GrainFactory.GetGrain<IConversationGrain>(
+                    Ids.Scoped(_brandId, ConversationAddress.ForPublicThread(state.State.ChannelId, id))).PointTo(_conversationId);
+            }
+            if (state.State.Visibility == Visibility.Private && sent.InReplyTo is not null && result.RecipientId is { } recipient
+                && state.State.CustomerId is { } customer)
+            {
+                await GrainFactory.GetGrain<IIdentityGrain>(IdentityAddress.Of(_brandId, platform, recipient)).Link(customer);
+                return recipient;
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            logger.LogWarning("What the platform answered to message {MessageId} could not be kept: {Error}", sent.MessageId, ex.GetType().Name);
+        }
+        return null;
     }
 
     private void ScheduleRetry(TimeSpan after)

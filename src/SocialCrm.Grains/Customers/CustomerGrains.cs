@@ -219,7 +219,11 @@ public sealed class IdentityState
 public sealed class IdentityGrain(
     [PersistentState("identity", GrainStorage.Name)] IPersistentState<IdentityState> state) : Grain, IIdentityGrain
 {
-    async Task<string> IIdentityGrain.Resolve(string? displayName)
+    Task<string> IIdentityGrain.Resolve(string? displayName) => MapAsync(Ids.New("cu"), displayName);
+
+    Task<string> IIdentityGrain.Link(string customerId) => MapAsync(customerId, displayName: null);
+
+    private async Task<string> MapAsync(string customerId, string? displayName)
     {
         if (state.State.CustomerId is { } known) return known;
         var key = this.GetPrimaryKeyString();
@@ -228,8 +232,7 @@ public sealed class IdentityGrain(
         var slash = rest.IndexOf('/');
         if (!WireNames.TryParse<Platform>(rest[..slash], out var platform))
             throw new InvalidOperationException("Identity key without a platform.");
-        var customerId = Ids.New("cu");
-        // The customer exists before the mapping does: a crash in between leaves an unused profile, never a dangling id.
+        // The customer holds the identity before the mapping does: a crash in between leaves an unused profile, never a dangling id.
         await GrainFactory.GetGrain<ICustomerGrain>(Ids.Scoped(brandId, customerId))
             .AddIdentity(new CustomerIdentity(platform, rest[(slash + 1)..], null), displayName);
         state.State.CustomerId = customerId;

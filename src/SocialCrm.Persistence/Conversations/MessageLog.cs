@@ -51,8 +51,8 @@ public sealed record ConversationCounters(long LastSeq, long MessageCount, long?
 public sealed record MessageLookup(string ConversationId, long Seq, string AuthorType, string AuthorId, string? Body,
     string Visibility, long SentAtMs, bool Redacted, string? ExternalMessageId);
 
-/// <summary>An outbound message not yet delivered, and the platform message it answers (a comment, in a public thread).</summary>
-public sealed record PendingDelivery(long Seq, string MessageId, string? Body, int Attempts, string? InReplyTo);
+/// <summary>An outbound message not yet delivered, the platform message it answers (a comment), and who wrote it (agent, bot).</summary>
+public sealed record PendingDelivery(long Seq, string MessageId, string? Body, int Attempts, string? InReplyTo, string AuthorType);
 
 /// <summary>The newest message a customer wrote in a conversation.</summary>
 public sealed record CustomerMessageRef(string MessageId, string CustomerId, long SentAtMs, string? ExternalMessageId);
@@ -132,7 +132,8 @@ public sealed class MessageLog(Database database, GroupCommitWriter writer)
     public Task<List<PendingDelivery>> PendingOutboundAsync(string brandId, string conversationId, CancellationToken cancellationToken = default) =>
         database.QueryAsync("PendingOutbound",
             [SqlArg.Text("brand_id", brandId), SqlArg.Text("conversation_id", conversationId)],
-            r => new PendingDelivery(r.Int64(0), r.GetString(1), r.StringOrNull(2), (int)r.Int64(3), r.StringOrNull(4)), cancellationToken);
+            r => new PendingDelivery(r.Int64(0), r.GetString(1), r.StringOrNull(2), (int)r.Int64(3), r.StringOrNull(4), r.GetString(5)),
+            cancellationToken);
 
     /// <summary>Conversations holding outbound messages still pending since before <paramref name="beforeMs"/>.</summary>
     public Task<List<(string BrandId, string ConversationId)>> ConversationsWithPendingAsync(long beforeMs, int limit,

@@ -193,14 +193,26 @@ public abstract class PlatformReplyScenarios<TBackend>(TBackend backend) where T
         var taken = await admin.PostJson(page.Path($"conversations/{thread}/take-private"),
             new { messageId = annsComment, publicReply = "Sorry Ann, we sent you a message." });
         Assert.True(taken.Status == HttpStatusCode.Created, taken.Raw);
-        Assert.Equal("sent", (await ReplyAsync(page, taken.Str("privateConversationId"), "Could you send your order number?")).Status);
+        var privateConversation = taken.Str("privateConversationId");
+        Assert.Equal("sent", (await ReplyAsync(page, privateConversation, "Could you send your order number?")).Status);
+        Assert.Equal("sent", (await ReplyAsync(page, privateConversation, "Or your email address?")).Status);
 
-        var calls = await api.CallsAsync(2);
+        var calls = await api.CallsAsync(3);
         var publicReply = Assert.Single(calls, c => c.Path == "/meta/c-1/comments");
         Assert.Equal("Sorry Ann, we sent you a message.", Text(publicReply.Body, "message"));
-        var privateReply = Assert.Single(calls, c => c.Path == "/meta/me/messages");
-        Assert.Equal(("c-1", "Could you send your order number?"), (Text(privateReply.Body, "recipient.comment_id"), Text(privateReply.Body, "message.text")));
-        Assert.Equal(2, calls.Count);
+        var privateReplies = calls.Where(c => c.Path == "/meta/me/messages").ToList();
+        Assert.Equal(3, calls.Count);
+        // Meta takes one reply by the comment, and names the customer's Messenger id in its answer: the next one goes there.
+        Assert.Equal(("c-1", "Could you send your order number?"), (Text(privateReplies[0].Body, "recipient.comment_id"), Text(privateReplies[0].Body, "message.text")));
+        Assert.Equal(("psid-of-c-1", "Or your email address?"), (Text(privateReplies[1].Body, "recipient.id"), Text(privateReplies[1].Body, "message.text")));
+
+        // When Ann answers on Messenger, it is the same customer, in the same private conversation.
+        var after = await ReceiveAsync(page, """
+            {"object":"page","entry":[{"id":"page-1","messaging":[
+              {"sender":{"id":"psid-of-c-1"},"recipient":{"id":"page-1"},"timestamp":NOW_MS,"message":{"mid":"m_7","text":"It is 4711"}}]}]}
+            """);
+        Assert.Equal(2, after.Count);
+        Assert.Contains(privateConversation, after);
     }
 
     [Fact]
@@ -226,6 +238,15 @@ public abstract class PlatformReplyScenarios<TBackend>(TBackend backend) where T
         Assert.All(calls, c => Assert.Equal("Bearer user-token-1", c.Authorization));
         Assert.Equal("Sorry, checking now.", Text(calls[0].Body, "text"));
         Assert.Equal(("We are on it.", "t-2"), (Text(calls[1].Body, "text"), Text(calls[1].Body, "reply.in_reply_to_tweet_id")));
+
+        // Bob answering the brand's reply tweet goes on in the same public conversation.
+        var after = await ReceiveAsync(channel, """
+            {"for_user_id":"acct-1","tweet_create_events":[{"id_str":"t-3","text":"@brand thanks","in_reply_to_status_id_str":"out-2","timestamp_ms":"NOW_MS","user":{"id_str":"x-bob","name":"Bob"}}]}
+            """);
+        Assert.Equal(2, after.Count);
+        var thread = await admin.GetJson(channel.Path($"conversations/{Of("public")}/messages"));
+        Assert.Equal(["@brand still waiting", "We are on it.", "@brand thanks"],
+            thread.Body!["items"]!.AsArray().Where(m => m!["text"] is not null).Select(m => m!["text"]!.GetValue<string>()));
     }
 
     [Fact]
@@ -252,15 +273,19 @@ public abstract class PlatformReplyScenarios<TBackend>(TBackend backend) where T
             var (status, postId) = await DeliveryAsync(channel, broadcast, seq: 1);
             Assert.Equal("sent", status);
             Assert.NotNull(postId);
+            // A word from the brand under its own post goes under the platform's post, not under an id of ours.
+            Assert.Equal("sent", (await ReplyAsync(channel, broadcast, "Ask us anything below")).Status);
 
             var conversations = await ReceiveAsync(channel, comment.Replace("POST_ID", postId));
             Assert.Equal([broadcast], conversations);
             var messages = await admin.GetJson(channel.Path($"conversations/{broadcast}/messages"));
-            Assert.Equal(["Our winter sale starts today", platform == "x" ? "@brand count me in" : "Count me in"],
+            Assert.Equal(["Our winter sale starts today", "Ask us anything below", platform == "x" ? "@brand count me in" : "Count me in"],
                 messages.Body!["items"]!.AsArray().Where(m => m!["text"] is not null).Select(m => m!["text"]!.GetValue<string>()));
         }
-        Assert.Equal(["/meta/acct-1/feed", "/x/2/tweets"], api.Calls.Select(c => c.Path));
-        Assert.All(api.Calls, c => Assert.Null(c.Body!["reply"]));
+        var calls = api.Calls.ToList();
+        Assert.Equal(["/meta/acct-1/feed", "/meta/out-1/comments", "/x/2/tweets", "/x/2/tweets"], calls.Select(c => c.Path));
+        Assert.Null(calls[2].Body!["reply"]);
+        Assert.Equal("out-3", Text(calls[3].Body, "reply.in_reply_to_tweet_id"));
     }
 
     [Fact]
@@ -280,8 +305,11 @@ public abstract class PlatformReplyScenarios<TBackend>(TBackend backend) where T
 
         api.AnswerNext((429, "{}"), (400, """{"error":{"code":613,"message":"Calls to this api have exceeded the rate limit."}}"""));
         Assert.Equal("sent", (await ReplyAsync(channel, conversation, "Second try")).Status);
-        var calls = await api.CallsAsync(4);
-        Assert.Equal(["First try", "Second try", "Second try", "Second try"], calls.Select(c => Text(c.Body, "message.text")));
+        // Taken is taken, whatever the answer's body: never sent twice.
+        api.AnswerNext((200, "[]"));
+        Assert.Equal("sent", (await ReplyAsync(channel, conversation, "Third try")).Status);
+        var calls = await api.CallsAsync(5);
+        Assert.Equal(["First try", "Second try", "Second try", "Second try", "Third try"], calls.Select(c => Text(c.Body, "message.text")));
     }
 
     [Fact]

@@ -54,11 +54,18 @@ public sealed class FakePlatformApi : LoopbackFake
         return Calls.ToList();
     }
 
-    /// <summary>The answer each API gives to a message it took: Meta's Send API, comments and posts, WhatsApp, X.</summary>
-    private static object AcceptedAs(int n, string path) => path switch
+    /// <summary>
+    /// The answer each API gives to a message it took: Meta's Send API (which names the recipient, as
+    /// <c>psid-of-{comment}</c> for a private reply by comment), comments and posts, WhatsApp, X.
+    /// </summary>
+    private static object AcceptedAs(int n, string path, JsonNode? body) => path switch
     {
         _ when path.StartsWith("/x/", StringComparison.Ordinal) => new { data = new { id = $"out-{n}" } },
-        _ when path.EndsWith("/me/messages", StringComparison.Ordinal) => new { recipient_id = "r", message_id = $"out-{n}" },
+        _ when path.EndsWith("/me/messages", StringComparison.Ordinal) => new
+        {
+            recipient_id = body?["recipient"]?["comment_id"] is { } comment ? $"psid-of-{comment}" : body?["recipient"]?["id"]?.ToString(),
+            message_id = $"out-{n}",
+        },
         _ when path.StartsWith("/meta/", StringComparison.Ordinal) && path.EndsWith("/messages", StringComparison.Ordinal) =>
             new { messaging_product = "whatsapp", messages = new[] { new { id = $"out-{n}" } } },
         _ => new { id = $"out-{n}" },
@@ -71,6 +78,6 @@ public sealed class FakePlatformApi : LoopbackFake
         Calls.Enqueue(new PlatformApiCall(request.Path.Value!, request.Headers.Authorization.ToString(), JsonNode.Parse(text)));
         return _answers.TryDequeue(out var answer)
             ? Results.Content(answer.Body, "application/json", statusCode: answer.Status)
-            : Results.Json(AcceptedAs(Calls.Count, request.Path.Value!));
+            : Results.Json(AcceptedAs(Calls.Count, request.Path.Value!, Calls.Last().Body));
     }
 }

@@ -10,6 +10,9 @@ public interface IChannelGrain : IBrandScopedGrain
     [ReadOnly]
     Task<ChannelView?> Get();
 
+    /// <summary>Rotates secrets: a given value replaces the stored one, an empty one removes it, a missing (null) one stays.</summary>
+    Task<Outcome<ChannelView>> ChangeSecrets(ChannelSecrets change);
+
     /// <summary>The platform and secrets, for the grains that send on the channel's behalf; never for the API.</summary>
     [ReadOnly]
     Task<ChannelDelivery?> DeliveryTarget();

@@ -42,6 +42,19 @@ public sealed class ChannelGrain(
 
     Task<ChannelView?> IChannelGrain.Get() => Task.FromResult(state.State.Exists ? View() : null);
 
+    async Task<Outcome<ChannelView>> IChannelGrain.ChangeSecrets(ChannelSecrets change)
+    {
+        if (!state.State.Exists) return Refusal.NotFound("Channel");
+        var current = state.State.Secrets;
+        state.State.Secrets = new ChannelSecrets(
+            Merge(current?.AppSecret, change.AppSecret), Merge(current?.VerifyToken, change.VerifyToken),
+            Merge(current?.AccessToken, change.AccessToken), Merge(current?.ConsumerSecret, change.ConsumerSecret));
+        await state.WriteStateAsync();
+        return View();
+
+        static string? Merge(string? stored, string? given) => given is null ? stored : given.Length == 0 ? null : given;
+    }
+
     Task<ChannelDelivery?> IChannelGrain.DeliveryTarget() =>
         Task.FromResult(state.State.Exists ? new ChannelDelivery(state.State.Platform, state.State.Secrets, state.State.ExternalAccountId) : null);
 

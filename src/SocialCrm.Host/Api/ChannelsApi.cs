@@ -34,6 +34,8 @@ public static class ChannelsApi
             .Produces<PostResponse>(201).ProducesValidationProblem().ProducesProblem(404);
         channels.MapGet("/{channelId}", Get).RequireAuthorization(Policies.For(Role.Admin, Role.Agent))
             .Produces<ChannelResponse>().ProducesProblem(404);
+        channels.MapPatch("/{channelId}/secrets", ChangeSecrets).RequireAuthorization(Policies.For(Role.Admin))
+            .Produces<ChannelResponse>().ProducesValidationProblem().ProducesProblem(404);
     }
 
     private static async Task<IResult> Create(string brandId, CreateChannelRequest? body, IGrainFactory grains)
@@ -44,15 +46,39 @@ public static class ChannelsApi
         var account = errors.Required("externalAccountId", body?.ExternalAccountId, 256);
         var name = errors.Optional("displayName", body?.DisplayName, 200);
         var s = body?.Secrets;
-        errors.Optional("secrets.appSecret", s?.AppSecret, 1024);
-        errors.Optional("secrets.verifyToken", s?.VerifyToken, 1024);
-        errors.Optional("secrets.accessToken", s?.AccessToken, 4096);
-        errors.Optional("secrets.consumerSecret", s?.ConsumerSecret, 1024);
+        CheckSecrets(errors, s, "secrets.");
         if (errors.Any) return errors.ToProblem();
         var secrets = s is null ? null : new ChannelSecrets(s.AppSecret, s.VerifyToken, s.AccessToken, s.ConsumerSecret);
         var outcome = await grains.GetGrain<IChannelGrain>(Ids.Scoped(brandId, id!))
             .Register(new ChannelRegistration(platform, account!, name ?? id!, secrets));
         return ResultsOf.Map(outcome, v => TypedResults.Created($"/v1/brands/{brandId}/channels/{v.Id}", ChannelResponse.From(v)));
+    }
+
+    private static void CheckSecrets(FieldErrors errors, ChannelSecretsRequest? s, string prefix)
+    {
+        errors.Optional(prefix + "appSecret", s?.AppSecret, 1024);
+        errors.Optional(prefix + "verifyToken", s?.VerifyToken, 1024);
+        errors.Optional(prefix + "accessToken", s?.AccessToken, 4096);
+        errors.Optional(prefix + "consumerSecret", s?.ConsumerSecret, 1024);
+    }
+
+    /// <summary>
+    /// Rotates a channel's secrets (tokens expire, app secrets get reset): a given value replaces the
+    /// stored one, <c>""</c> removes it, a missing one stays. The answer names which are set, never their values.
+    /// </summary>
+    private static async Task<IResult> ChangeSecrets(string brandId, string channelId, ChannelSecretsRequest? body, IGrainFactory grains,
+        ILoggerFactory loggers)
+    {
+        var errors = new FieldErrors();
+        CheckSecrets(errors, body, "");
+        if (body is null || body == new ChannelSecretsRequest(null, null, null, null))
+            errors.Add("secrets", "Give at least one of appSecret, verifyToken, accessToken, consumerSecret (\"\" removes one).");
+        if (!Ids.IsValid(channelId)) return Problems.NotFound("Channel");
+        if (errors.Any) return errors.ToProblem();
+        var outcome = await grains.GetGrain<IChannelGrain>(Ids.Scoped(brandId, channelId))
+            .ChangeSecrets(new ChannelSecrets(body!.AppSecret, body.VerifyToken, body.AccessToken, body.ConsumerSecret));
+        if (outcome.Value is not null) loggers.CreateLogger(typeof(ChannelsApi)).LogInformation("The secrets of channel {ChannelId} were changed.", channelId);
+        return ResultsOf.Map(outcome, v => TypedResults.Ok(ChannelResponse.From(v)));
     }
 
     /// <summary>A 1/n broadcast: the brand's post; comments on its thread id land in the same conversation.</summary>

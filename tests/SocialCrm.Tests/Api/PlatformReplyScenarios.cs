@@ -313,6 +313,38 @@ public abstract class PlatformReplyScenarios<TBackend>(TBackend backend) where T
     }
 
     [Fact]
+    public async Task An_admin_rotates_a_channels_secrets_and_the_next_reply_and_webhook_use_the_new_ones()
+    {
+        await using var api = await FakePlatformApi.StartAsync();
+        await using var node = await backend.StartNodeAsync(api.Configure(await backend.NewStorageAsync()));
+        var channel = await ChannelAsync(node, "messenger", "page-1", accessToken: "token-before");
+        const string dm = """
+            {"object":"page","entry":[{"id":"page-1","messaging":[
+              {"sender":{"id":"psid-ann"},"recipient":{"id":"page-1"},"timestamp":NOW_MS,"message":{"mid":"MID","text":"Hello"}}]}]}
+            """;
+        var conversation = Assert.Single(await ReceiveAsync(channel, dm.Replace("MID", "m_1")));
+        Assert.Equal("sent", (await ReplyAsync(channel, conversation, "Before")).Status);
+
+        using var admin = channel.Admin();
+        var secretsPath = channel.Path($"channels/{channel.ChannelId}/secrets");
+        var rotated = await admin.PatchJson(secretsPath, new { accessToken = "token-after", appSecret = "app-secret-after" });
+        Assert.True(rotated.Status == HttpStatusCode.OK, rotated.Raw);
+        Assert.Equal(["appSecret", "accessToken"], rotated.Body!["configuredSecrets"]!.AsArray().Select(s => s!.GetValue<string>()));
+        Assert.DoesNotContain("after", rotated.Raw);
+        Assert.Equal("sent", (await ReplyAsync(channel, conversation, "After")).Status);
+        Assert.Equal(["Bearer token-before", "Bearer token-after"], api.Calls.Select(c => c.Authorization));
+
+        // Webhooks are checked against the new app secret at once (ReceiveAsync asserts their 200).
+        await ReceiveAsync(channel with { Secret = "app-secret-after" }, dm.Replace("MID", "m_2"));
+
+        // Removing with "", nothing to change, and an unknown channel.
+        var removed = await admin.PatchJson(secretsPath, new { appSecret = "" });
+        Assert.Equal(["accessToken"], removed.Body!["configuredSecrets"]!.AsArray().Select(s => s!.GetValue<string>()));
+        (await admin.PatchJson(secretsPath, new { })).AssertProblem(HttpStatusCode.BadRequest, "validation");
+        (await admin.PatchJson(channel.Path("channels/nope/secrets"), new { accessToken = "x" })).AssertProblem(HttpStatusCode.NotFound, "not-found");
+    }
+
+    [Fact]
     public async Task A_channel_without_an_access_token_fails_its_replies_without_calling_the_platform()
     {
         await using var api = await FakePlatformApi.StartAsync();

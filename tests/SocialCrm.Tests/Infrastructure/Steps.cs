@@ -65,6 +65,12 @@ public static class Steps
         return await Reply.ReadAsync(response);
     }
 
+    public static async Task<Reply> PatchJson(this HttpClient client, string path, object body)
+    {
+        using var response = await client.PatchAsJsonAsync(path, body);
+        return await Reply.ReadAsync(response);
+    }
+
     public static async Task<Reply> GetJson(this HttpClient client, string path)
     {
         using var response = await client.GetAsync(path);

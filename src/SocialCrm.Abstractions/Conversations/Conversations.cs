@@ -38,8 +38,8 @@ public interface IConversationGrain : IBrandScopedGrain
 
     /// <summary>
     /// Makes this thread's address stand for another conversation: the platform's id of a post made
-    /// through the service, so that comments on it join the post's broadcast. Ignored where a thread
-    /// already exists.
+    /// through the service, or of the brand's reply tweet on X, so that what answers it joins that
+    /// conversation. Ignored where a thread already exists.
     /// </summary>
     Task PointTo(string conversationId);
 

@@ -29,9 +29,7 @@ public sealed class MetaSender(HttpClient http, IConfiguration configuration) : 
 
     public Task<DeliveryResult> SendAsync(OutboundMessage message, ChannelSecrets? secrets, CancellationToken cancellationToken)
     {
-        var platform = WireNames.Of(message.Platform);
-        if (string.IsNullOrEmpty(secrets?.AccessToken))
-            return Task.FromResult(DeliveryResult.Failed($"The {platform} channel has no access token to send with.", permanent: true));
+        if (string.IsNullOrEmpty(secrets?.AccessToken)) return PlatformCall.NoAccessToken(message.Platform);
         var call = message.Visibility == Visibility.Private ? PrivateCall(message) : PublicCall(message);
         if (call.Refusal is { } refusal) return Task.FromResult(DeliveryResult.Failed(refusal, permanent: true));
         var url = PlatformCall.BaseUrl(configuration["Platforms:Meta:GraphBaseUrl"], DefaultGraphBaseUrl) + "/" + call.Path;
@@ -40,7 +38,7 @@ public sealed class MetaSender(HttpClient http, IConfiguration configuration) : 
 
     private static (string Path, JsonObject? Body, string? Refusal) PrivateCall(OutboundMessage message)
     {
-        // Taken private from a comment, before the customer wrote privately: Meta's private reply, addressed by the comment.
+        // The first reply after a comment was taken private: Meta's private reply, addressed by the comment.
         if (message.InReplyTo is { } comment && message.Platform is Platform.Messenger or Platform.Instagram)
         {
             return ("me/messages", new JsonObject
@@ -50,7 +48,7 @@ public sealed class MetaSender(HttpClient http, IConfiguration configuration) : 
             }, null);
         }
         if (message.RecipientUserId is not { } to)
-            return ("", null, $"The customer has no {WireNames.Of(message.Platform)} id to write to (erased, or never wrote there).");
+            return ("", null, PlatformCall.NoRecipient(message.Platform));
         if (message.Platform == Platform.WhatsApp)
         {
             return ($"{PlatformCall.Segment(message.AccountId)}/messages", new JsonObject

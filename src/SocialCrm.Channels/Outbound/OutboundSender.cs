@@ -24,8 +24,8 @@ public sealed record OutboundMessage(
 
     /// <summary>
     /// The platform's id of the comment this message answers: in a public thread, the comment it goes
-    /// under (null: the post itself); in private, the comment the conversation was taken private from,
-    /// until the customer writes privately.
+    /// under (null: the post itself); in private, for the first reply after the conversation was taken
+    /// private from a comment, that comment (Meta's private reply).
     /// </summary>
     public string? InReplyTo { get; init; }
 

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using SocialCrm.Abstractions;
 
 namespace SocialCrm.Channels.Outbound;
 
@@ -18,6 +19,14 @@ internal static class PlatformCall
         (string.IsNullOrWhiteSpace(configured) ? fallback : configured).TrimEnd('/');
 
     public static string Segment(string id) => Uri.EscapeDataString(id);
+
+    /// <summary>Nothing to send with: refused for good until an admin gives the channel a token.</summary>
+    public static Task<DeliveryResult> NoAccessToken(Platform platform) =>
+        Task.FromResult(DeliveryResult.Failed($"The {WireNames.Of(platform)} channel has no access token to send with.", permanent: true));
+
+    /// <summary>No one to address a private message to: refused for good.</summary>
+    public static string NoRecipient(Platform platform) =>
+        $"The customer has no {WireNames.Of(platform)} id to write to (erased, or never wrote there).";
 
     public static async Task<DeliveryResult> PostAsync(HttpClient http, string platform, string url, string token, JsonObject body,
         Func<JsonElement, DeliveryResult> readSent, Func<JsonElement, (string? Code, bool Transient)> readError, CancellationToken cancellationToken)

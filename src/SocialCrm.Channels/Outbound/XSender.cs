@@ -20,14 +20,13 @@ public sealed class XSender(HttpClient http, IConfiguration configuration) : IOu
 
     public Task<DeliveryResult> SendAsync(OutboundMessage message, ChannelSecrets? secrets, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrEmpty(secrets?.AccessToken))
-            return Task.FromResult(DeliveryResult.Failed("The x channel has no access token to send with.", permanent: true));
+        if (string.IsNullOrEmpty(secrets?.AccessToken)) return PlatformCall.NoAccessToken(message.Platform);
         string path;
         var body = new JsonObject { ["text"] = message.Text };
         if (message.Visibility == Visibility.Private)
         {
             if (message.RecipientUserId is not { } to)
-                return Task.FromResult(DeliveryResult.Failed("The customer has no x id to write to (erased, or never wrote there).", permanent: true));
+                return Task.FromResult(DeliveryResult.Failed(PlatformCall.NoRecipient(message.Platform), permanent: true));
             path = $"2/dm_conversations/with/{PlatformCall.Segment(to)}/messages";
         }
         else

@@ -37,7 +37,7 @@ public sealed class ConversationState
     [Id(12)] public bool CustomerErased { get; set; }
     /// <summary>The platform's id of the public comment this private conversation was just taken from, until a reply goes by it.</summary>
     [Id(13)] public string? OpenedFromComment { get; set; }
-    /// <summary>This address holds no thread of its own: it is the platform's id of the post of this broadcast.</summary>
+    /// <summary>This address holds no thread of its own: it is the platform's id of a post or reply tweet of that conversation.</summary>
     [Id(14)] public string? AliasOf { get; set; }
 }
 
@@ -121,7 +121,7 @@ public sealed class ConversationGrain(
 
     async Task<Outcome<AppendResult>> IConversationGrain.AppendInbound(InboundMessage message)
     {
-        // A comment on a post made through the service: it joins the post's broadcast.
+        // An answer to a post (or, on X, a reply tweet) the service sent: it joins that conversation.
         if (state.State.AliasOf is { } broadcast)
             return await GrainFactory.GetGrain<IConversationGrain>(Ids.Scoped(_brandId, broadcast)).AppendInbound(message);
         var dedupeKey = $"in:{message.ChannelId}:{message.ExternalMessageId}";

@@ -15,6 +15,7 @@ public sealed record PlatformApiCall(string Path, string? Authorization, JsonNod
 public sealed class FakePlatformApi : LoopbackFake
 {
     private readonly ConcurrentQueue<(int Status, string Body)> _answers = new();
+    private int _received;
 
     public string MetaBaseUrl => Address + "/meta";
 
@@ -74,10 +75,12 @@ public sealed class FakePlatformApi : LoopbackFake
     private async Task<IResult> ReceiveAsync(HttpRequest request)
     {
         using var reader = new StreamReader(request.Body);
-        var text = await reader.ReadToEndAsync();
-        Calls.Enqueue(new PlatformApiCall(request.Path.Value!, request.Headers.Authorization.ToString(), JsonNode.Parse(text)));
+        var body = JsonNode.Parse(await reader.ReadToEndAsync());
+        // Numbered as they arrive, and answered from their own body: calls of two conversations may overlap.
+        var n = Interlocked.Increment(ref _received);
+        Calls.Enqueue(new PlatformApiCall(request.Path.Value!, request.Headers.Authorization.ToString(), body));
         return _answers.TryDequeue(out var answer)
             ? Results.Content(answer.Body, "application/json", statusCode: answer.Status)
-            : Results.Json(AcceptedAs(Calls.Count, request.Path.Value!, Calls.Last().Body));
+            : Results.Json(AcceptedAs(n, request.Path.Value!, body));
     }
 }

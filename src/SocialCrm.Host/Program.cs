@@ -15,6 +15,8 @@ builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = builder.Conf
 builder.Services.AddSocialCrmStorage(builder.Configuration);
 builder.Services.AddSocialCrmOutbound(builder.Configuration);
 builder.Services.AddSingleton<BootstrapKey>();
+builder.Services.AddSingleton<KnownApiKeys>();
+builder.Services.AddSingleton<SignInThrottle>();
 builder.Services.AddHostedService<StartupTasks>();
 // The Orleans dashboard is the operator's opt-in: it samples every Orleans meter each second, about a
 // tenth of a busy node's CPU, and shows the whole cluster's internals.
@@ -45,6 +47,8 @@ builder.Services.AddHealthChecks()
 
 var app = builder.Build();
 app.UseSocialCrmErrors();
+// Before authentication: a client over its failed-authentication budget is refused before any key is looked up.
+app.Use(SignInThrottle.GuardAsync);
 app.UseAuthentication();
 app.UseAuthorization();
 // After authorization: only requests a key may make are counted, so buckets exist only for real

@@ -167,6 +167,19 @@ WHERE brand_id = @brand_id AND conversation_id = @conversation_id AND seq = @seq
 
 -- Privacy: the customer and consent projections, export, erasure and retention.
 
+-- name: ApiKeyExists
+SELECT 1 FROM api_keys WHERE key_hash = @key_hash;
+
+-- name: IndexApiKey
+INSERT INTO api_keys (key_hash) VALUES (@key_hash) ON CONFLICT DO NOTHING;
+
+-- name: IndexStoredApiKeys
+-- Keys issued before the index existed: their grains' state rows name them (the grain key is the hash).
+INSERT INTO api_keys (key_hash)
+SELECT GrainIdExtensionString FROM OrleansStorage
+WHERE GrainTypeString = 'apikey' AND ServiceId = @service_id AND GrainIdExtensionString IS NOT NULL
+ON CONFLICT DO NOTHING;
+
 -- name: InsertCustomer
 INSERT INTO customers (brand_id, id, created_at_ms, erased_at_ms) VALUES (@brand_id, @id, @created_at_ms, NULL)
 ON CONFLICT DO NOTHING;

@@ -81,6 +81,11 @@ CREATE TABLE IF NOT EXISTS customers (
     erased_at_ms  bigint      NULL,
     PRIMARY KEY (brand_id, id)
 );
+-- Every API key that was ever issued, by the hash of its secret: a key not here cannot exist, so a
+-- guessed key is refused without waking a key grain. Revocation stays with the key's grain.
+CREATE TABLE IF NOT EXISTS api_keys (
+    key_hash varchar(64) NOT NULL PRIMARY KEY
+);
 CREATE TABLE IF NOT EXISTS consents (
     brand_id       varchar(64)  NOT NULL,
     purpose        varchar(32)  NOT NULL,

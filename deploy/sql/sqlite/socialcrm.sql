@@ -88,6 +88,12 @@ CREATE TABLE IF NOT EXISTS customers (
     PRIMARY KEY (brand_id, id)
 ) WITHOUT ROWID;
 -- go
+-- Every API key that was ever issued, by the hash of its secret: a key not here cannot exist, so a
+-- guessed key is refused without waking a key grain. Revocation stays with the key's grain.
+CREATE TABLE IF NOT EXISTS api_keys (
+    key_hash TEXT NOT NULL PRIMARY KEY
+) WITHOUT ROWID;
+-- go
 CREATE TABLE IF NOT EXISTS consents (
     brand_id       TEXT    NOT NULL,
     purpose        TEXT    NOT NULL,

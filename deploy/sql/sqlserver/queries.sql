@@ -119,6 +119,20 @@ WHERE brand_id = @brand_id AND conversation_id = @conversation_id AND seq = @seq
 
 -- Privacy: the customer and consent projections, export, erasure and retention.
 
+-- name: ApiKeyExists
+SELECT 1 FROM dbo.api_keys WHERE key_hash = @key_hash;
+
+-- name: IndexApiKey
+IF NOT EXISTS (SELECT 1 FROM dbo.api_keys WHERE key_hash = @key_hash)
+INSERT INTO dbo.api_keys (key_hash) VALUES (@key_hash);
+
+-- name: IndexStoredApiKeys
+-- Keys issued before the index existed: their grains' state rows name them (the grain key is the hash).
+INSERT INTO dbo.api_keys (key_hash)
+SELECT DISTINCT s.GrainIdExtensionString FROM dbo.OrleansStorage s
+WHERE s.GrainTypeString = 'apikey' AND s.ServiceId = @service_id AND s.GrainIdExtensionString IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM dbo.api_keys k WHERE k.key_hash = s.GrainIdExtensionString);
+
 -- name: InsertCustomer
 IF NOT EXISTS (SELECT 1 FROM dbo.customers WHERE brand_id = @brand_id AND id = @id)
 INSERT INTO dbo.customers (brand_id, id, created_at_ms, erased_at_ms) VALUES (@brand_id, @id, @created_at_ms, NULL);

@@ -98,6 +98,13 @@ CREATE TABLE dbo.customers (
     CONSTRAINT pk_customers PRIMARY KEY (brand_id, id)
 );
 -- go
+-- Every API key that was ever issued, by the hash of its secret: a key not here cannot exist, so a
+-- guessed key is refused without waking a key grain. Revocation stays with the key's grain.
+IF OBJECT_ID(N'dbo.api_keys', N'U') IS NULL
+CREATE TABLE dbo.api_keys (
+    key_hash nvarchar(64) NOT NULL CONSTRAINT pk_api_keys PRIMARY KEY
+);
+-- go
 IF OBJECT_ID(N'dbo.consents', N'U') IS NULL
 CREATE TABLE dbo.consents (
     brand_id       nvarchar(64)  NOT NULL,

@@ -2,6 +2,7 @@ using SocialCrm.Abstractions.Brands;
 using SocialCrm.Abstractions.Privacy;
 using SocialCrm.Abstractions.Security;
 using SocialCrm.Grains.Privacy;
+using SocialCrm.Persistence.Brands;
 using SocialCrm.Persistence.Privacy;
 
 namespace SocialCrm.Grains.Brands;
@@ -37,6 +38,7 @@ public sealed class StoredKey
 public sealed class BrandGrain(
     [PersistentState("brand", GrainStorage.Name)] IPersistentState<BrandState> state,
     PrivacyStore privacy,
+    ApiKeyIndex keyIndex,
     TimeProvider clock) : Grain, IBrandGrain, IRemindable
 {
     public const string RetentionReminder = "retention";
@@ -145,6 +147,7 @@ public sealed class BrandGrain(
         // Remember the key before it can work, so every working key can be listed and revoked.
         state.State.Keys.Add(stored);
         await state.WriteStateAsync();
+        await keyIndex.AddAsync(stored.Hash);
         await GrainFactory.GetGrain<IApiKeyGrain>(stored.Hash).Define(new ApiKeyIdentity(stored.Id, BrandId, name, role, webhookId));
         await Audit.RecordAsync(GrainFactory, BrandId, "key.create", null, $"api-keys/{stored.Id}:{WireNames.Of(role)}");
         return new IssuedKey(stored.Id, name, role, secret);

@@ -19,8 +19,8 @@ public static class Problems
 
     public static ProblemHttpResult Forbidden(string detail) => Of(403, "forbidden", "Forbidden", detail);
 
-    public static ProblemHttpResult RateLimited() =>
-        Of(429, "rate-limited", "Too many requests", "This key or channel is over its rate limit; retry after the Retry-After seconds.");
+    public static ProblemHttpResult RateLimited(string detail = "This key or channel is over its rate limit; retry after the Retry-After seconds.") =>
+        Of(429, "rate-limited", "Too many requests", detail);
 
     public static ValidationProblem Validation(IDictionary<string, string[]> errors) =>
         TypedResults.ValidationProblem(errors, title: "The request is not valid", type: TypePrefix + "validation");

@@ -34,15 +34,17 @@ public sealed class ApiKeyAuthenticationHandler(
     ILoggerFactory logger,
     UrlEncoder encoder,
     BootstrapKey bootstrapKey,
+    KnownApiKeys knownKeys,
+    SignInThrottle throttle,
     GrainReferences grains) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         string? header = Request.Headers.Authorization;
         if (string.IsNullOrEmpty(header)) return AuthenticateResult.NoResult();
-        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return AuthenticateResult.Fail("Not a bearer key.");
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return Failed("Not a bearer key.");
         var secret = header["Bearer ".Length..].Trim();
-        if (secret.Length is 0 or > 256) return AuthenticateResult.Fail("Malformed key.");
+        if (secret.Length is 0 or > 256) return Failed("Malformed key.");
 
         var hash = ApiKeySecrets.Hash(secret);
         if (bootstrapKey.Matches(hash))
@@ -50,8 +52,10 @@ public sealed class ApiKeyAuthenticationHandler(
             return Success(ApiKeyClaims.Operator(Scheme.Name, "bootstrap"));
         }
 
+        // A key that cannot exist never wakes a grain: guesses would otherwise each cost an activation and a read.
+        if (!KnownApiKeys.IsWellFormed(secret) || !await knownKeys.MayExistAsync(hash, Context.RequestAborted)) return Failed("Unknown key.");
         var identity = await grains.Get<IApiKeyGrain>(hash).Authenticate();
-        if (identity is null) return AuthenticateResult.Fail("Unknown or revoked key.");
+        if (identity is null) return Failed("Unknown or revoked key.");
         var claims = new ClaimsIdentity(
         [
             new Claim(ClaimTypes.Role, WireNames.Of(identity.Role)),
@@ -61,6 +65,12 @@ public sealed class ApiKeyAuthenticationHandler(
         ], Scheme.Name);
         if (identity.WebhookId is { } webhookId) claims.AddClaim(new Claim(ApiKeyClaims.Webhook, webhookId));
         return Success(claims);
+    }
+
+    private AuthenticateResult Failed(string reason)
+    {
+        throttle.RecordFailure(Context);
+        return AuthenticateResult.Fail(reason);
     }
 
     private AuthenticateResult Success(ClaimsIdentity identity) =>

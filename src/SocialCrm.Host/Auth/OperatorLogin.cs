@@ -61,7 +61,7 @@ public static class OperatorLogin
     }
 
     // Anti-forgery is checked here rather than by the middleware so a failure is a problem with the contract's slug.
-    private static async Task<IResult> SignInAsync(HttpContext http, IAntiforgery antiforgery, BootstrapKey bootstrapKey)
+    private static async Task<IResult> SignInAsync(HttpContext http, IAntiforgery antiforgery, BootstrapKey bootstrapKey, SignInThrottle throttle)
     {
         if (!http.Request.HasFormContentType || !await antiforgery.IsRequestValidAsync(http))
             return Problems.Validation(new Dictionary<string, string[]> { ["form"] = ["must come from the login page (anti-forgery token)."] });
@@ -69,6 +69,7 @@ public static class OperatorLogin
         string? key = form["key"];
         if (string.IsNullOrWhiteSpace(key) || key.Length > 256 || !bootstrapKey.Matches(ApiKeySecrets.Hash(key.Trim())))
         {
+            throttle.RecordFailure(http);
             return WantsHtml(http.Request)
                 ? LoginPage(http, antiforgery, "That is not the operator key.", HttpStatusCode.Unauthorized)
                 : Problems.Unauthenticated("That is not the operator key.");

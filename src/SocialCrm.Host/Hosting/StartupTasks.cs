@@ -1,24 +1,30 @@
 using Microsoft.Extensions.Options;
 using SocialCrm.Host.Auth;
+using SocialCrm.Persistence.Brands;
 using SocialCrm.Persistence.Storage;
 
 namespace SocialCrm.Host.Hosting;
 
 /// <summary>
-/// Runs before the silo starts: applies the schema (the silo's storage needs its tables) and
-/// settles the bootstrap key.
+/// Runs before the silo starts: settles the bootstrap key, applies the schema (the silo's storage
+/// needs its tables) and indexes API keys issued before the key index existed.
 /// </summary>
 public sealed class StartupTasks(
     SchemaInstaller schema,
     BootstrapKey bootstrapKey,
+    ApiKeyIndex keyIndex,
     IConfiguration configuration,
     IOptions<StorageOptions> storage,
     ILogger<StartupTasks> logger) : IHostedLifecycleService
 {
+    public const int MinimumBootstrapKeyLength = 32;
+
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
-        await schema.InstallAsync(cancellationToken);
         SettleBootstrapKey();
+        await schema.InstallAsync(cancellationToken);
+        // Keys issued before the key index existed are indexed from their grains' state rows, once and idempotently.
+        await keyIndex.IndexStoredKeysAsync(configuration.GetValue("Orleans:ServiceId", "socialcrm")!, cancellationToken);
     }
 
     private void SettleBootstrapKey()
@@ -26,7 +32,11 @@ public sealed class StartupTasks(
         var configured = configuration["Auth:BootstrapKey"];
         if (!string.IsNullOrWhiteSpace(configured))
         {
-            bootstrapKey.Use(configured);
+            // The bootstrap key creates brands and opens the operator's pages: a short one could be guessed.
+            if (configured.Trim().Length < MinimumBootstrapKeyLength)
+                throw new InvalidOperationException(
+                    $"Auth:BootstrapKey must be at least {MinimumBootstrapKeyLength} characters; generate one with `openssl rand -hex 32`.");
+            bootstrapKey.Use(configured.Trim());
             return;
         }
         if (Dialects.Parse(storage.Value.Provider) != Dialect.Sqlite)

@@ -5,6 +5,7 @@ using SocialCrm.Grains;
 using SocialCrm.Grains.Bots;
 using SocialCrm.Persistence.Webhooks;
 using SocialCrm.Grains.Conversations;
+using SocialCrm.Persistence.Brands;
 using SocialCrm.Persistence.Conversations;
 using SocialCrm.Persistence.Customers;
 using SocialCrm.Persistence.Privacy;
@@ -25,6 +26,7 @@ public static class StorageSetup
         services.AddSingleton<MessageLog>();
         services.AddSingleton<InboxStore>();
         services.AddSingleton<CustomerDirectory>();
+        services.AddSingleton<ApiKeyIndex>();
         services.AddSingleton<PrivacyStore>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<WebhookStore>();

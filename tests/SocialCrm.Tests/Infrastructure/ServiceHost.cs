@@ -14,7 +14,7 @@ namespace SocialCrm.Tests.Infrastructure;
 /// </summary>
 public sealed class ServiceHost : WebApplicationFactory<Program>
 {
-    public const string BootstrapSecret = "test-bootstrap-key-0123456789";
+    public const string BootstrapSecret = "test-bootstrap-key-0123456789-abcdef";
 
     private readonly IReadOnlyDictionary<string, string?> _settings;
     private readonly Action<IWebHostBuilder>? _configure;

@@ -15,9 +15,9 @@ public sealed class KnownApiKeys(ApiKeyIndex index) : IDisposable
     // Hashes that were issued: a brand's few keys, never an attacker's guesses, so the set stays small.
     private readonly ConcurrentDictionary<string, byte> _issued = new();
 
-    // Hashes that were not: bounded, and forgotten after a while. A key issued later elsewhere cannot
+    // Hashes that were not: bounded (about 4 MiB at most), and forgotten after a while. A key issued later elsewhere cannot
     // be among them, because nobody could present its random secret before it was issued.
-    private readonly MemoryCache _notIssued = new(new MemoryCacheOptions { SizeLimit = 100_000 });
+    private readonly MemoryCache _notIssued = new(new MemoryCacheOptions { SizeLimit = 10_000 });
     private static readonly MemoryCacheEntryOptions NotIssuedEntry = new() { Size = 1, AbsoluteExpirationRelativeToNow = TimeSpan.FromMinutes(5) };
 
     /// <summary>The shape <see cref="ApiKeySecrets.NewSecret"/> gives: the prefix and 43 base64url characters.</summary>

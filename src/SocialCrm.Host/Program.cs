@@ -65,6 +65,7 @@ app.MapConversationsApi();
 app.MapCustomersApi();
 app.MapPrivacyApi();
 app.MapWebhooksApi();
+app.MapEventsApi();
 
 app.Run();
 

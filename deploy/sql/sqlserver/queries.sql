@@ -47,6 +47,13 @@ FROM dbo.messages
 WHERE brand_id = @brand_id AND conversation_id = @conversation_id AND seq > @after_seq
 ORDER BY seq;
 
+-- name: BrandEntriesBetween
+-- The brand's live event stream: log entries in id order (ids sort by creation time), through the id index.
+SELECT TOP (@limit) id, conversation_id, seq, channel_id, author_type, author_id, visibility, event_type, event_data, created_at_ms
+FROM dbo.messages
+WHERE brand_id = @brand_id AND id > @after_id AND id < @before_id
+ORDER BY id;
+
 -- name: ListInbox
 SELECT TOP (@limit) c.id, c.channel_id, c.visibility, c.kind, c.status, c.customer_id, c.assignee, c.controller,
        c.last_activity_ms, c.message_count, c.external_thread_id

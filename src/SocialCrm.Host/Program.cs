@@ -69,6 +69,7 @@ app.MapConversationsApi();
 app.MapCustomersApi();
 app.MapPrivacyApi();
 app.MapWebhooksApi();
+app.MapEventsApi();
 
 app.Run();
 

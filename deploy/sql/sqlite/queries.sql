@@ -46,6 +46,14 @@ WHERE brand_id = @brand_id AND conversation_id = @conversation_id AND seq > @aft
 ORDER BY seq
 LIMIT @limit;
 
+-- name: BrandEntriesBetween
+-- The brand's live event stream: log entries in id order (ids sort by creation time), through the id index.
+SELECT id, conversation_id, seq, channel_id, author_type, author_id, visibility, event_type, event_data, created_at_ms
+FROM messages
+WHERE brand_id = @brand_id AND id > @after_id AND id < @before_id
+ORDER BY id
+LIMIT @limit;
+
 -- name: ListInbox
 SELECT c.id, c.channel_id, c.visibility, c.kind, c.status, c.customer_id, c.assignee, c.controller,
        c.last_activity_ms, c.message_count, c.external_thread_id
@@ -185,11 +193,39 @@ WHERE brand_id = @brand_id AND body IS NOT NULL AND quoted_message_id IN
        AND m.conversation_id IN (SELECT p.conversation_id FROM conversation_participants p
                                  WHERE p.brand_id = @brand_id AND p.customer_id = @customer_id));
 
+-- name: UnlinkRepliesToCustomer
+-- The brand's replies keep no pointer to the customer's messages on the platform (run before their ids go).
+UPDATE messages SET in_reply_to = NULL
+WHERE brand_id = @brand_id AND author_type <> 'customer' AND in_reply_to IS NOT NULL
+  AND conversation_id IN (SELECT p.conversation_id FROM conversation_participants p
+                          WHERE p.brand_id = @brand_id AND p.customer_id = @customer_id)
+  AND in_reply_to IN (SELECT m.external_message_id FROM messages m
+                      WHERE m.brand_id = @brand_id AND m.author_type = 'customer' AND m.author_id = @customer_id
+                        AND m.external_message_id IS NOT NULL
+                        AND m.conversation_id IN (SELECT p.conversation_id FROM conversation_participants p
+                                                  WHERE p.brand_id = @brand_id AND p.customer_id = @customer_id));
+
 -- name: RedactMessagesOfCustomer
-UPDATE messages SET body = NULL, redacted = 1
-WHERE brand_id = @brand_id AND author_type = 'customer' AND author_id = @customer_id AND body IS NOT NULL
+-- Their words, and the platform's ids of them (a WhatsApp message id encodes the phone number); the
+-- idempotency key holds that id too, so a platform resending an erased message stores it afresh.
+UPDATE messages SET body = NULL, redacted = 1, external_message_id = NULL, in_reply_to = NULL, dedupe_key = NULL
+WHERE brand_id = @brand_id AND author_type = 'customer' AND author_id = @customer_id
+  AND (body IS NOT NULL OR external_message_id IS NOT NULL OR in_reply_to IS NOT NULL OR dedupe_key IS NOT NULL)
   AND conversation_id IN (SELECT p.conversation_id FROM conversation_participants p
                           WHERE p.brand_id = @brand_id AND p.customer_id = @customer_id);
+
+-- name: RedactPrivateConversationsOfCustomer
+-- In their private conversations the brand's words are about them too ("we will ship to ..."): bodies,
+-- platform ids and the platform's last error go; the history of events (ids and times) stays.
+UPDATE messages SET body = NULL, redacted = 1, external_message_id = NULL, in_reply_to = NULL, last_error = NULL
+WHERE brand_id = @brand_id AND event_type IS NULL
+  AND (body IS NOT NULL OR external_message_id IS NOT NULL OR in_reply_to IS NOT NULL OR last_error IS NOT NULL)
+  AND conversation_id IN (SELECT c.id FROM conversations c
+                          WHERE c.brand_id = @brand_id AND c.visibility = 'private' AND c.customer_id = @customer_id);
+
+-- name: ForgetPrivateThreadsOfCustomer
+UPDATE conversations SET external_thread_id = NULL
+WHERE brand_id = @brand_id AND visibility = 'private' AND customer_id = @customer_id AND external_thread_id IS NOT NULL;
 
 -- name: CancelPendingToCustomer
 UPDATE messages SET delivery_status = 'cancelled'

@@ -181,8 +181,8 @@ public sealed class ConversationGrain(
             return closed;
         if (reply.Purpose == Purpose.Marketing && await ConsentRefusal(Purpose.Marketing) is { } noConsent) return noConsent;
 
-        var answers = await AnsweredCommentAsync();
-        var appended = await AppendOutboundAsync(actor, reply.Text, reply.Purpose, dedupeKey, quotedMessageId: null, now, answers);
+        var (answers, answered) = await AnsweredCommentAsync();
+        var appended = await AppendOutboundAsync(actor, reply.Text, reply.Purpose, dedupeKey, quotedMessageId: null, now, answers, answered);
         if (answers is not null && answers == state.State.OpenedFromComment)
         {
             // Meta takes one private reply per comment: the next reply goes to the customer's own id.
@@ -240,7 +240,8 @@ public sealed class ConversationGrain(
             await AppendEventAsync("taken-private", new { to = privateId, customerId, by = request.Actor.Id }, request.Actor.Id, now);
         }
         if (!string.IsNullOrWhiteSpace(request.PublicReply))
-            await AppendOutboundAsync(request.Actor, request.PublicReply, Purpose.Service, dedupeKey: null, quotedMessageId: null, now, takenExternalId);
+            await AppendOutboundAsync(request.Actor, request.PublicReply, Purpose.Service, dedupeKey: null, quotedMessageId: null, now, takenExternalId,
+                about: customerId);
         return privateId;
     }
 
@@ -303,7 +304,8 @@ public sealed class ConversationGrain(
         // Every path that shows a customer's private words publicly passes here.
         if (!await GrainFactory.GetGrain<ICustomerGrain>(Ids.Scoped(_brandId, quote.AuthorCustomerId)).Allows(Purpose.PublicDisplay))
             return CountRefusal(Purpose.PublicDisplay, new Refusal(RefusalKind.ConsentRequired, "The author has not granted public_display consent."));
-        return await AppendOutboundAsync(quote.Actor, quote.Text, Purpose.Service, dedupeKey: null, quote.MessageId, clock.GetUtcNow(), inReplyTo: null);
+        return await AppendOutboundAsync(quote.Actor, quote.Text, Purpose.Service, dedupeKey: null, quote.MessageId, clock.GetUtcNow(), inReplyTo: null,
+            about: quote.AuthorCustomerId);
     }
 
     async Task<Outcome<string>> IConversationGrain.ChangeControl(ControlChange change)
@@ -366,6 +368,8 @@ public sealed class ConversationGrain(
         {
             state.State.CustomerErased = true;
             state.State.OpenedFromComment = null;
+            // The platform's id of a private thread can name the person (a WhatsApp chat is their number).
+            state.State.ExternalThreadId = null;
             await state.WriteStateAsync();
         }
     }
@@ -466,22 +470,24 @@ public sealed class ConversationGrain(
     /// The platform comment a reply answers. In a public thread, the newest one, as an agent replying
     /// under it on the platform would. In a conversation just taken private from a comment, where the
     /// customer has not written privately yet, that comment: Meta delivers such a first private reply by it.
+    /// With it, the customer who wrote it, whom the reply is about.
     /// </summary>
-    private async Task<string?> AnsweredCommentAsync()
+    private async Task<(string? ExternalId, string? CustomerId)> AnsweredCommentAsync()
     {
         if (state.State.Visibility == Visibility.Public)
-            return (await log.LatestCustomerMessageAsync(_brandId, _conversationId))?.ExternalMessageId;
+            return await log.LatestCustomerMessageAsync(_brandId, _conversationId) is { } latest ? (latest.ExternalMessageId, latest.CustomerId) : (null, null);
         if (state.State.OpenedFromComment is { } comment && await log.LatestCustomerMessageAsync(_brandId, _conversationId) is null)
-            return comment;
-        return null;
+            return (comment, state.State.CustomerId);
+        return (null, null);
     }
 
+    /// <param name="about">The customer a public message answers or quotes: its webhook payloads are erased with them.</param>
     private async Task<AppendResult> AppendOutboundAsync(Actor actor, string text, Purpose purpose, string? dedupeKey,
-        string? quotedMessageId, DateTimeOffset now, string? inReplyTo)
+        string? quotedMessageId, DateTimeOffset now, string? inReplyTo, string? about = null)
     {
         var record = NewMessage(actor.Type, actor.Id, text, purpose, now, now, null, inReplyTo, dedupeKey, DeliveryStates.Pending)
             with { QuotedMessageId = quotedMessageId };
-        await AppendAsync(record, newParticipant: null, customerMessage: false);
+        await AppendAsync(record, newParticipant: null, customerMessage: false, about);
         _outbox.Add(new PendingDelivery(record.Seq, record.Id, record.Body, Attempts: 0, inReplyTo, record.AuthorType));
         KickOutbound();
         return new AppendResult(_conversationId, record.Id, record.Seq, actor.Id, Duplicate: false);
@@ -501,7 +507,7 @@ public sealed class ConversationGrain(
             purpose is { } p ? WireNames.Of(p) : null, now.ToUnixTimeMilliseconds(), sentAt.ToUnixTimeMilliseconds(),
             externalMessageId, inReplyTo, dedupeKey, deliveryStatus);
 
-    private async Task AppendAsync(MessageRecord record, string? newParticipant, bool customerMessage)
+    private async Task AppendAsync(MessageRecord record, string? newParticipant, bool customerMessage, string? about = null)
     {
         var isEvent = record.EventType is not null;
         var counters = new ConversationCounters(
@@ -514,7 +520,7 @@ public sealed class ConversationGrain(
         // The outbox: each subscribed bot's delivery commits with the event itself, or not at all.
         // Payloads are only built when someone listens: most brands have no bot on most messages.
         var subscriptions = await webhooks.SubscriptionsAsync(_brandId);
-        var events = subscriptions.Count > 0 || _streamsEnabled ? EventsOf(record, firstEntry: _counters.LastSeq == 0) : [];
+        var events = subscriptions.Count > 0 || _streamsEnabled ? EventsOf(record, firstEntry: _counters.LastSeq == 0, about) : [];
         var deliveries = events.SelectMany(e => WebhookStore.DeliveryStatements(_brandId, subscriptions, e)).ToList();
         try
         {
@@ -549,7 +555,7 @@ public sealed class ConversationGrain(
     }
 
     /// <summary>What bots hear of a log entry: a new conversation, a new message, or a change of control, status or assignee.</summary>
-    private List<WebhookEvent> EventsOf(MessageRecord record, bool firstEntry)
+    private List<WebhookEvent> EventsOf(MessageRecord record, bool firstEntry, string? aboutCustomer)
     {
         var events = new List<WebhookEvent>(2);
         var lane = _conversationId;
@@ -577,7 +583,7 @@ public sealed class ConversationGrain(
         };
         if (type is null) return events;
         // Personal data in a payload is tied to the customer it is about, so that erasure can find it.
-        var about = record.AuthorType == WireNames.Of(AuthorType.Customer) ? record.AuthorId : privateCustomer;
+        var about = record.AuthorType == WireNames.Of(AuthorType.Customer) ? record.AuthorId : privateCustomer ?? aboutCustomer;
         var data = record.EventType is null
             ? JsonSerializer.Serialize(new
             {

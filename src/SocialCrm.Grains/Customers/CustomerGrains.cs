@@ -243,7 +243,10 @@ public sealed class IdentityGrain(
     async Task IIdentityGrain.Forget(string customerId)
     {
         if (state.State.CustomerId != customerId) return;
+        // The storage deletes the row (DeleteStateOnClear): its key is the platform's user id, a phone number on WhatsApp.
         await state.ClearStateAsync();
         state.State = new IdentityState();
+        // The next contact starts from storage, where no row of this identity is left.
+        this.DeactivateOnIdle();
     }
 }

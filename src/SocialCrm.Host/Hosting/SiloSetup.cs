@@ -62,6 +62,8 @@ public static class SiloSetup
             o.Invariant = dialect.OrleansInvariant();
             o.ConnectionString = connectionString;
             o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
+            // A cleared state leaves no row: a row's key columns hold the grain key, and an identity's key is a platform user id.
+            o.DeleteStateOnClear = true;
         }));
     }
 

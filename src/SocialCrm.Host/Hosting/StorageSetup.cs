@@ -50,6 +50,8 @@ public static class StorageSetup
 
         services.Configure<WebhookOptions>(configuration.GetSection(WebhookOptions.Section));
         services.Configure<ConversationStreamOptions>(configuration.GetSection(ConversationStreamOptions.Section));
+        services.Configure<BrandEventOptions>(configuration.GetSection(BrandEventOptions.Section));
+        services.AddSingleton<BrandEventFeed>();
         services.AddHttpClient(nameof(WebhookSender), c => c.Timeout = TimeSpan.FromSeconds(10))
             .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
             {

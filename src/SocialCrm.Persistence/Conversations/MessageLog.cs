@@ -57,6 +57,10 @@ public sealed record PendingDelivery(long Seq, string MessageId, string? Body, i
 /// <summary>The newest message a customer wrote in a conversation.</summary>
 public sealed record CustomerMessageRef(string MessageId, string CustomerId, long SentAtMs, string? ExternalMessageId);
 
+/// <summary>A log entry as the brand's live event stream sees it: ids, kinds and times, never text.</summary>
+public sealed record BrandLogEntry(string Id, string ConversationId, long Seq, string ChannelId, string AuthorType, string AuthorId,
+    string Visibility, string? EventType, string? EventData, long CreatedAtMs);
+
 /// <summary>The first message stored under an idempotency key.</summary>
 public sealed record StoredMessageRef(string ConversationId, long Seq, string MessageId, string AuthorId);
 
@@ -121,6 +125,14 @@ public sealed class MessageLog(Database database, GroupCommitWriter writer)
             [SqlArg.Text("brand_id", brandId), SqlArg.Text("id", messageId)],
             r => new MessageLookup(r.GetString(0), r.Int64(1), r.GetString(2), r.GetString(3), r.StringOrNull(4), r.GetString(5),
                 r.Int64(6), r.Bool(7), r.StringOrNull(8)), cancellationToken);
+
+    /// <summary>A brand's log entries with ids strictly between the two, in id (creation time) order.</summary>
+    public Task<List<BrandLogEntry>> BrandEntriesBetweenAsync(string brandId, string afterId, string beforeId, int limit,
+        CancellationToken cancellationToken = default) =>
+        database.QueryAsync("BrandEntriesBetween",
+            [SqlArg.Text("brand_id", brandId), SqlArg.Text("after_id", afterId), SqlArg.Text("before_id", beforeId), SqlArg.Int32("limit", limit)],
+            r => new BrandLogEntry(r.GetString(0), r.GetString(1), r.Int64(2), r.GetString(3), r.GetString(4), r.GetString(5),
+                r.GetString(6), r.StringOrNull(7), r.StringOrNull(8), r.Int64(9)), cancellationToken);
 
     /// <summary>The newest message a customer wrote in the conversation: its ids, author and platform time.</summary>
     public Task<CustomerMessageRef?> LatestCustomerMessageAsync(string brandId, string conversationId,

@@ -59,9 +59,11 @@ public sealed class PrivacyStore(Database database, GroupCommitWriter writer)
             [SqlArg.Text("brand_id", brandId), SqlArg.Text("customer_id", customerId)], r => r.GetString(0), cancellationToken);
 
     /// <summary>
-    /// Removes a customer's personal data from our tables in one transaction: the bodies of their
-    /// messages and of brand quotes of them, their consent and participation projections, replies
-    /// still waiting to be sent to them, and the payloads of webhook deliveries about them. Idempotent, so an interrupted erasure can run again.
+    /// Removes a customer's personal data from our tables in one transaction: the bodies and platform
+    /// ids of their messages and of brand quotes of them, the brand's replies pointing at them, every
+    /// word and platform id of their private conversations (the brand's too), the platform's thread id
+    /// of those, their consent and participation projections, replies still waiting to be sent to them,
+    /// and the payloads of webhook deliveries about them. Idempotent, so an interrupted erasure can run again.
     /// </summary>
     public Task EraseCustomerAsync(string brandId, string customerId, long erasedAtMs)
     {
@@ -69,7 +71,10 @@ public sealed class PrivacyStore(Database database, GroupCommitWriter writer)
         return writer.WriteAsync(
         [
             new SqlStatement("RedactQuotesOfCustomer", who),
+            new SqlStatement("UnlinkRepliesToCustomer", who),
             new SqlStatement("RedactMessagesOfCustomer", who),
+            new SqlStatement("RedactPrivateConversationsOfCustomer", who),
+            new SqlStatement("ForgetPrivateThreadsOfCustomer", who),
             new SqlStatement("CancelPendingToCustomer", who),
             new SqlStatement("DeleteConsentsOfCustomer", who),
             new SqlStatement("DeleteParticipantsOfCustomer", who),

@@ -132,18 +132,29 @@ public abstract class ComplianceScenarios<TBackend>(TBackend backend) where TBac
         using var admin = setup.Admin();
         const string annSecret = "ZQX-ann-private-words-4711";
         const string bobWords = "BOB-keeps-his-words-0815";
+        // On WhatsApp the platform's user id is the person's phone number.
+        const string annPhone = "4915550142377";
+        const string brandReply = "Hi Quentin, we will ship to 12 Elm Street";
+        // A bot listens: its outbox holds payloads about her (a documentation address that never answers, so they stay pending).
+        Assert.Equal(HttpStatusCode.Created, (await admin.PostJson(setup.Path("webhooks"), new
+        {
+            id = "listener", url = "http://192.0.2.1:9/hook", secret = "listener-secret-0123456789", events = new[] { "message.created" },
+        })).Status);
         var ann = await admin.PostJson(setup.InboundPath, new
         {
-            externalMessageId = "m-1", externalUserId = "ann-77", userDisplayName = "Annabel ZQXname", text = annSecret,
-            thread = new { visibility = "private" },
+            externalMessageId = "wamid-ZQX-1", externalUserId = annPhone, userDisplayName = "Quentin ZQXname", text = annSecret,
+            thread = new { visibility = "private", externalThreadId = "ZQX-thread-" + annPhone },
         });
-        var annComment = await admin.PostJson(setup.InboundPath, BrandSetup.Inbound("c-1", "ann-77", annSecret + " in public", "public", "post-1"));
-        var bob = await admin.PostJson(setup.InboundPath, BrandSetup.Inbound("c-2", "bob", bobWords, "public", "post-1"));
+        var annComment = await admin.PostJson(setup.InboundPath, BrandSetup.Inbound("c-ZQX-1", annPhone, annSecret + " in public", "public", "post-1"));
+        var bob = await admin.PostJson(setup.InboundPath, BrandSetup.Inbound("c-2", "bob-0815xyz", bobWords, "public", "post-1"));
+        Assert.Equal(HttpStatusCode.Created, (await admin.PostJson(setup.Path($"conversations/{ann.Str("conversationId")}/messages"),
+            new { text = brandReply, purpose = "service" })).Status);
         await admin.PutJson(setup.Path($"customers/{ann.Str("customerId")}/consents/public_display"),
             new { status = "granted", lawfulBasis = "consent", source = "message" });
         await admin.PostJson(setup.Path($"conversations/{ann.Str("conversationId")}/publish"),
             new { messageId = ann.Str("messageId"), targetConversationId = bob.Str("conversationId") });
         var customerId = ann.Str("customerId");
+        Assert.NotNull(await StoreAccess.WhereStoredAsync(storage, annPhone)); // the search sees her phone number before the erasure
 
         var erased = await admin.Delete(setup.Path("customers/" + customerId));
         Assert.Equal(HttpStatusCode.OK, erased.Status);
@@ -160,23 +171,30 @@ public abstract class ComplianceScenarios<TBackend>(TBackend backend) where TBac
         Assert.Null(thread[0]!["text"]);
         Assert.Equal(bobWords, thread[1]!["text"]!.GetValue<string>());
         Assert.True(thread[2]!["redacted"]!.GetValue<bool>()); // the published quote of her words
-        Assert.DoesNotContain("ZQX", (await admin.GetJson(setup.Path($"conversations/{ann.Str("conversationId")}/messages"))).Raw);
+        var privateThread = await admin.GetJson(setup.Path($"conversations/{ann.Str("conversationId")}/messages"));
+        Assert.DoesNotContain("ZQX", privateThread.Raw);
+        Assert.DoesNotContain("Elm Street", privateThread.Raw); // the brand's words to her are about her too
+        Assert.DoesNotContain(annPhone, privateThread.Raw);
 
-        var fresh = await admin.PostJson(setup.InboundPath, BrandSetup.Inbound("m-2", "ann-77", "I'm back"));
-        Assert.NotEqual(customerId, fresh.Str("customerId"));
-        Assert.NotEqual(ann.Str("conversationId"), fresh.Str("conversationId"));
-        Assert.Equal(1, fresh.Long("seq"));
-
-        if (StoreAccess.EmbeddedFiles(storage).Any())
+        // Nothing of her in any store: identity keys, grain state, messages, projections, the webhook outbox.
+        foreach (var trace in new[] { "ZQX", annPhone, "Quentin", "Elm Street" })
         {
-            Assert.True(StoreAccess.FilesContain(storage, bobWords), "the byte search must see data that was not erased");
-            Assert.False(StoreAccess.FilesContain(storage, "ZQX"), "erased text is still in the database files");
+            var where = await StoreAccess.WhereStoredAsync(storage, trace);
+            Assert.True(where is null, $"'{trace}' is still stored after the erasure, in {where}");
         }
+        Assert.NotNull(await StoreAccess.WhereStoredAsync(storage, bobWords)); // the search sees data that was not erased
+        Assert.NotNull(await StoreAccess.WhereStoredAsync(storage, "bob-0815xyz")); // and another customer's identity
         var verify = await admin.GetJson(setup.Path("audit/verify"));
         Assert.True(verify.Body!["intact"]!.GetValue<bool>());
         var audit = await admin.GetJson(setup.Path($"audit?customerId={customerId}"));
         Assert.Contains(audit.Body!["items"]!.AsArray(), e => e!["action"]!.GetValue<string>() == "customer.erase");
         Assert.DoesNotContain("ZQX", audit.Raw);
+
+        var fresh = await admin.PostJson(setup.InboundPath, BrandSetup.Inbound("m-2", annPhone, "I'm back"));
+        Assert.Equal(HttpStatusCode.Accepted, fresh.Status);
+        Assert.NotEqual(customerId, fresh.Str("customerId"));
+        Assert.NotEqual(ann.Str("conversationId"), fresh.Str("conversationId"));
+        Assert.Equal(1, fresh.Long("seq"));
     }
 
     [Fact]

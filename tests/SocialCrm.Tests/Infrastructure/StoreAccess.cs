@@ -68,6 +68,50 @@ public static class StoreAccess
         return false;
     }
 
+    /// <summary>
+    /// Where a stored value holds the text, or null: the bytes of the embedded database's files (free
+    /// pages and the write-ahead log included), or on a server every text and binary column of every table.
+    /// </summary>
+    public static async Task<string?> WhereStoredAsync(IReadOnlyDictionary<string, string?> storage, string text)
+    {
+        if (storage["Storage:Provider"] == "sqlite")
+        {
+            if (!FilesContain(storage, text)) return null;
+            // Which table, to say so: the bytes may also sit in free pages or the log, where no query sees them.
+            foreach (var table in await QueryAsync(storage, "SELECT name FROM sqlite_master WHERE type = 'table'"))
+            {
+                var name = (string)table[0]!;
+                var tableColumns = await QueryAsync(storage, $"SELECT name FROM pragma_table_info('{name}')");
+                foreach (var column in tableColumns.Select(c => (string)c[0]!))
+                {
+                    var hits = await QueryAsync(storage, $"SELECT COUNT(*) FROM \"{name}\" WHERE instr(CAST(\"{column}\" AS BLOB), CAST(@t AS BLOB)) > 0", ("t", text));
+                    if (Convert.ToInt64(hits[0][0]) > 0) return name + "." + column;
+                }
+            }
+            return "free pages or the write-ahead log";
+        }
+        var postgres = storage["Storage:Provider"] == "postgres";
+        var columns = await QueryAsync(storage, postgres
+            ? "SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_schema = current_schema() "
+              + "AND data_type IN ('text', 'character varying', 'character', 'bytea', 'json', 'jsonb')"
+            : "SELECT TABLE_NAME, COLUMN_NAME, DATA_TYPE FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_SCHEMA = 'dbo' "
+              + "AND DATA_TYPE IN ('nvarchar', 'varchar', 'nchar', 'char', 'ntext', 'text', 'varbinary', 'binary', 'image')");
+        Assert.NotEmpty(columns);
+        var bytes = System.Text.Encoding.UTF8.GetBytes(text);
+        foreach (var column in columns)
+        {
+            var (table, name, type) = ((string)column[0]!, (string)column[1]!, (string)column[2]!);
+            var binary = type is "bytea" or "varbinary" or "binary" or "image";
+            // Identifiers come from the catalog itself; the searched value is a parameter.
+            var sql = postgres
+                ? $"SELECT COUNT(*) FROM \"{table}\" WHERE " + (binary ? $"position(@b in \"{name}\") > 0" : $"strpos(\"{name}\"::text, @t) > 0")
+                : $"SELECT COUNT(*) FROM dbo.[{table}] WHERE " + (binary ? $"CHARINDEX(@b, [{name}]) > 0" : $"CHARINDEX(@t, CAST([{name}] AS nvarchar(max))) > 0");
+            var found = await QueryAsync(storage, sql, binary ? ("b", bytes) : ("t", text));
+            if (Convert.ToInt64(found[0][0]) > 0) return table + "." + name;
+        }
+        return null;
+    }
+
     private static DbConnection Open(IReadOnlyDictionary<string, string?> storage) => storage["Storage:Provider"] switch
     {
         "sqlite" => new SqliteConnection($"Data Source={Path.Combine(storage["Storage:DataDirectory"]!, "socialcrm.db")}"),

@@ -4,6 +4,7 @@ using SocialCrm.Channels.Webhooks;
 using SocialCrm.Grains;
 using SocialCrm.Grains.Bots;
 using SocialCrm.Persistence.Webhooks;
+using SocialCrm.Persistence.Channels;
 using SocialCrm.Grains.Conversations;
 using SocialCrm.Persistence.Conversations;
 using SocialCrm.Persistence.Customers;
@@ -28,6 +29,7 @@ public static class StorageSetup
         services.AddSingleton<PrivacyStore>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<WebhookStore>();
+        services.AddSingleton<ChannelHealthStore>();
         return services;
     }
 

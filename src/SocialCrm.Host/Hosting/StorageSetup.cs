@@ -42,6 +42,7 @@ public static class StorageSetup
         services.AddHttpClient<WebChatSender>(c => c.Timeout = TimeSpan.FromSeconds(10));
         services.AddHttpClient<MetaSender>(c => c.Timeout = TimeSpan.FromSeconds(20));
         services.AddHttpClient<XSender>(c => c.Timeout = TimeSpan.FromSeconds(20));
+        services.AddHttpClient<XTokenRefresh>(c => c.Timeout = TimeSpan.FromSeconds(20));
         services.AddSingleton<IOutboundSender>(sp => sp.GetRequiredService<WebChatSender>());
         services.AddSingleton<IOutboundSender>(sp => sp.GetRequiredService<MetaSender>());
         services.AddSingleton<IOutboundSender>(sp => sp.GetRequiredService<XSender>());

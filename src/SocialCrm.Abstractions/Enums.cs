@@ -59,6 +59,8 @@ public static class WireNames
     {
         Platform p => Of(p),
         Purpose.PublicDisplay => "public_display",
+        Channels.ChannelHealthState.TokenExpired => "token-expired",
+        Channels.ChannelHealthState.RefreshFailed => "refresh-failed",
         _ => value.ToString().ToLowerInvariant(),
     };
 

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using SocialCrm.Host.Api;
 using SocialCrm.Host.Auth;
 using Orleans.Dashboard;
@@ -43,7 +44,8 @@ builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.PropertyNamingP
 builder.Services.AddOpenApi();
 builder.Services.AddHealthChecks()
     .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"])
-    .AddCheck<SiloHealthCheck>("silo", tags: ["ready"]);
+    .AddCheck<SiloHealthCheck>("silo", tags: ["ready"])
+    .AddCheck<ChannelHealthCheck>("channels", failureStatus: HealthStatus.Degraded, tags: ["ready"]);
 
 var app = builder.Build();
 app.UseSocialCrmErrors();
@@ -56,7 +58,8 @@ app.UseAuthorization();
 app.UseRateLimiter();
 
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
-app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
+app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = HealthReportWriter.WriteAsync })
+    .AllowAnonymous();
 app.MapOpenApi().AllowAnonymous();
 app.MapSocialCrmTelemetry();
 if (dashboard) app.MapSocialCrmDashboard();

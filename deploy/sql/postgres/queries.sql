@@ -358,3 +358,15 @@ LIMIT @limit;
 -- name: RedactDeliveriesOfCustomer
 UPDATE webhook_deliveries SET payload = NULL, status = CASE WHEN status = 'pending' THEN 'cancelled' ELSE status END
 WHERE brand_id = @brand_id AND customer_id = @customer_id AND payload IS NOT NULL;
+
+-- name: UpsertChannelHealth
+INSERT INTO channel_health (brand_id, channel_id, platform, state, since_ms, detail)
+VALUES (@brand_id, @channel_id, @platform, @state, @since_ms, @detail)
+ON CONFLICT (brand_id, channel_id) DO UPDATE SET
+    platform = excluded.platform, state = excluded.state, since_ms = excluded.since_ms, detail = excluded.detail;
+
+-- name: UnhealthyChannels
+SELECT brand_id, channel_id, platform, state, since_ms, detail FROM channel_health
+WHERE state <> 'ok'
+ORDER BY since_ms, brand_id, channel_id
+LIMIT @limit;

@@ -146,3 +146,15 @@ CREATE TABLE IF NOT EXISTS webhook_deliveries (
 CREATE INDEX IF NOT EXISTS ix_deliveries_due ON webhook_deliveries (brand_id, webhook_id, created_at_ms) WHERE status = 'pending';
 CREATE INDEX IF NOT EXISTS ix_deliveries_status ON webhook_deliveries (brand_id, webhook_id, status, created_at_ms);
 CREATE INDEX IF NOT EXISTS ix_deliveries_customer ON webhook_deliveries (brand_id, customer_id);
+-- go
+-- Channels' health as their grains last wrote it (ok, token-expired, refresh-failed): the readiness check lists the unhealthy ones.
+CREATE TABLE IF NOT EXISTS channel_health (
+    brand_id   varchar(64)  NOT NULL,
+    channel_id varchar(64)  NOT NULL,
+    platform   varchar(16)  NOT NULL,
+    state      varchar(32)  NOT NULL,
+    since_ms   bigint       NOT NULL,
+    detail     varchar(500) NULL,
+    PRIMARY KEY (brand_id, channel_id)
+);
+CREATE INDEX IF NOT EXISTS ix_channel_health_unhealthy ON channel_health (since_ms) WHERE state <> 'ok';

@@ -163,3 +163,16 @@ CREATE INDEX IF NOT EXISTS ix_deliveries_due ON webhook_deliveries (brand_id, we
 CREATE INDEX IF NOT EXISTS ix_deliveries_status ON webhook_deliveries (brand_id, webhook_id, status, created_at_ms);
 -- go
 CREATE INDEX IF NOT EXISTS ix_deliveries_customer ON webhook_deliveries (brand_id, customer_id);
+-- go
+-- Channels' health as their grains last wrote it (ok, token-expired, refresh-failed): the readiness check lists the unhealthy ones.
+CREATE TABLE IF NOT EXISTS channel_health (
+    brand_id   TEXT    NOT NULL,
+    channel_id TEXT    NOT NULL,
+    platform   TEXT    NOT NULL,
+    state      TEXT    NOT NULL,
+    since_ms   INTEGER NOT NULL,
+    detail     TEXT    NULL,
+    PRIMARY KEY (brand_id, channel_id)
+) WITHOUT ROWID;
+-- go
+CREATE INDEX IF NOT EXISTS ix_channel_health_unhealthy ON channel_health (since_ms) WHERE state <> 'ok';

@@ -306,3 +306,16 @@ GROUP BY brand_id, webhook_id;
 -- name: RedactDeliveriesOfCustomer
 UPDATE dbo.webhook_deliveries SET payload = NULL, status = CASE WHEN status = 'pending' THEN 'cancelled' ELSE status END
 WHERE brand_id = @brand_id AND customer_id = @customer_id AND payload IS NOT NULL;
+
+-- name: UpsertChannelHealth
+MERGE dbo.channel_health WITH (HOLDLOCK) AS target
+USING (SELECT @brand_id AS brand_id, @channel_id AS channel_id) AS source
+ON target.brand_id = source.brand_id AND target.channel_id = source.channel_id
+WHEN MATCHED THEN UPDATE SET platform = @platform, state = @state, since_ms = @since_ms, detail = @detail
+WHEN NOT MATCHED THEN INSERT (brand_id, channel_id, platform, state, since_ms, detail)
+    VALUES (@brand_id, @channel_id, @platform, @state, @since_ms, @detail);
+
+-- name: UnhealthyChannels
+SELECT TOP (@limit) brand_id, channel_id, platform, state, since_ms, detail FROM dbo.channel_health
+WHERE state <> 'ok'
+ORDER BY since_ms, brand_id, channel_id;

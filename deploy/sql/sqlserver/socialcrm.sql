@@ -182,3 +182,18 @@ CREATE INDEX ix_deliveries_status ON dbo.webhook_deliveries (brand_id, webhook_i
 -- go
 IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'ix_deliveries_customer' AND object_id = OBJECT_ID(N'dbo.webhook_deliveries'))
 CREATE INDEX ix_deliveries_customer ON dbo.webhook_deliveries (brand_id, customer_id);
+-- go
+-- Channels' health as their grains last wrote it (ok, token-expired, refresh-failed): the readiness check lists the unhealthy ones.
+IF OBJECT_ID(N'dbo.channel_health', N'U') IS NULL
+CREATE TABLE dbo.channel_health (
+    brand_id   nvarchar(64)  NOT NULL,
+    channel_id nvarchar(64)  NOT NULL,
+    platform   nvarchar(16)  NOT NULL,
+    state      nvarchar(32)  NOT NULL,
+    since_ms   bigint        NOT NULL,
+    detail     nvarchar(500) NULL,
+    CONSTRAINT pk_channel_health PRIMARY KEY (brand_id, channel_id)
+);
+-- go
+IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'ix_channel_health_unhealthy' AND object_id = OBJECT_ID(N'dbo.channel_health'))
+CREATE INDEX ix_channel_health_unhealthy ON dbo.channel_health (since_ms) WHERE state <> 'ok';

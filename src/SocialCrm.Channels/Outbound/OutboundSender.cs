@@ -45,6 +45,9 @@ public sealed record OutboundMessage(
 public sealed record DeliveryResult(bool Delivered, string? Error = null, bool Permanent = false, string? ExternalId = null,
     string? RecipientId = null)
 {
+    /// <summary>The platform refused the access token (401): a renewed token may still send it.</summary>
+    public bool TokenRejected { get; init; }
+
     public static readonly DeliveryResult Sent = new(true);
 
     public static DeliveryResult Failed(string error, bool permanent = false) => new(false, error, permanent);

@@ -45,7 +45,7 @@ internal static class PlatformCall
             var (code, transient) = await ReadAsync(response, readError, cancellationToken);
             transient |= response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout || status >= 500;
             var error = $"{platform} answered {status}{(code is null ? "" : $" (error {code})")}.";
-            return DeliveryResult.Failed(error, permanent: !transient);
+            return DeliveryResult.Failed(error, permanent: !transient) with { TokenRejected = response.StatusCode == HttpStatusCode.Unauthorized };
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
         {

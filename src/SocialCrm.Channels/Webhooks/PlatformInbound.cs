@@ -38,8 +38,52 @@ public static class PlatformInbound
         return CryptographicOperations.FixedTimeEquals(claimed, expected);
     }
 
+    /// <summary>The longest handshake token answered: X's and Meta's are a few dozen characters.</summary>
+    public const int MaxHandshakeTokenLength = 128;
+
+    /// <summary>
+    /// Whether a handshake token (X's <c>crc_token</c>, Meta's <c>hub.challenge</c>) is the short opaque
+    /// string the platforms send: 1 to 128 characters of <c>[A-Za-z0-9_\-=+/.]</c>.
+    /// </summary>
+    public static bool IsOpaqueToken(string? token)
+    {
+        if (string.IsNullOrEmpty(token) || token.Length > MaxHandshakeTokenLength) return false;
+        foreach (var c in token)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '=' or '+' or '/' or '.')) return false;
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// Whether X's challenge may be answered for this token. The answer, HMAC-SHA256 of the token under
+    /// the consumer secret, is byte for byte the signature X puts on a webhook body, so the challenge
+    /// must never answer a token that is also a body the webhook would act on. An opaque token
+    /// (<see cref="IsOpaqueToken"/>) has no <c>{</c>, <c>[</c>, quote or space, so it is never a JSON object
+    /// or array, and the webhook reads nothing but an object (any other body is refused with a 400
+    /// before a message is read). The JSON scalars the alphabet can still spell (<c>1</c>, <c>-1.5e+3</c>,
+    /// <c>true</c>, <c>null</c>) are refused too: no answer signs a body that parses at all, however
+    /// lenient the reader may become.
+    /// </summary>
+    public static bool IsXCrcToken(string? token) => IsOpaqueToken(token) && !ParsesAsJson(token!);
+
+    private static bool ParsesAsJson(string text)
+    {
+        try
+        {
+            using var _ = JsonDocument.Parse(text);
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>X's challenge-response check: <c>sha256=</c> and the base64 HMAC of the token under the consumer secret.</summary>
+    /// <exception cref="ArgumentException">The token is not one X sends (<see cref="IsXCrcToken"/>): its answer could sign a body.</exception>
     public static string XResponseToken(string consumerSecret, string crcToken) =>
+        !IsXCrcToken(crcToken) ? throw new ArgumentException("Not an X challenge token.", nameof(crcToken)) :
         Sha256Prefix + Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(consumerSecret), Encoding.UTF8.GetBytes(crcToken)));
 
     /// <summary>

@@ -1,5 +1,8 @@
+using Microsoft.Extensions.Logging;
 using SocialCrm.Abstractions.Brands;
 using SocialCrm.Abstractions.Channels;
+using SocialCrm.Channels.Outbound;
+using SocialCrm.Persistence.Channels;
 
 namespace SocialCrm.Grains.Channels;
 
@@ -12,13 +15,22 @@ public sealed class ChannelState
     [Id(3)] public string DisplayName { get; set; } = "";
     [Id(4)] public ChannelSecrets? Secrets { get; set; }
     [Id(5)] public DateTimeOffset CreatedAt { get; set; }
+    /// <summary>Null: ok since the channel was created.</summary>
+    [Id(6)] public ChannelHealth? Health { get; set; }
 }
 
 /// <summary>A brand's presence on one platform; its secrets are stored and never handed out.</summary>
 public sealed class ChannelGrain(
     [PersistentState("channel", GrainStorage.Name)] IPersistentState<ChannelState> state,
+    XTokenRefresh xTokens,
+    ChannelHealthStore healthStore,
+    ILogger<ChannelGrain> logger,
     TimeProvider clock) : Grain, IChannelGrain
 {
+    // After a failed refresh, callers get the current token for this long instead of a call to the platform each.
+    private static readonly TimeSpan RefreshRetryAfter = TimeSpan.FromMinutes(1);
+    private DateTimeOffset _noRefreshUntil;
+
     private string BrandId => Ids.BrandOf(this.GetPrimaryKeyString());
 
     private string ChannelId => Ids.LocalPart(this.GetPrimaryKeyString());
@@ -46,17 +58,80 @@ public sealed class ChannelGrain(
     {
         if (!state.State.Exists) return Refusal.NotFound("Channel");
         var current = state.State.Secrets;
+        var accessToken = Merge(current?.AccessToken, change.AccessToken);
         state.State.Secrets = new ChannelSecrets(
             Merge(current?.AppSecret, change.AppSecret), Merge(current?.VerifyToken, change.VerifyToken),
-            Merge(current?.AccessToken, change.AccessToken), Merge(current?.ConsumerSecret, change.ConsumerSecret));
+            accessToken, Merge(current?.ConsumerSecret, change.ConsumerSecret),
+            Merge(current?.RefreshToken, change.RefreshToken), Merge(current?.ClientId, change.ClientId),
+            Merge(current?.ClientSecret, change.ClientSecret),
+            // An expiry belongs to its token: a new token without one has none known.
+            change.AccessTokenExpiresAt ?? (change.AccessToken is null ? current?.AccessTokenExpiresAt : null));
+        // New tokens from an admin are a fresh start: the next send tells whether they work.
+        var tokensChanged = change.AccessToken is not null || change.RefreshToken is not null || change.ClientId is not null
+            || change.ClientSecret is not null || change.AccessTokenExpiresAt is not null;
+        if (tokensChanged) _noRefreshUntil = default;
         await state.WriteStateAsync();
+        if (tokensChanged) await ChangeHealthAsync(ChannelHealthState.Ok, null);
         return View();
 
         static string? Merge(string? stored, string? given) => given is null ? stored : given.Length == 0 ? null : given;
     }
 
-    Task<ChannelDelivery?> IChannelGrain.DeliveryTarget() =>
-        Task.FromResult(state.State.Exists ? new ChannelDelivery(state.State.Platform, state.State.Secrets, state.State.ExternalAccountId) : null);
+    Task<ChannelDelivery?> IChannelGrain.DeliveryTarget() => Task.FromResult(Target());
+
+    async Task<ChannelDelivery?> IChannelGrain.RenewAccessToken(string? usedAccessToken)
+    {
+        var secrets = state.State.Secrets;
+        // Renewed since the caller read it (by another conversation's call), or a renewal failed a moment ago: nothing to do.
+        if (!state.State.Exists || secrets?.AccessToken != usedAccessToken || clock.GetUtcNow() < _noRefreshUntil) return Target();
+        var platform = WireNames.Of(state.State.Platform);
+        if (state.State.Platform != Platform.X || !XTokenRefresh.CanRefresh(secrets))
+        {
+            await ChangeHealthAsync(ChannelHealthState.TokenExpired, $"The {platform} access token expired or was refused, and the channel has no refresh token to renew it.");
+            return Target();
+        }
+        var refresh = await xTokens.RefreshAsync(secrets!, CancellationToken.None);
+        var now = clock.GetUtcNow();
+        if (!refresh.Refreshed)
+        {
+            _noRefreshUntil = now + RefreshRetryAfter;
+            logger.LogWarning("The access token of channel {ChannelId} could not be refreshed: {Error}", ChannelId, refresh.Error);
+            await ChangeHealthAsync(ChannelHealthState.RefreshFailed, refresh.Error);
+            return Target();
+        }
+        // The old refresh token is spent: the new pair is stored before anyone sends with it.
+        state.State.Secrets = secrets! with
+        {
+            AccessToken = refresh.AccessToken,
+            RefreshToken = refresh.RefreshToken ?? secrets.RefreshToken,
+            AccessTokenExpiresAt = refresh.ExpiresIn is { } lifetime ? now + lifetime : null,
+        };
+        await state.WriteStateAsync();
+        await ChangeHealthAsync(ChannelHealthState.Ok, null);
+        return Target();
+    }
+
+    private ChannelDelivery? Target() =>
+        state.State.Exists ? new ChannelDelivery(state.State.Platform, state.State.Secrets, state.State.ExternalAccountId) : null;
+
+    /// <summary>Records a change of health in the state and in the projection the readiness check reads; the same state again changes nothing.</summary>
+    private async Task ChangeHealthAsync(ChannelHealthState health, string? detail)
+    {
+        var current = state.State.Health;
+        if ((current?.State ?? ChannelHealthState.Ok) == health && (current is null || current.Detail == detail)) return;
+        state.State.Health = new ChannelHealth(health, clock.GetUtcNow(), detail is { Length: > 500 } ? detail[..500] : detail);
+        await state.WriteStateAsync();
+        try
+        {
+            await healthStore.SaveAsync(BrandId, ChannelId, WireNames.Of(state.State.Platform), WireNames.Of(health),
+                state.State.Health.Since, state.State.Health.Detail);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The channel's own view is right; the readiness check catches up at the next change.
+            logger.LogWarning("The health of channel {ChannelId} could not be recorded for the readiness check: {Error}", ChannelId, ex.GetType().Name);
+        }
+    }
 
     private ChannelView View()
     {
@@ -66,6 +141,10 @@ public sealed class ChannelGrain(
         if (!string.IsNullOrEmpty(s.Secrets?.VerifyToken)) configured.Add("verifyToken");
         if (!string.IsNullOrEmpty(s.Secrets?.AccessToken)) configured.Add("accessToken");
         if (!string.IsNullOrEmpty(s.Secrets?.ConsumerSecret)) configured.Add("consumerSecret");
-        return new ChannelView(ChannelId, s.Platform, s.ExternalAccountId, s.DisplayName, s.CreatedAt, configured);
+        if (!string.IsNullOrEmpty(s.Secrets?.RefreshToken)) configured.Add("refreshToken");
+        if (!string.IsNullOrEmpty(s.Secrets?.ClientId)) configured.Add("clientId");
+        if (!string.IsNullOrEmpty(s.Secrets?.ClientSecret)) configured.Add("clientSecret");
+        return new ChannelView(ChannelId, s.Platform, s.ExternalAccountId, s.DisplayName, s.CreatedAt, configured,
+            s.Health ?? new ChannelHealth(ChannelHealthState.Ok, s.CreatedAt, null), s.Secrets?.AccessTokenExpiresAt);
     }
 }

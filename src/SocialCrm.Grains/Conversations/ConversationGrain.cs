@@ -10,6 +10,7 @@ using SocialCrm.Abstractions.Customers;
 using SocialCrm.Abstractions.Security;
 using SocialCrm.Abstractions.Telemetry;
 using SocialCrm.Channels.Outbound;
+using SocialCrm.Grains.Channels;
 using SocialCrm.Grains.Privacy;
 using SocialCrm.Persistence.Conversations;
 using SocialCrm.Persistence.Storage;
@@ -664,7 +665,9 @@ public sealed class ConversationGrain(
         BrandContext.Set(_brandId);
         try
         {
-            var target = await GrainFactory.GetGrain<IChannelGrain>(Ids.Scoped(_brandId, state.State.ChannelId)).DeliveryTarget();
+            var channel = GrainFactory.GetGrain<IChannelGrain>(Ids.Scoped(_brandId, state.State.ChannelId));
+            var target = await channel.DeliveryTarget();
+            if (AccessTokens.DueForRenewal(target, clock.GetUtcNow())) target = await channel.RenewAccessToken(target!.Secrets!.AccessToken);
             var privateCustomer = state.State.Visibility == Visibility.Private ? state.State.CustomerId : null;
             var recipient = target is not null && privateCustomer is not null && target.Platform != Platform.WebChat
                 ? await GrainFactory.GetGrain<ICustomerGrain>(Ids.Scoped(_brandId, privateCustomer)).PlatformUserId(target.Platform)
@@ -673,20 +676,31 @@ public sealed class ConversationGrain(
             {
                 var next = _outbox[0];
                 var isPost = state.State.Kind == ConversationKind.Broadcast && next.Seq == 1;
-                var result = target is null
+                var message = target is null ? null : new OutboundMessage(_brandId, state.State.ChannelId, target.Platform, _conversationId,
+                    next.MessageId, next.Seq, next.Body ?? "", state.State.Visibility, _platformPostId ?? state.State.ExternalThreadId,
+                    privateCustomer)
+                {
+                    AccountId = target.ExternalAccountId,
+                    RecipientUserId = recipient,
+                    InReplyTo = next.InReplyTo,
+                    IsPost = isPost,
+                    AfterStandardWindow = MessagingWindow.ClosesAt(target.Platform, state.State.Visibility,
+                        FromMs(_counters.LastCustomerMessageAtMs)) is { } closes && clock.GetUtcNow() > closes,
+                    ByHumanAgent = next.AuthorType == WireNames.Of(AuthorType.Agent),
+                };
+                var result = message is null
                     ? DeliveryResult.Failed("The channel no longer exists.", permanent: true)
-                    : await senders.SendAsync(new OutboundMessage(_brandId, state.State.ChannelId, target.Platform, _conversationId,
-                        next.MessageId, next.Seq, next.Body ?? "", state.State.Visibility, _platformPostId ?? state.State.ExternalThreadId,
-                        privateCustomer)
+                    : await senders.SendAsync(message, target!.Secrets, CancellationToken.None);
+                // A refused token: renewed once (or by another conversation meanwhile), and the message sent once more with the new one.
+                if (result.TokenRejected && message is not null && target is not null)
+                {
+                    var renewed = await channel.RenewAccessToken(target.Secrets?.AccessToken);
+                    if (renewed is not null && AccessTokens.Differ(renewed, target))
                     {
-                        AccountId = target.ExternalAccountId,
-                        RecipientUserId = recipient,
-                        InReplyTo = next.InReplyTo,
-                        IsPost = isPost,
-                        AfterStandardWindow = MessagingWindow.ClosesAt(target.Platform, state.State.Visibility,
-                            FromMs(_counters.LastCustomerMessageAtMs)) is { } closes && clock.GetUtcNow() > closes,
-                        ByHumanAgent = next.AuthorType == WireNames.Of(AuthorType.Agent),
-                    }, target.Secrets, CancellationToken.None);
+                        target = renewed;
+                        result = await senders.SendAsync(message, target.Secrets, CancellationToken.None);
+                    }
+                }
                 // An erasure may have cancelled this message while it was on its way.
                 if (_outbox.Count == 0 || _outbox[0].Seq != next.Seq) continue;
                 var attempts = next.Attempts + 1;

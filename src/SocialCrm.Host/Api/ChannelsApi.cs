@@ -7,14 +7,32 @@ using SocialCrm.Host.Auth;
 
 namespace SocialCrm.Host.Api;
 
-public sealed record ChannelSecretsRequest(string? AppSecret, string? VerifyToken, string? AccessToken, string? ConsumerSecret);
+/// <summary>
+/// A channel's secrets as an admin gives them. X's OAuth 2.0 user tokens add <c>refreshToken</c>,
+/// <c>clientId</c>, <c>clientSecret</c> (a confidential client's) and the access token's expiry, as
+/// <c>accessTokenExpiresAt</c> or as X gave it, <c>expiresIn</c> seconds.
+/// </summary>
+public sealed record ChannelSecretsRequest(string? AppSecret, string? VerifyToken, string? AccessToken, string? ConsumerSecret,
+    string? RefreshToken = null, string? ClientId = null, string? ClientSecret = null, DateTimeOffset? AccessTokenExpiresAt = null,
+    long? ExpiresIn = null)
+{
+    public bool IsEmpty => this == new ChannelSecretsRequest(null, null, null, null);
+
+    public ChannelSecrets ToSecrets(DateTimeOffset now) => new(AppSecret, VerifyToken, AccessToken, ConsumerSecret, RefreshToken, ClientId,
+        ClientSecret, AccessTokenExpiresAt ?? (ExpiresIn is { } seconds ? now.AddSeconds(seconds) : null));
+}
+
+/// <summary>Whether the channel can send: <c>ok</c>, <c>token-expired</c> or <c>refresh-failed</c>, since when, and why.</summary>
+public sealed record ChannelHealthResponse(string State, DateTimeOffset Since, string? Detail);
 
 public sealed record CreateChannelRequest(string? Id, string? Platform, string? ExternalAccountId, string? DisplayName, ChannelSecretsRequest? Secrets);
 
-public sealed record ChannelResponse(string Id, string Platform, string ExternalAccountId, string DisplayName, DateTimeOffset CreatedAt, IReadOnlyList<string> ConfiguredSecrets)
+public sealed record ChannelResponse(string Id, string Platform, string ExternalAccountId, string DisplayName, DateTimeOffset CreatedAt,
+    IReadOnlyList<string> ConfiguredSecrets, ChannelHealthResponse Health, DateTimeOffset? AccessTokenExpiresAt)
 {
     public static ChannelResponse From(ChannelView v) =>
-        new(v.Id, WireNames.Of(v.Platform), v.ExternalAccountId, v.DisplayName, v.CreatedAt, v.ConfiguredSecrets);
+        new(v.Id, WireNames.Of(v.Platform), v.ExternalAccountId, v.DisplayName, v.CreatedAt, v.ConfiguredSecrets,
+            new ChannelHealthResponse(WireNames.Of(v.Health.State), v.Health.Since, v.Health.Detail), v.AccessTokenExpiresAt);
 }
 
 public sealed record PostBody(string? Text, string? Purpose);
@@ -38,7 +56,7 @@ public static class ChannelsApi
             .Produces<ChannelResponse>().ProducesValidationProblem().ProducesProblem(404);
     }
 
-    private static async Task<IResult> Create(string brandId, CreateChannelRequest? body, IGrainFactory grains)
+    private static async Task<IResult> Create(string brandId, CreateChannelRequest? body, IGrainFactory grains, TimeProvider clock)
     {
         var errors = new FieldErrors();
         var id = errors.Id("id", body?.Id);
@@ -48,7 +66,7 @@ public static class ChannelsApi
         var s = body?.Secrets;
         CheckSecrets(errors, s, "secrets.");
         if (errors.Any) return errors.ToProblem();
-        var secrets = s is null ? null : new ChannelSecrets(s.AppSecret, s.VerifyToken, s.AccessToken, s.ConsumerSecret);
+        var secrets = s?.ToSecrets(clock.GetUtcNow());
         var outcome = await grains.GetGrain<IChannelGrain>(Ids.Scoped(brandId, id!))
             .Register(new ChannelRegistration(platform, account!, name ?? id!, secrets));
         return ResultsOf.Map(outcome, v => TypedResults.Created($"/v1/brands/{brandId}/channels/{v.Id}", ChannelResponse.From(v)));
@@ -60,6 +78,13 @@ public static class ChannelsApi
         errors.Optional(prefix + "verifyToken", s?.VerifyToken, 1024);
         errors.Optional(prefix + "accessToken", s?.AccessToken, 4096);
         errors.Optional(prefix + "consumerSecret", s?.ConsumerSecret, 1024);
+        errors.Optional(prefix + "refreshToken", s?.RefreshToken, 4096);
+        errors.Optional(prefix + "clientId", s?.ClientId, 256);
+        errors.Optional(prefix + "clientSecret", s?.ClientSecret, 1024);
+        if (s?.ExpiresIn is { } seconds && seconds is < 1 or > 10L * 365 * 86_400)
+            errors.Add(prefix + "expiresIn", "must be a number of seconds between 1 and ten years.");
+        if (s is { ExpiresIn: not null, AccessTokenExpiresAt: not null })
+            errors.Add(prefix + "expiresIn", "give accessTokenExpiresAt or expiresIn, not both.");
     }
 
     /// <summary>
@@ -67,16 +92,16 @@ public static class ChannelsApi
     /// stored one, <c>""</c> removes it, a missing one stays. The answer names which are set, never their values.
     /// </summary>
     private static async Task<IResult> ChangeSecrets(string brandId, string channelId, ChannelSecretsRequest? body, IGrainFactory grains,
-        ILoggerFactory loggers)
+        ILoggerFactory loggers, TimeProvider clock)
     {
         var errors = new FieldErrors();
         CheckSecrets(errors, body, "");
-        if (body is null || body == new ChannelSecretsRequest(null, null, null, null))
-            errors.Add("secrets", "Give at least one of appSecret, verifyToken, accessToken, consumerSecret (\"\" removes one).");
+        if (body is null || body.IsEmpty)
+            errors.Add("secrets", "Give at least one of appSecret, verifyToken, accessToken, consumerSecret, refreshToken, clientId, clientSecret, "
+                + "accessTokenExpiresAt, expiresIn (\"\" removes a secret).");
         if (!Ids.IsValid(channelId)) return Problems.NotFound("Channel");
         if (errors.Any) return errors.ToProblem();
-        var outcome = await grains.GetGrain<IChannelGrain>(Ids.Scoped(brandId, channelId))
-            .ChangeSecrets(new ChannelSecrets(body!.AppSecret, body.VerifyToken, body.AccessToken, body.ConsumerSecret));
+        var outcome = await grains.GetGrain<IChannelGrain>(Ids.Scoped(brandId, channelId)).ChangeSecrets(body!.ToSecrets(clock.GetUtcNow()));
         if (outcome.Value is not null) loggers.CreateLogger(typeof(ChannelsApi)).LogInformation("The secrets of channel {ChannelId} were changed.", channelId);
         return ResultsOf.Map(outcome, v => TypedResults.Ok(ChannelResponse.From(v)));
     }

@@ -24,7 +24,7 @@ public static class PlatformWebhooksApi
     public static void MapPlatformWebhooksApi(this IEndpointRouteBuilder app)
     {
         var route = app.MapGroup("/webhooks/{platform}/{brandId}/{channelId}").AllowAnonymous().RequireRateLimiting(RateLimits.ChannelPolicy);
-        route.MapGet("/", Handshake).Produces<string>(200, "text/plain").ProducesProblem(403).ProducesProblem(404);
+        route.MapGet("/", Handshake).Produces<string>(200, "text/plain").ProducesValidationProblem().ProducesProblem(403).ProducesProblem(404);
         route.MapPost("/", Receive).Produces<PlatformWebhookResponse>(200).ProducesProblem(400).ProducesProblem(401).ProducesProblem(404)
             .ProducesProblem(413).ProducesProblem(429);
     }
@@ -39,6 +39,15 @@ public static class PlatformWebhooksApi
         if (target.Platform == Platform.X)
         {
             string? crcToken = request.Query["crc_token"];
+            // Its answer is a valid body signature: only a token that can never be a body is answered.
+            if (!string.IsNullOrEmpty(crcToken) && !PlatformInbound.IsXCrcToken(crcToken))
+            {
+                logger.LogWarning("X challenge for channel {ChannelId} refused: not an opaque token.", channelId);
+                return Problems.Validation(new Dictionary<string, string[]>
+                {
+                    ["crc_token"] = [$"must be 1 to {PlatformInbound.MaxHandshakeTokenLength} characters of A-Z a-z 0-9 _ - = + / . and not JSON."],
+                });
+            }
             if (string.IsNullOrEmpty(crcToken) || string.IsNullOrEmpty(target.Secrets?.ConsumerSecret))
             {
                 logger.LogWarning("X challenge for channel {ChannelId} refused: {Reason}.", channelId,
@@ -48,6 +57,15 @@ public static class PlatformWebhooksApi
             return TypedResults.Ok(new { response_token = PlatformInbound.XResponseToken(target.Secrets.ConsumerSecret, crcToken) });
         }
         string? mode = request.Query["hub.mode"], token = request.Query["hub.verify_token"], challenge = request.Query["hub.challenge"];
+        // Echoed verbatim: only the short opaque token Meta sends, never markup or a body of someone's choosing.
+        if (!string.IsNullOrEmpty(challenge) && !PlatformInbound.IsOpaqueToken(challenge))
+        {
+            logger.LogWarning("Meta subscription check for channel {ChannelId} refused: the challenge is not an opaque token.", channelId);
+            return Problems.Validation(new Dictionary<string, string[]>
+            {
+                ["hub.challenge"] = [$"must be 1 to {PlatformInbound.MaxHandshakeTokenLength} characters of A-Z a-z 0-9 _ - = + / ."],
+            });
+        }
         if (mode != "subscribe" || string.IsNullOrEmpty(challenge) || !SameSecret(token, target.Secrets?.VerifyToken))
         {
             logger.LogWarning("Meta subscription check for channel {ChannelId} refused: {Reason}.", channelId,

@@ -4,6 +4,7 @@ using SocialCrm.Channels.Webhooks;
 using SocialCrm.Grains;
 using SocialCrm.Grains.Bots;
 using SocialCrm.Persistence.Webhooks;
+using SocialCrm.Persistence.Channels;
 using SocialCrm.Grains.Conversations;
 using SocialCrm.Persistence.Brands;
 using SocialCrm.Persistence.Conversations;
@@ -30,6 +31,7 @@ public static class StorageSetup
         services.AddSingleton<PrivacyStore>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<WebhookStore>();
+        services.AddSingleton<ChannelHealthStore>();
         return services;
     }
 
@@ -42,6 +44,7 @@ public static class StorageSetup
         services.AddHttpClient<WebChatSender>(c => c.Timeout = TimeSpan.FromSeconds(10));
         services.AddHttpClient<MetaSender>(c => c.Timeout = TimeSpan.FromSeconds(20));
         services.AddHttpClient<XSender>(c => c.Timeout = TimeSpan.FromSeconds(20));
+        services.AddHttpClient<XTokenRefresh>(c => c.Timeout = TimeSpan.FromSeconds(20));
         services.AddSingleton<IOutboundSender>(sp => sp.GetRequiredService<WebChatSender>());
         services.AddSingleton<IOutboundSender>(sp => sp.GetRequiredService<MetaSender>());
         services.AddSingleton<IOutboundSender>(sp => sp.GetRequiredService<XSender>());

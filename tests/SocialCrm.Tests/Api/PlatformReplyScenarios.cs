@@ -33,6 +33,30 @@ public abstract class PlatformReplyScenarios<TBackend>(TBackend backend) where T
         return new Channel(node, brandId, adminKey, channelId, platform, secret);
     }
 
+    /// <summary>An X channel with OAuth 2.0 user tokens the service may refresh: the access token expires at <paramref name="expiresAt"/>.</summary>
+    private static async Task<Channel> XChannelAsync(ServiceHost node, DateTimeOffset expiresAt, string? refreshToken = "refresh-1")
+    {
+        var (brandId, adminKey) = await node.NewBrandAsync();
+        var channelId = Steps.NewId("ch");
+        var secret = "consumer-secret-" + channelId;
+        using var admin = node.Client(adminKey);
+        var created = await admin.PostJson($"/v1/brands/{brandId}/channels", new
+        {
+            id = channelId, platform = "x", externalAccountId = "acct-1", displayName = "Main",
+            secrets = new
+            {
+                consumerSecret = secret, accessToken = "old-access", refreshToken, clientId = "client-1", clientSecret = "client-secret-1",
+                accessTokenExpiresAt = expiresAt,
+            },
+        });
+        Assert.True(created.Status == HttpStatusCode.Created, created.Raw);
+        return new Channel(node, brandId, adminKey, channelId, "x", secret);
+    }
+
+    private const string AnnWritesOnX = """
+        {"for_user_id":"acct-1","direct_message_events":[{"type":"message_create","id":"dm-1","created_timestamp":"NOW_MS","message_create":{"target":{"recipient_id":"acct-1"},"sender_id":"x-ann","message_data":{"text":"My parcel is late"}}}]}
+        """;
+
     /// <summary>Delivers a platform webhook body, signed as the platform signs it, and returns the conversations it landed in.</summary>
     private static async Task<List<string>> ReceiveAsync(Channel channel, string body)
     {
@@ -357,6 +381,117 @@ public abstract class PlatformReplyScenarios<TBackend>(TBackend backend) where T
 
         Assert.Equal("failed", (await ReplyAsync(channel, conversation, "Hello!", expectedStatus: "failed")).Status);
         Assert.Empty(api.Calls);
+    }
+
+    [Fact]
+    public async Task An_expired_x_token_is_refreshed_before_the_reply_goes_out_and_the_new_pair_is_kept()
+    {
+        await using var api = await FakePlatformApi.StartAsync();
+        await using var node = await backend.StartNodeAsync(api.Configure(await backend.NewStorageAsync()));
+        var channel = await XChannelAsync(node, expiresAt: DateTimeOffset.UtcNow.AddMinutes(-3));
+        using var admin = channel.Admin();
+        var shown = await admin.GetJson(channel.Path($"channels/{channel.ChannelId}"));
+        Assert.Equal(["accessToken", "consumerSecret", "refreshToken", "clientId", "clientSecret"],
+            shown.Body!["configuredSecrets"]!.AsArray().Select(n => n!.GetValue<string>()));
+        Assert.DoesNotContain("client-secret-1", shown.Raw);
+        Assert.DoesNotContain("refresh-1", shown.Raw);
+        var conversation = Assert.Single(await ReceiveAsync(channel, AnnWritesOnX));
+
+        Assert.Equal("sent", (await ReplyAsync(channel, conversation, "Sorry, checking now.")).Status);
+        Assert.Equal("sent", (await ReplyAsync(channel, conversation, "It left the depot.")).Status);
+        var calls = api.Calls.ToList();
+        Assert.Equal([FakePlatformApi.XTokenPath, "/x/2/dm_conversations/with/x-ann/messages", "/x/2/dm_conversations/with/x-ann/messages"],
+            calls.Select(c => c.Path));
+        var refresh = calls[0];
+        Assert.Equal(("refresh_token", "refresh-1", "client-1"), (Text(refresh.Body, "grant_type"), Text(refresh.Body, "refresh_token"), Text(refresh.Body, "client_id")));
+        Assert.Equal("Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("client-1:client-secret-1")), refresh.Authorization);
+        // The new token is used, and kept: the second reply needs no refresh.
+        Assert.Equal(["Bearer new-access-1", "Bearer new-access-1"], calls.Skip(1).Select(c => c.Authorization));
+        var after = await admin.GetJson(channel.Path($"channels/{channel.ChannelId}"));
+        Assert.Equal("ok", after.Body!["health"]!["state"]!.GetValue<string>());
+        Assert.True(after.Body!["accessTokenExpiresAt"]!.GetValue<DateTimeOffset>() > DateTimeOffset.UtcNow.AddMinutes(100));
+    }
+
+    [Fact]
+    public async Task A_rejected_x_token_is_refreshed_once_and_the_reply_retried_once_with_the_rotated_pair()
+    {
+        await using var api = await FakePlatformApi.StartAsync();
+        await using var node = await backend.StartNodeAsync(api.Configure(await backend.NewStorageAsync()));
+        var channel = await XChannelAsync(node, expiresAt: DateTimeOffset.UtcNow.AddHours(2));
+        var conversation = Assert.Single(await ReceiveAsync(channel, AnnWritesOnX));
+
+        // X revoked the token early: refreshed once, sent again once.
+        api.AnswerNext(FakePlatformApi.XUnauthorized);
+        Assert.Equal("sent", (await ReplyAsync(channel, conversation, "Sorry, checking now.")).Status);
+        var calls = api.Calls.ToList();
+        Assert.Equal(["/x/2/dm_conversations/with/x-ann/messages", FakePlatformApi.XTokenPath, "/x/2/dm_conversations/with/x-ann/messages"],
+            calls.Select(c => c.Path));
+        Assert.Equal(("Bearer old-access", "refresh-1", "Bearer new-access-2"), (calls[0].Authorization, Text(calls[1].Body, "refresh_token"), calls[2].Authorization));
+
+        // Rejected again right after a refresh: the new refresh token is the one used, once, and the reply fails rather than loop.
+        api.AnswerNext(FakePlatformApi.XUnauthorized, (200, """{"token_type":"bearer","expires_in":7200,"access_token":"newer-access","refresh_token":"newer-refresh"}"""),
+            FakePlatformApi.XUnauthorized);
+        Assert.Equal("failed", (await ReplyAsync(channel, conversation, "Still on it.", expectedStatus: "failed")).Status);
+        calls = (await api.CallsAsync(6)).Skip(3).ToList();
+        Assert.Equal(["/x/2/dm_conversations/with/x-ann/messages", FakePlatformApi.XTokenPath, "/x/2/dm_conversations/with/x-ann/messages"],
+            calls.Select(c => c.Path));
+        Assert.Equal(("Bearer new-access-2", "new-refresh-2", "Bearer newer-access"), (calls[0].Authorization, Text(calls[1].Body, "refresh_token"), calls[2].Authorization));
+    }
+
+    [Fact]
+    public async Task A_failed_x_refresh_shows_on_the_channel_and_in_ready_health_until_an_admin_gives_new_tokens()
+    {
+        await using var api = await FakePlatformApi.StartAsync();
+        await using var node = await backend.StartNodeAsync(api.Configure(await backend.NewStorageAsync()));
+        var channel = await XChannelAsync(node, expiresAt: DateTimeOffset.UtcNow.AddMinutes(-3));
+        var conversation = Assert.Single(await ReceiveAsync(channel, AnnWritesOnX));
+        using var admin = channel.Admin();
+        using var probe = node.Client();
+
+        api.AnswerNext(FakePlatformApi.XRefreshRefused, FakePlatformApi.XUnauthorized);
+        Assert.Equal("failed", (await ReplyAsync(channel, conversation, "Sorry, checking now.", expectedStatus: "failed")).Status);
+        Assert.Equal([FakePlatformApi.XTokenPath, "/x/2/dm_conversations/with/x-ann/messages"], (await api.CallsAsync(2)).Select(c => c.Path));
+
+        var shown = await admin.GetJson(channel.Path($"channels/{channel.ChannelId}"));
+        var health = shown.Body!["health"]!;
+        Assert.Equal("refresh-failed", health["state"]!.GetValue<string>());
+        Assert.True(health["since"]!.GetValue<DateTimeOffset>() > DateTimeOffset.UtcNow.AddMinutes(-1));
+        Assert.Contains("400", health["detail"]!.GetValue<string>());
+        // Still ready (the node serves every other channel), but the operator sees which channel needs them, and no secret.
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/health/ready");
+        request.Headers.Accept.ParseAdd("application/json");
+        using var response = await probe.SendAsync(request, TestContext.Current.CancellationToken);
+        var ready = await Reply.ReadAsync(response);
+        Assert.Equal(HttpStatusCode.OK, ready.Status);
+        Assert.Equal("Degraded", ready.Str("status"));
+        var listed = ready.Body!["checks"]!["channels"]!["data"]!["channels"]!.AsArray().Single(c => c!["channelId"]!.GetValue<string>() == channel.ChannelId)!;
+        Assert.Equal((channel.BrandId, "x", "refresh-failed"),
+            (listed["brandId"]!.GetValue<string>(), listed["platform"]!.GetValue<string>(), listed["state"]!.GetValue<string>()));
+        foreach (var secret in new[] { "old-access", "refresh-1", "client-secret-1", channel.Secret }) Assert.DoesNotContain(secret, ready.Raw);
+        Assert.Equal("Degraded", (await probe.GetStringAsync("/health/ready", TestContext.Current.CancellationToken)));
+
+        // An admin gives fresh tokens: the channel is healthy again, and no longer listed.
+        var patched = await admin.PatchJson(channel.Path($"channels/{channel.ChannelId}/secrets"),
+            new { accessToken = "hand-made-access", refreshToken = "hand-made-refresh", expiresIn = 7200 });
+        Assert.True(patched.Status == HttpStatusCode.OK, patched.Raw);
+        Assert.Equal("ok", patched.Body!["health"]!["state"]!.GetValue<string>());
+        Assert.Equal("Healthy", (await probe.GetStringAsync("/health/ready", TestContext.Current.CancellationToken)));
+    }
+
+    [Fact]
+    public async Task A_rejected_token_with_nothing_to_refresh_it_shows_the_channel_as_token_expired()
+    {
+        await using var api = await FakePlatformApi.StartAsync();
+        await using var node = await backend.StartNodeAsync(api.Configure(await backend.NewStorageAsync()));
+        var channel = await XChannelAsync(node, expiresAt: DateTimeOffset.UtcNow.AddHours(1), refreshToken: null);
+        var conversation = Assert.Single(await ReceiveAsync(channel, AnnWritesOnX));
+
+        api.AnswerNext(FakePlatformApi.XUnauthorized);
+        Assert.Equal("failed", (await ReplyAsync(channel, conversation, "Sorry, checking now.", expectedStatus: "failed")).Status);
+        Assert.Single(api.Calls);
+        using var admin = channel.Admin();
+        var health = (await admin.GetJson(channel.Path($"channels/{channel.ChannelId}"))).Body!["health"]!;
+        Assert.Equal("token-expired", health["state"]!.GetValue<string>());
     }
 }
 

@@ -201,6 +201,68 @@ public abstract class PlatformWebhookScenarios<TBackend>(TBackend backend) where
         Assert.Contains(("public", "@brand this is great"), stored.Select(m => (m.Visibility, m.Text)));
         Assert.Equal(2, stored.Count);
     }
+
+    [Fact]
+    public async Task An_anonymous_caller_cannot_get_a_body_signed_through_the_x_challenge_and_withdraw_a_customers_consent()
+    {
+        var (brandId, adminKey, channelId) = await ChannelAsync("x", new { consumerSecret = "x-consumer-secret" });
+        using var admin = Node.Client(adminKey);
+        using var anyone = Node.Client();
+        var path = $"/webhooks/x/{brandId}/{channelId}";
+        // Ann writes, and grants marketing.
+        var hello = """{"for_user_id":"acct-1","direct_message_events":[{"type":"message_create","id":"dm-1","created_timestamp":"1764061200000","message_create":{"target":{"recipient_id":"acct-1"},"sender_id":"x-ann","message_data":{"text":"Hi there"}}}]}""";
+        Assert.Equal(1, (await SendAsync(path, hello, "X-Twitter-Webhooks-Signature", XSignature("x-consumer-secret", hello))).Long("accepted"));
+        var ann = Assert.Single(await AllMessagesAsync(admin, brandId)).Author;
+        var consent = $"/v1/brands/{brandId}/customers/{ann}/consents";
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutJson(consent + "/marketing",
+            new { status = "granted", lawfulBasis = "consent", source = "x", evidence = "opt-in" })).Status);
+
+        // The attacker asks the challenge to "answer" a STOP in Ann's name, and posts it with that answer as its signature.
+        var forged = """{"for_user_id":"acct-1","direct_message_events":[{"type":"message_create","id":"dm-666","created_timestamp":"1764061300000","message_create":{"target":{"recipient_id":"acct-1"},"sender_id":"x-ann","message_data":{"text":"STOP"}}}]}""";
+        var crc = await anyone.GetJson(path + "?crc_token=" + Uri.EscapeDataString(forged));
+        var stolen = crc.Body?["response_token"]?.GetValue<string>() ?? "";
+        var posted = await SendAsync(path, forged, "X-Twitter-Webhooks-Signature", stolen);
+
+        var consents = await admin.GetJson(consent);
+        Assert.Equal("granted", consents.Body!["current"]!["marketing"]!["status"]!.GetValue<string>());
+        Assert.DoesNotContain("STOP", (await AllMessagesAsync(admin, brandId)).Select(m => m.Text));
+        crc.AssertProblem(HttpStatusCode.BadRequest, "validation");
+        posted.AssertProblem(HttpStatusCode.Unauthorized, "unauthenticated");
+    }
+
+    [Fact]
+    public async Task The_x_challenge_answers_a_short_opaque_token_and_refuses_anything_that_could_be_a_body()
+    {
+        var (brandId, _, channelId) = await ChannelAsync("x", new { consumerSecret = "x-consumer-secret" });
+        using var anyone = Node.Client();
+        var path = $"/webhooks/x/{brandId}/{channelId}?crc_token=";
+
+        // What X sends: a short opaque string, answered with its HMAC.
+        const string token = "Y2hhbGxlbmdl-Tk9XXzE3NjQ_LjEy+/=";
+        var answered = await anyone.GetJson(path + Uri.EscapeDataString(token));
+        Assert.Equal(HttpStatusCode.OK, answered.Status);
+        Assert.Equal(XSignature("x-consumer-secret", token), answered.Str("response_token"));
+
+        // Too long, or anything a webhook body could be: JSON of any kind, spaces, quotes, braces.
+        foreach (var refused in new[] { new string('a', 129), "{}", "[]", "{\"a\":1}", "123", "-1.5e+3", "true", "null", "a b", "tok\u00e9n", "\"x\"" })
+        {
+            var reply = await anyone.GetJson(path + Uri.EscapeDataString(refused));
+            reply.AssertProblem(HttpStatusCode.BadRequest, "validation");
+            Assert.Null(reply.Body?["response_token"]);
+        }
+    }
+
+    [Fact]
+    public async Task The_meta_challenge_is_echoed_only_when_it_is_a_short_opaque_token()
+    {
+        var (brandId, _, channelId) = await ChannelAsync("messenger", new { appSecret = "app-secret-1", verifyToken = "verify-me-42" });
+        using var anyone = Node.Client();
+        var path = $"/webhooks/messenger/{brandId}/{channelId}?hub.mode=subscribe&hub.verify_token=verify-me-42&hub.challenge=";
+
+        (await anyone.GetJson(path + Uri.EscapeDataString("<script>alert(1)</script>"))).AssertProblem(HttpStatusCode.BadRequest, "validation");
+        (await anyone.GetJson(path + new string('7', 129))).AssertProblem(HttpStatusCode.BadRequest, "validation");
+        Assert.Equal(HttpStatusCode.OK, (await anyone.GetJson(path + "1158201444")).Status);
+    }
 }
 
 [Trait("Backend", "sqlite")]

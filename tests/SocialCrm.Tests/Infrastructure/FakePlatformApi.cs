@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http;
 
 namespace SocialCrm.Tests.Infrastructure;
 
-/// <summary>One call the service made to a platform's API.</summary>
+/// <summary>One call the service made to a platform's API (a form body is recorded as an object of its fields).</summary>
 public sealed record PlatformApiCall(string Path, string? Authorization, JsonNode? Body);
 
 /// <summary>
@@ -20,6 +20,16 @@ public sealed class FakePlatformApi : LoopbackFake
     public string MetaBaseUrl => Address + "/meta";
 
     public string XBaseUrl => Address + "/x";
+
+    /// <summary>Where X refreshes OAuth 2.0 user tokens.</summary>
+    public const string XTokenPath = "/x/2/oauth2/token";
+
+    /// <summary>X's answer to a refresh token it no longer takes.</summary>
+    public static (int, string) XRefreshRefused =>
+        (400, """{"error":"invalid_request","error_description":"Value passed for the token was invalid."}""");
+
+    /// <summary>X's answer to a call under an expired or revoked access token.</summary>
+    public static (int, string) XUnauthorized => (401, """{"title":"Unauthorized","type":"about:blank","status":401,"detail":"Unauthorized"}""");
 
     /// <summary>Every call, answered or refused, in arrival order.</summary>
     public ConcurrentQueue<PlatformApiCall> Calls { get; } = new();
@@ -61,6 +71,12 @@ public sealed class FakePlatformApi : LoopbackFake
     /// </summary>
     private static object AcceptedAs(int n, string path, JsonNode? body) => path switch
     {
+        // X's OAuth 2.0 refresh: a new pair every time, the refresh token rotated.
+        XTokenPath => new
+        {
+            token_type = "bearer", expires_in = 7200, access_token = $"new-access-{n}", scope = "tweet.write dm.write offline.access",
+            refresh_token = $"new-refresh-{n}",
+        },
         _ when path.StartsWith("/x/", StringComparison.Ordinal) => new { data = new { id = $"out-{n}" } },
         _ when path.EndsWith("/me/messages", StringComparison.Ordinal) => new
         {
@@ -74,8 +90,18 @@ public sealed class FakePlatformApi : LoopbackFake
 
     private async Task<IResult> ReceiveAsync(HttpRequest request)
     {
-        using var reader = new StreamReader(request.Body);
-        var body = JsonNode.Parse(await reader.ReadToEndAsync());
+        JsonNode? body;
+        if (request.HasFormContentType)
+        {
+            // X's token endpoint takes a form: recorded as an object of its fields.
+            var form = await request.ReadFormAsync();
+            body = new JsonObject(form.Select(f => KeyValuePair.Create(f.Key, (JsonNode?)JsonValue.Create(f.Value.ToString()))));
+        }
+        else
+        {
+            using var reader = new StreamReader(request.Body);
+            body = JsonNode.Parse(await reader.ReadToEndAsync());
+        }
         // Numbered as they arrive, and answered from their own body: calls of two conversations may overlap.
         var n = Interlocked.Increment(ref _received);
         Calls.Enqueue(new PlatformApiCall(request.Path.Value!, request.Headers.Authorization.ToString(), body));

@@ -34,17 +34,16 @@ public sealed class StartupTasks(
             logger.LogWarning("No Auth:BootstrapKey is configured: brands cannot be created on this node.");
             return;
         }
-        var directory = Path.GetFullPath(storage.Value.DataDirectory);
-        Directory.CreateDirectory(directory);
+        var directory = PrivateFiles.Folder(storage.Value.DataDirectory);
         var hashFile = Path.Combine(directory, "bootstrap-key.sha256");
         if (File.Exists(hashFile))
         {
+            PrivateFiles.Tighten(hashFile);
             bootstrapKey.UseHash(File.ReadAllText(hashFile).Trim());
             return;
         }
         var secret = Grains.Brands.ApiKeySecrets.NewSecret();
-        File.WriteAllText(hashFile, Grains.Brands.ApiKeySecrets.Hash(secret));
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(hashFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        PrivateFiles.Write(hashFile, Grains.Brands.ApiKeySecrets.Hash(secret));
         bootstrapKey.Use(secret);
         // Printed once, to the console only: the data folder keeps nothing but its hash.
         Console.WriteLine();

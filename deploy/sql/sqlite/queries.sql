@@ -263,3 +263,22 @@ LIMIT @limit;
 -- name: RedactDeliveriesOfCustomer
 UPDATE webhook_deliveries SET payload = NULL, status = CASE WHEN status = 'pending' THEN 'cancelled' ELSE status END
 WHERE brand_id = @brand_id AND customer_id = @customer_id AND payload IS NOT NULL;
+
+-- Secrets at rest: the key ring of a cluster, and the webhook secrets an earlier version stored in clear.
+
+-- name: KeyRingElements
+SELECT xml FROM data_protection_keys ORDER BY friendly_name;
+
+-- name: StoreKeyRingElement
+INSERT INTO data_protection_keys (friendly_name, xml) VALUES (@friendly_name, @xml)
+ON CONFLICT (friendly_name) DO UPDATE SET xml = excluded.xml;
+
+-- name: LockKeyRing
+-- One node: nothing to wait for.
+SELECT 1;
+
+-- name: AllWebhookSecrets
+SELECT brand_id, id, secret FROM webhooks;
+
+-- name: SealWebhookSecret
+UPDATE webhooks SET secret = @sealed WHERE brand_id = @brand_id AND id = @id AND secret = @secret;

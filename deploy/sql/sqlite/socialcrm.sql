@@ -157,3 +157,11 @@ CREATE INDEX IF NOT EXISTS ix_deliveries_due ON webhook_deliveries (brand_id, we
 CREATE INDEX IF NOT EXISTS ix_deliveries_status ON webhook_deliveries (brand_id, webhook_id, status, created_at_ms);
 -- go
 CREATE INDEX IF NOT EXISTS ix_deliveries_customer ON webhook_deliveries (brand_id, customer_id);
+-- go
+-- The key ring of the server dialects' clusters. A single SQLite node keeps its keys as files in
+-- <DataDirectory>/keys instead, away from the database file: a copy of the database alone opens no
+-- secret. The table is here so that every dialect has the same schema and queries.
+CREATE TABLE IF NOT EXISTS data_protection_keys (
+    friendly_name TEXT NOT NULL PRIMARY KEY,
+    xml           TEXT NOT NULL
+) WITHOUT ROWID;

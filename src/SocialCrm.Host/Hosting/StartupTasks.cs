@@ -5,11 +5,12 @@ using SocialCrm.Persistence.Storage;
 namespace SocialCrm.Host.Hosting;
 
 /// <summary>
-/// Runs before the silo starts: applies the schema (the silo's storage needs its tables) and
-/// settles the bootstrap key.
+/// Runs before the silo starts: applies the schema (the silo's storage needs its tables), settles
+/// the key ring that seals secrets, and the bootstrap key.
 /// </summary>
 public sealed class StartupTasks(
     SchemaInstaller schema,
+    KeyRingStartup keyRing,
     BootstrapKey bootstrapKey,
     IConfiguration configuration,
     IOptions<StorageOptions> storage,
@@ -18,6 +19,7 @@ public sealed class StartupTasks(
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
         await schema.InstallAsync(cancellationToken);
+        await keyRing.SettleAsync(cancellationToken);
         SettleBootstrapKey();
     }
 

@@ -28,6 +28,7 @@ public static class StorageSetup
         services.AddSingleton<PrivacyStore>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<WebhookStore>();
+        services.AddSocialCrmSecretsAtRest(configuration);
         return services;
     }
 

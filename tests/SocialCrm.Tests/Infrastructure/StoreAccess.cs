@@ -68,6 +68,36 @@ public static class StoreAccess
         return false;
     }
 
+    /// <summary>
+    /// Where any of the values is stored in clear: on SQLite a byte search of the database files (WAL
+    /// included), on a server every row of every table of ours and Orleans', text and binary columns alike.
+    /// </summary>
+    public static async Task<List<string>> WhereStoredAsync(IReadOnlyDictionary<string, string?> storage, params string[] values)
+    {
+        if (storage["Storage:Provider"] == "sqlite") return values.Where(v => FilesContain(storage, v)).Select(v => $"'{v}' in the database files").ToList();
+        var tables = await QueryAsync(storage, storage["Storage:Provider"] == "postgres"
+            ? "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'"
+            : "SELECT name FROM sys.tables");
+        var found = new List<string>();
+        foreach (var table in tables.Select(t => (string)t[0]!))
+        {
+            foreach (var row in await QueryAsync(storage, $"SELECT * FROM {table}"))
+            {
+                foreach (var cell in row)
+                {
+                    var text = cell switch
+                    {
+                        byte[] bytes => System.Text.Encoding.UTF8.GetString(bytes),
+                        null => "",
+                        _ => Convert.ToString(cell, System.Globalization.CultureInfo.InvariantCulture) ?? "",
+                    };
+                    found.AddRange(values.Where(v => text.Contains(v, StringComparison.Ordinal)).Select(v => $"'{v}' in {table}"));
+                }
+            }
+        }
+        return found;
+    }
+
     private static DbConnection Open(IReadOnlyDictionary<string, string?> storage) => storage["Storage:Provider"] switch
     {
         "sqlite" => new SqliteConnection($"Data Source={Path.Combine(storage["Storage:DataDirectory"]!, "socialcrm.db")}"),

@@ -121,7 +121,7 @@ CREATE TABLE IF NOT EXISTS webhooks (
     brand_id      varchar(64)   NOT NULL,
     id            varchar(64)   NOT NULL,
     url           varchar(2048) NOT NULL,
-    secret        varchar(512)  NOT NULL,
+    secret        text          NOT NULL, -- sealed with the key ring, never the secret itself
     events        varchar(1024) NOT NULL,
     created_at_ms bigint        NOT NULL,
     PRIMARY KEY (brand_id, id)
@@ -158,3 +158,21 @@ CREATE TABLE IF NOT EXISTS channel_health (
     PRIMARY KEY (brand_id, channel_id)
 );
 CREATE INDEX IF NOT EXISTS ix_channel_health_unhealthy ON channel_health (since_ms) WHERE state <> 'ok';
+-- go
+-- Secrets are stored sealed (Data Protection), which makes them longer than the 512 characters of
+-- the first schema's column.
+DO $$
+BEGIN
+    IF (SELECT data_type FROM information_schema.columns
+        WHERE table_schema = current_schema() AND table_name = 'webhooks' AND column_name = 'secret') <> 'text' THEN
+        ALTER TABLE webhooks ALTER COLUMN secret TYPE text;
+    END IF;
+END $$;
+-- go
+-- The key ring that seals channel and webhook secrets, shared by every node of a cluster: one Data
+-- Protection XML element (a key, or a revocation) per row. Whoever reads this table and the rest of
+-- the database can open the secrets unless the keys are themselves protected (DataProtection:*).
+CREATE TABLE IF NOT EXISTS data_protection_keys (
+    friendly_name varchar(256) NOT NULL PRIMARY KEY,
+    xml           text         NOT NULL
+);

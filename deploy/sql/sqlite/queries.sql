@@ -324,3 +324,22 @@ SELECT brand_id, channel_id, platform, state, since_ms, detail FROM channel_heal
 WHERE state <> 'ok'
 ORDER BY since_ms, brand_id, channel_id
 LIMIT @limit;
+
+-- Secrets at rest: the key ring of a cluster, and the webhook secrets an earlier version stored in clear.
+
+-- name: KeyRingElements
+SELECT xml FROM data_protection_keys ORDER BY friendly_name;
+
+-- name: StoreKeyRingElement
+INSERT INTO data_protection_keys (friendly_name, xml) VALUES (@friendly_name, @xml)
+ON CONFLICT (friendly_name) DO UPDATE SET xml = excluded.xml;
+
+-- name: LockKeyRing
+-- One node: nothing to wait for.
+SELECT 1;
+
+-- name: AllWebhookSecrets
+SELECT brand_id, id, secret FROM webhooks;
+
+-- name: SealWebhookSecret
+UPDATE webhooks SET secret = @sealed WHERE brand_id = @brand_id AND id = @id AND secret = @secret;

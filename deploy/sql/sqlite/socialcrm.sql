@@ -176,3 +176,11 @@ CREATE TABLE IF NOT EXISTS channel_health (
 ) WITHOUT ROWID;
 -- go
 CREATE INDEX IF NOT EXISTS ix_channel_health_unhealthy ON channel_health (since_ms) WHERE state <> 'ok';
+-- go
+-- The key ring of the server dialects' clusters. A single SQLite node keeps its keys as files in
+-- <DataDirectory>/keys instead, away from the database file: a copy of the database alone opens no
+-- secret. The table is here so that every dialect has the same schema and queries.
+CREATE TABLE IF NOT EXISTS data_protection_keys (
+    friendly_name TEXT NOT NULL PRIMARY KEY,
+    xml           TEXT NOT NULL
+) WITHOUT ROWID;

@@ -319,3 +319,23 @@ WHEN NOT MATCHED THEN INSERT (brand_id, channel_id, platform, state, since_ms, d
 SELECT TOP (@limit) brand_id, channel_id, platform, state, since_ms, detail FROM dbo.channel_health
 WHERE state <> 'ok'
 ORDER BY since_ms, brand_id, channel_id;
+
+-- Secrets at rest: the key ring of a cluster, and the webhook secrets an earlier version stored in clear.
+
+-- name: KeyRingElements
+SELECT xml FROM dbo.data_protection_keys ORDER BY friendly_name;
+
+-- name: StoreKeyRingElement
+MERGE dbo.data_protection_keys WITH (HOLDLOCK) AS target
+USING (SELECT @friendly_name AS friendly_name) AS source ON target.friendly_name = source.friendly_name
+WHEN MATCHED THEN UPDATE SET xml = @xml
+WHEN NOT MATCHED THEN INSERT (friendly_name, xml) VALUES (@friendly_name, @xml);
+
+-- name: LockKeyRing
+EXEC sp_getapplock @Resource = 'socialcrm-keyring', @LockMode = 'Exclusive', @LockOwner = 'Transaction', @LockTimeout = 60000;
+
+-- name: AllWebhookSecrets
+SELECT brand_id, id, secret FROM dbo.webhooks;
+
+-- name: SealWebhookSecret
+UPDATE dbo.webhooks SET secret = @sealed WHERE brand_id = @brand_id AND id = @id AND secret = @secret;

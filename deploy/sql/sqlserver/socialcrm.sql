@@ -149,7 +149,7 @@ CREATE TABLE dbo.webhooks (
     brand_id      nvarchar(64)   NOT NULL,
     id            nvarchar(64)   NOT NULL,
     url           nvarchar(2048) NOT NULL,
-    secret        nvarchar(512)  NOT NULL,
+    secret        nvarchar(4000) NOT NULL,
     events        nvarchar(1024) NOT NULL,
     created_at_ms bigint         NOT NULL,
     CONSTRAINT pk_webhooks PRIMARY KEY (brand_id, id)
@@ -197,3 +197,18 @@ CREATE TABLE dbo.channel_health (
 -- go
 IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'ix_channel_health_unhealthy' AND object_id = OBJECT_ID(N'dbo.channel_health'))
 CREATE INDEX ix_channel_health_unhealthy ON dbo.channel_health (since_ms) WHERE state <> 'ok';
+-- go
+-- Secrets are stored sealed (Data Protection), which makes them longer than the 512 characters of
+-- the first schema's column (COL_LENGTH counts bytes: nvarchar(4000) is 8000).
+IF COL_LENGTH(N'dbo.webhooks', N'secret') < 8000
+ALTER TABLE dbo.webhooks ALTER COLUMN secret nvarchar(4000) NOT NULL;
+-- go
+-- The key ring that seals channel and webhook secrets, shared by every node of a cluster: one Data
+-- Protection XML element (a key, or a revocation) per row. Whoever reads this table and the rest of
+-- the database can open the secrets unless the keys are themselves protected (DataProtection:*).
+IF OBJECT_ID(N'dbo.data_protection_keys', N'U') IS NULL
+CREATE TABLE dbo.data_protection_keys (
+    friendly_name nvarchar(256) NOT NULL,
+    xml           nvarchar(max) NOT NULL,
+    CONSTRAINT pk_data_protection_keys PRIMARY KEY (friendly_name)
+);

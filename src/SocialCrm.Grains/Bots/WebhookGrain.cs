@@ -5,6 +5,7 @@ using SocialCrm.Abstractions.Security;
 using SocialCrm.Abstractions.Telemetry;
 using SocialCrm.Channels.Webhooks;
 using SocialCrm.Grains.Conversations;
+using SocialCrm.Grains.Security;
 using SocialCrm.Persistence.Webhooks;
 
 namespace SocialCrm.Grains.Bots;
@@ -44,6 +45,7 @@ public static class DeliveryStatus
 public sealed class WebhookGrain(
     WebhookStore store,
     WebhookSender sender,
+    SecretSealer sealer,
     IOptions<WebhookOptions> options,
     ILogger<WebhookGrain> logger,
     TimeProvider clock) : Grain, IWebhookGrain
@@ -57,6 +59,7 @@ public sealed class WebhookGrain(
     private bool _draining;
     private bool _kickedWhileDraining;
     private IGrainTimer? _retryTimer;
+    private (string Stored, string Secret)? _opened;
 
     async Task<Outcome<WebhookView>> IWebhookGrain.Register(WebhookRegistration registration)
     {
@@ -64,7 +67,8 @@ public sealed class WebhookGrain(
         if (existing.Any(s => s.Id == WebhookId)) return Refusal.Conflict($"Webhook '{WebhookId}' already exists.");
         if (await NetworkGuard.CheckAsync(new Uri(registration.Url), Options.AllowPrivateNetworks) is { } why)
             return Refusal.Invalid("url", "is not allowed: " + why);
-        await store.RegisterAsync(BrandId, WebhookId, registration.Url, registration.Secret, registration.Events);
+        await store.RegisterAsync(BrandId, WebhookId, registration.Url,
+            sealer.SealWebhookSecret(this.GetPrimaryKeyString(), registration.Secret), registration.Events);
         return new WebhookView(WebhookId, registration.Url, registration.Events);
     }
 
@@ -162,7 +166,7 @@ public sealed class WebhookGrain(
 
     private async Task<bool> AttemptAsync(WebhookSubscription subscription, PendingWebhookDelivery delivery)
     {
-        var error = await sender.SendAsync(subscription.Url, subscription.Secret, new WebhookDelivery(delivery.Id, delivery.EventType, BrandId,
+        var error = await sender.SendAsync(subscription.Url, Secret(subscription), new WebhookDelivery(delivery.Id, delivery.EventType, BrandId,
             delivery.Lane.Length == 0 ? null : delivery.Lane, DateTimeOffset.FromUnixTimeMilliseconds(delivery.CreatedAtMs), delivery.Data),
             CancellationToken.None);
         var attempts = delivery.Attempts + 1;
@@ -184,6 +188,15 @@ public sealed class WebhookGrain(
         await store.RecordAttemptAsync(BrandId, delivery.Id, DeliveryStatus.Pending, attempts, error, next, null);
         CountAttempt("retrying");
         return false;
+    }
+
+    /// <summary>The secret in clear, opened once per stored value rather than for every delivery.</summary>
+    private string Secret(WebhookSubscription subscription)
+    {
+        if (_opened is { } opened && opened.Stored == subscription.Secret) return opened.Secret;
+        var secret = sealer.OpenWebhookSecret(this.GetPrimaryKeyString(), subscription.Secret);
+        _opened = (subscription.Secret, secret);
+        return secret;
     }
 
     // The outcome only: never the brand, the webhook or its URL.

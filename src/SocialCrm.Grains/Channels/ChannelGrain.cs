@@ -1,7 +1,9 @@
+using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using SocialCrm.Abstractions.Brands;
 using SocialCrm.Abstractions.Channels;
 using SocialCrm.Channels.Outbound;
+using SocialCrm.Grains.Security;
 using SocialCrm.Persistence.Channels;
 
 namespace SocialCrm.Grains.Channels;
@@ -13,15 +15,19 @@ public sealed class ChannelState
     [Id(1)] public Platform Platform { get; set; }
     [Id(2)] public string ExternalAccountId { get; set; } = "";
     [Id(3)] public string DisplayName { get; set; } = "";
-    [Id(4)] public ChannelSecrets? Secrets { get; set; }
+    /// <summary>Secrets as versions before sealing stored them; read once at activation, then sealed and cleared.</summary>
+    [Id(4)] public ChannelSecrets? ClearSecrets { get; set; }
     [Id(5)] public DateTimeOffset CreatedAt { get; set; }
+    /// <summary>The whole <see cref="ChannelSecrets"/> record, sealed (<see cref="SecretSealer"/>).</summary>
+    [Id(6)] public byte[]? SealedSecrets { get; set; }
     /// <summary>Null: ok since the channel was created.</summary>
-    [Id(6)] public ChannelHealth? Health { get; set; }
+    [Id(7)] public ChannelHealth? Health { get; set; }
 }
 
-/// <summary>A brand's presence on one platform; its secrets are stored and never handed out.</summary>
+/// <summary>A brand's presence on one platform; its secrets are stored sealed and never handed out.</summary>
 public sealed class ChannelGrain(
     [PersistentState("channel", GrainStorage.Name)] IPersistentState<ChannelState> state,
+    SecretSealer sealer,
     XTokenRefresh xTokens,
     ChannelHealthStore healthStore,
     ILogger<ChannelGrain> logger,
@@ -30,10 +36,47 @@ public sealed class ChannelGrain(
     // After a failed refresh, callers get the current token for this long instead of a call to the platform each.
     private static readonly TimeSpan RefreshRetryAfter = TimeSpan.FromMinutes(1);
     private DateTimeOffset _noRefreshUntil;
+    private ChannelSecrets? _secrets;
 
     private string BrandId => Ids.BrandOf(this.GetPrimaryKeyString());
 
     private string ChannelId => Ids.LocalPart(this.GetPrimaryKeyString());
+
+    /// <summary>The secrets in clear, in memory only; setting them seals them into the state, to be written.</summary>
+    private ChannelSecrets? Secrets
+    {
+        get => _secrets;
+        set
+        {
+            _secrets = value;
+            state.State.SealedSecrets = sealer.Seal(this.GetPrimaryKeyString(), value);
+            state.State.ClearSecrets = null;
+        }
+    }
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (state.State.ClearSecrets is { } clear)
+        {
+            // Stored in clear by an earlier version: sealed now, so an upgrade keeps the channel working.
+            Secrets = clear;
+            await state.WriteStateAsync(cancellationToken);
+        }
+        else if (state.State.SealedSecrets is { } sealedSecrets)
+        {
+            try
+            {
+                _secrets = sealer.Open(this.GetPrimaryKeyString(), sealedSecrets);
+            }
+            catch (CryptographicException)
+            {
+                // The key ring lost or revoked their key: the channel works as one without secrets (its
+                // webhooks are refused, its replies fail) until an admin sets them again.
+                logger.LogWarning("The secrets of channel {ChannelId} cannot be opened with this node's key ring; set them again.", ChannelId);
+            }
+        }
+        await base.OnActivateAsync(cancellationToken);
+    }
 
     async Task<Outcome<ChannelView>> IChannelGrain.Register(ChannelRegistration registration)
     {
@@ -44,9 +87,9 @@ public sealed class ChannelGrain(
             Platform = registration.Platform,
             ExternalAccountId = registration.ExternalAccountId,
             DisplayName = registration.DisplayName,
-            Secrets = registration.Secrets,
             CreatedAt = clock.GetUtcNow(),
         };
+        Secrets = registration.Secrets;
         await state.WriteStateAsync();
         await GrainFactory.GetGrain<IBrandGrain>(BrandId).AddChannel(ChannelId);
         return View();
@@ -57,9 +100,9 @@ public sealed class ChannelGrain(
     async Task<Outcome<ChannelView>> IChannelGrain.ChangeSecrets(ChannelSecrets change)
     {
         if (!state.State.Exists) return Refusal.NotFound("Channel");
-        var current = state.State.Secrets;
+        var current = Secrets;
         var accessToken = Merge(current?.AccessToken, change.AccessToken);
-        state.State.Secrets = new ChannelSecrets(
+        Secrets = new ChannelSecrets(
             Merge(current?.AppSecret, change.AppSecret), Merge(current?.VerifyToken, change.VerifyToken),
             accessToken, Merge(current?.ConsumerSecret, change.ConsumerSecret),
             Merge(current?.RefreshToken, change.RefreshToken), Merge(current?.ClientId, change.ClientId),
@@ -81,7 +124,7 @@ public sealed class ChannelGrain(
 
     async Task<ChannelDelivery?> IChannelGrain.RenewAccessToken(string? usedAccessToken)
     {
-        var secrets = state.State.Secrets;
+        var secrets = Secrets;
         // Renewed since the caller read it (by another conversation's call), or a renewal failed a moment ago: nothing to do.
         if (!state.State.Exists || secrets?.AccessToken != usedAccessToken || clock.GetUtcNow() < _noRefreshUntil) return Target();
         var platform = WireNames.Of(state.State.Platform);
@@ -100,7 +143,7 @@ public sealed class ChannelGrain(
             return Target();
         }
         // The old refresh token is spent: the new pair is stored before anyone sends with it.
-        state.State.Secrets = secrets! with
+        Secrets = secrets! with
         {
             AccessToken = refresh.AccessToken,
             RefreshToken = refresh.RefreshToken ?? secrets.RefreshToken,
@@ -112,7 +155,7 @@ public sealed class ChannelGrain(
     }
 
     private ChannelDelivery? Target() =>
-        state.State.Exists ? new ChannelDelivery(state.State.Platform, state.State.Secrets, state.State.ExternalAccountId) : null;
+        state.State.Exists ? new ChannelDelivery(state.State.Platform, Secrets, state.State.ExternalAccountId) : null;
 
     /// <summary>Records a change of health in the state and in the projection the readiness check reads; the same state again changes nothing.</summary>
     private async Task ChangeHealthAsync(ChannelHealthState health, string? detail)
@@ -137,14 +180,14 @@ public sealed class ChannelGrain(
     {
         var s = state.State;
         var configured = new List<string>();
-        if (!string.IsNullOrEmpty(s.Secrets?.AppSecret)) configured.Add("appSecret");
-        if (!string.IsNullOrEmpty(s.Secrets?.VerifyToken)) configured.Add("verifyToken");
-        if (!string.IsNullOrEmpty(s.Secrets?.AccessToken)) configured.Add("accessToken");
-        if (!string.IsNullOrEmpty(s.Secrets?.ConsumerSecret)) configured.Add("consumerSecret");
-        if (!string.IsNullOrEmpty(s.Secrets?.RefreshToken)) configured.Add("refreshToken");
-        if (!string.IsNullOrEmpty(s.Secrets?.ClientId)) configured.Add("clientId");
-        if (!string.IsNullOrEmpty(s.Secrets?.ClientSecret)) configured.Add("clientSecret");
+        if (!string.IsNullOrEmpty(Secrets?.AppSecret)) configured.Add("appSecret");
+        if (!string.IsNullOrEmpty(Secrets?.VerifyToken)) configured.Add("verifyToken");
+        if (!string.IsNullOrEmpty(Secrets?.AccessToken)) configured.Add("accessToken");
+        if (!string.IsNullOrEmpty(Secrets?.ConsumerSecret)) configured.Add("consumerSecret");
+        if (!string.IsNullOrEmpty(Secrets?.RefreshToken)) configured.Add("refreshToken");
+        if (!string.IsNullOrEmpty(Secrets?.ClientId)) configured.Add("clientId");
+        if (!string.IsNullOrEmpty(Secrets?.ClientSecret)) configured.Add("clientSecret");
         return new ChannelView(ChannelId, s.Platform, s.ExternalAccountId, s.DisplayName, s.CreatedAt, configured,
-            s.Health ?? new ChannelHealth(ChannelHealthState.Ok, s.CreatedAt, null), s.Secrets?.AccessTokenExpiresAt);
+            s.Health ?? new ChannelHealth(ChannelHealthState.Ok, s.CreatedAt, null), Secrets?.AccessTokenExpiresAt);
     }
 }

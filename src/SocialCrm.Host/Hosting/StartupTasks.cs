@@ -7,10 +7,12 @@ namespace SocialCrm.Host.Hosting;
 
 /// <summary>
 /// Runs before the silo starts: settles the bootstrap key, applies the schema (the silo's storage
-/// needs its tables) and indexes API keys issued before the key index existed.
+/// needs its tables), settles the key ring that seals secrets, and indexes API keys issued before
+/// the key index existed.
 /// </summary>
 public sealed class StartupTasks(
     SchemaInstaller schema,
+    KeyRingStartup keyRing,
     BootstrapKey bootstrapKey,
     ApiKeyIndex keyIndex,
     IConfiguration configuration,
@@ -23,6 +25,7 @@ public sealed class StartupTasks(
     {
         SettleBootstrapKey();
         await schema.InstallAsync(cancellationToken);
+        await keyRing.SettleAsync(cancellationToken);
         // Keys issued before the key index existed are indexed from their grains' state rows, once and idempotently.
         await keyIndex.IndexStoredKeysAsync(configuration.GetValue("Orleans:ServiceId", "socialcrm")!, cancellationToken);
     }
@@ -44,17 +47,16 @@ public sealed class StartupTasks(
             logger.LogWarning("No Auth:BootstrapKey is configured: brands cannot be created on this node.");
             return;
         }
-        var directory = Path.GetFullPath(storage.Value.DataDirectory);
-        Directory.CreateDirectory(directory);
+        var directory = PrivateFiles.Folder(storage.Value.DataDirectory);
         var hashFile = Path.Combine(directory, "bootstrap-key.sha256");
         if (File.Exists(hashFile))
         {
+            PrivateFiles.Tighten(hashFile);
             bootstrapKey.UseHash(File.ReadAllText(hashFile).Trim());
             return;
         }
         var secret = Grains.Brands.ApiKeySecrets.NewSecret();
-        File.WriteAllText(hashFile, Grains.Brands.ApiKeySecrets.Hash(secret));
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(hashFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        PrivateFiles.Write(hashFile, Grains.Brands.ApiKeySecrets.Hash(secret));
         bootstrapKey.Use(secret);
         // Printed once, to the console only: the data folder keeps nothing but its hash.
         Console.WriteLine();

@@ -32,6 +32,7 @@ public static class StorageSetup
         services.AddSingleton<AuditLog>();
         services.AddSingleton<WebhookStore>();
         services.AddSingleton<ChannelHealthStore>();
+        services.AddSocialCrmSecretsAtRest(configuration);
         return services;
     }
 

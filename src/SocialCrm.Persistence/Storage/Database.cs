@@ -37,6 +37,14 @@ public sealed class Database : IAsyncDisposable
         return connection;
     }
 
+    /// <summary>A connection opened synchronously, for callers that cannot wait asynchronously (the key ring's repository).</summary>
+    public DbConnection Open()
+    {
+        var connection = _dataSource.CreateConnection();
+        connection.Open();
+        return connection;
+    }
+
     public DbCommand Command(DbConnection connection, string query, IReadOnlyList<SqlArg> args, DbTransaction? transaction = null)
     {
         var command = connection.CreateCommand();

@@ -44,12 +44,18 @@ public static class Dialects
             return dialect == Dialect.Postgres ? TunePostgres(options.ConnectionString) : options.ConnectionString;
         }
 
-        if (!string.IsNullOrWhiteSpace(options.ConnectionString)) return options.ConnectionString;
-        var directory = Path.GetFullPath(options.DataDirectory);
-        Directory.CreateDirectory(directory);
+        if (!string.IsNullOrWhiteSpace(options.ConnectionString))
+        {
+            var file = new SqliteConnectionStringBuilder(options.ConnectionString).DataSource;
+            if (file.Length > 0 && file != ":memory:" && !file.StartsWith("file:", StringComparison.OrdinalIgnoreCase)) PrivateFiles.Database(file);
+            return options.ConnectionString;
+        }
+        var directory = PrivateFiles.Folder(options.DataDirectory);
+        var database = Path.Combine(directory, "socialcrm.db");
+        PrivateFiles.Database(database);
         return new SqliteConnectionStringBuilder
         {
-            DataSource = Path.Combine(directory, "socialcrm.db"),
+            DataSource = database,
             Pooling = true,
             DefaultTimeout = 30,
         }.ToString();

@@ -3,7 +3,7 @@ using SocialCrm.Persistence.Storage;
 
 namespace SocialCrm.Persistence.Webhooks;
 
-/// <summary>A bot's subscription: where to POST which events, and the secret that signs them.</summary>
+/// <summary>A bot's subscription: where to POST which events, and the secret that signs them, as stored (sealed).</summary>
 public sealed record WebhookSubscription(string Id, string Url, string Secret, IReadOnlySet<string> Events);
 
 /// <summary>A delivery waiting in the outbox.</summary>
@@ -34,6 +34,19 @@ public sealed class WebhookStore(Database database, GroupCommitWriter writer, Ti
             SqlArg.Text("brand_id", brandId), SqlArg.Text("id", id), SqlArg.Text("url", url), SqlArg.Text("secret", secret),
             SqlArg.Text("events", string.Join(' ', events)), SqlArg.Int64("created_at_ms", clock.GetUtcNow().ToUnixTimeMilliseconds()),
         ])]);
+        _cache.TryRemove(brandId, out _);
+    }
+
+    /// <summary>Every webhook's stored secret, to seal those an earlier version stored in clear.</summary>
+    public Task<List<(string BrandId, string Id, string Secret)>> StoredSecretsAsync(CancellationToken cancellationToken = default) =>
+        database.QueryAsync("AllWebhookSecrets", [], r => (r.GetString(0), r.GetString(1), r.GetString(2)), cancellationToken);
+
+    /// <summary>Replaces a stored secret by its sealed form, unless it changed meanwhile (another node sealed it).</summary>
+    public async Task SealSecretAsync(string brandId, string id, string stored, string sealedSecret, CancellationToken cancellationToken = default)
+    {
+        await database.ExecuteAsync("SealWebhookSecret",
+            [SqlArg.Text("brand_id", brandId), SqlArg.Text("id", id), SqlArg.Text("secret", stored), SqlArg.Text("sealed", sealedSecret)],
+            cancellationToken);
         _cache.TryRemove(brandId, out _);
     }
 

@@ -1,4 +1,6 @@
 using System.Net;
+using System.Security.Cryptography;
+using System.Text;
 using SocialCrm.Tests.Infrastructure;
 
 namespace SocialCrm.Tests.Api;
@@ -28,5 +30,47 @@ public sealed class ClusterScenarios(PostgresBackend backend) : IClassFixture<Po
         var agentKeyId = keys.Body!.AsArray().Single(k => k!["role"]!.GetValue<string>() == "agent")!["id"]!.GetValue<string>();
         Assert.Equal(HttpStatusCode.NoContent, (await adminOnFirst.Delete(setup.Path("api-keys/" + agentKeyId))).Status);
         (await agentOnSecond.GetJson(setup.Path("conversations"))).AssertProblem(HttpStatusCode.Unauthorized, "unauthenticated");
+    }
+
+    [Fact]
+    public async Task A_channel_registered_through_one_node_verifies_signatures_on_the_other_once_the_first_is_gone()
+    {
+        var storage = await backend.NewStorageAsync();
+        var clusterId = Steps.NewId("cluster");
+        var appSecret = "app-secret-" + Guid.NewGuid().ToString("N")[..12];
+        var first = await backend.StartNodeAsync(storage, clusterId);
+        await using var second = await backend.StartNodeAsync(storage, clusterId);
+        string brandId, channelId;
+        await using (first)
+        {
+            (brandId, var adminKey) = await first.NewBrandAsync();
+            channelId = Steps.NewId("ch");
+            using var admin = first.Client(adminKey);
+            var created = await admin.PostJson($"/v1/brands/{brandId}/channels",
+                new { id = channelId, platform = "messenger", externalAccountId = "acct-1", displayName = "Main", secrets = new { appSecret } });
+            Assert.Equal(HttpStatusCode.Created, created.Status);
+            Assert.Equal(HttpStatusCode.OK, (await SignedMessengerAsync(first, brandId, channelId, appSecret, "m_1")).Status);
+        }
+
+        // The first node has left: the channel is activated again on the second, which opens its
+        // secrets with the key ring the cluster shares in the database.
+        var reply = await SignedMessengerAsync(second, brandId, channelId, appSecret, "m_2");
+        Assert.True(reply.Status == HttpStatusCode.OK, reply.Raw);
+        Assert.Equal(1, reply.Long("accepted"));
+        Assert.Empty(await StoreAccess.WhereAnyStoredAsync(storage, appSecret));
+    }
+
+    private static async Task<Reply> SignedMessengerAsync(ServiceHost node, string brandId, string channelId, string appSecret, string mid)
+    {
+        var body = $$$"""{"object":"page","entry":[{"id":"acct-1","messaging":[{"sender":{"id":"psid-1"},"timestamp":1764061200000,"message":{"mid":"{{{mid}}}","text":"hi"}}]}]}""";
+        var signature = "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(appSecret), Encoding.UTF8.GetBytes(body)));
+        using var client = node.Client();
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/webhooks/messenger/{brandId}/{channelId}")
+        {
+            Content = new StringContent(body, Encoding.UTF8, "application/json"),
+        };
+        request.Headers.TryAddWithoutValidation("X-Hub-Signature-256", signature);
+        using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+        return await Reply.ReadAsync(response);
     }
 }

@@ -112,6 +112,15 @@ public static class StoreAccess
         return null;
     }
 
+    /// <summary>Where any of the values is stored, one line each (<see cref="WhereStoredAsync"/>); empty when none is.</summary>
+    public static async Task<List<string>> WhereAnyStoredAsync(IReadOnlyDictionary<string, string?> storage, params string[] values)
+    {
+        var found = new List<string>();
+        foreach (var value in values)
+            if (await WhereStoredAsync(storage, value) is { } where) found.Add($"'{value}' in {where}");
+        return found;
+    }
+
     private static DbConnection Open(IReadOnlyDictionary<string, string?> storage) => storage["Storage:Provider"] switch
     {
         "sqlite" => new SqliteConnection($"Data Source={Path.Combine(storage["Storage:DataDirectory"]!, "socialcrm.db")}"),

@@ -43,8 +43,8 @@ public static class ChannelsApi
         var errors = new FieldErrors();
         var id = errors.Id("id", body?.Id);
         var platform = errors.Enum<Platform>("platform", body?.Platform);
-        var account = errors.Required("externalAccountId", body?.ExternalAccountId, 256);
-        var name = errors.Optional("displayName", body?.DisplayName, 200);
+        var account = errors.RequiredLine("externalAccountId", body?.ExternalAccountId, 256);
+        var name = errors.OptionalLine("displayName", body?.DisplayName, 200);
         var s = body?.Secrets;
         CheckSecrets(errors, s, "secrets.");
         if (errors.Any) return errors.ToProblem();
@@ -56,10 +56,11 @@ public static class ChannelsApi
 
     private static void CheckSecrets(FieldErrors errors, ChannelSecretsRequest? s, string prefix)
     {
-        errors.Optional(prefix + "appSecret", s?.AppSecret, 1024);
-        errors.Optional(prefix + "verifyToken", s?.VerifyToken, 1024);
-        errors.Optional(prefix + "accessToken", s?.AccessToken, 4096);
-        errors.Optional(prefix + "consumerSecret", s?.ConsumerSecret, 1024);
+        // Secrets go into headers and signatures: one line each.
+        errors.OptionalLine(prefix + "appSecret", s?.AppSecret, 1024);
+        errors.OptionalLine(prefix + "verifyToken", s?.VerifyToken, 1024);
+        errors.OptionalLine(prefix + "accessToken", s?.AccessToken, 4096);
+        errors.OptionalLine(prefix + "consumerSecret", s?.ConsumerSecret, 1024);
     }
 
     /// <summary>

@@ -39,8 +39,15 @@ builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, ProblemAuth
 builder.Services.AddSocialCrmRateLimits(builder.Configuration);
 
 builder.Services.AddProblemDetails();
+builder.Services.AddSingleton<RefusalLog>();
+// The handler logs two lines per failed key; ErrorHandling writes one, at most each second.
+builder.Logging.AddFilter(typeof(ApiKeyAuthenticationHandler).FullName, LogLevel.Warning);
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase);
+builder.Services.Configure<JsonOptions>(o =>
+{
+    o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase;
+    o.SerializerOptions.Converters.Add(new NulRefusingStrings());
+});
 builder.Services.AddOpenApi();
 builder.Services.AddHealthChecks()
     .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"])

@@ -44,7 +44,8 @@ public sealed record IssuedKey(
     [property: Id(0)] string Id,
     [property: Id(1)] string Name,
     [property: Id(2)] Role Role,
-    [property: Id(3)] string Key);
+    [property: Id(3)] string Key,
+    [property: Id(4)] DateTimeOffset CreatedAt);
 
 [GenerateSerializer, Immutable]
 public sealed record ApiKeyView(

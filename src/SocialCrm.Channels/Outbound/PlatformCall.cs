@@ -72,12 +72,12 @@ internal static class PlatformCall
     public static JsonElement? Property(JsonElement element, string name) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) ? value : null;
 
-    /// <summary>A string or number property, as text.</summary>
+    /// <summary>A string or number property, as text; without NUL characters, which PostgreSQL cannot store.</summary>
     public static string? Field(JsonElement element, string name) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value)
             ? value.ValueKind switch
             {
-                JsonValueKind.String => value.GetString(),
+                JsonValueKind.String => value.GetString()?.Replace("\0", "", StringComparison.Ordinal),
                 JsonValueKind.Number => value.GetRawText(),
                 _ => null,
             }

@@ -259,7 +259,9 @@ public static class PlatformInbound
             if (element is not { ValueKind: JsonValueKind.Object } e || !e.TryGetProperty(name, out var v)) return null;
             return v.ValueKind switch
             {
-                JsonValueKind.String => v.GetString(),
+                // A platform resends a body it got no 2xx for, and its sender cannot take a NUL back out:
+                // it is dropped (PostgreSQL cannot store it), and the rest of the message is kept.
+                JsonValueKind.String => v.GetString()?.Replace("\0", "", StringComparison.Ordinal),
                 JsonValueKind.Number => v.GetRawText(),
                 _ => null,
             };

@@ -150,7 +150,7 @@ public sealed class BrandGrain(
         await keyIndex.AddAsync(stored.Hash);
         await GrainFactory.GetGrain<IApiKeyGrain>(stored.Hash).Define(new ApiKeyIdentity(stored.Id, BrandId, name, role, webhookId));
         await Audit.RecordAsync(GrainFactory, BrandId, "key.create", null, $"api-keys/{stored.Id}:{WireNames.Of(role)}");
-        return new IssuedKey(stored.Id, name, role, secret);
+        return new IssuedKey(stored.Id, name, role, secret, stored.CreatedAt);
     }
 }
 

@@ -42,6 +42,8 @@ public sealed class InboundPipeline(GrainReferences grains, TimeProvider clock)
 
     private async Task<Outcome<InboundAccepted>> AcceptAsync(string brandId, string channelId, InboundRequest request)
     {
+        // The API refuses a NUL before this and platform webhooks drop it; cluster clients come here directly.
+        if (NulField(request) is { } field) return Refusal.Invalid(field, TextRules.NulRefusal);
         var channel = await ChannelAsync(brandId, channelId);
         if (channel is null) return Refusal.NotFound("Channel");
         if (request.Visibility == Visibility.Public && string.IsNullOrEmpty(request.ExternalThreadId))
@@ -65,6 +67,15 @@ public sealed class InboundPipeline(GrainReferences grains, TimeProvider clock)
         }
         return new InboundAccepted(result.ConversationId, result.MessageId, result.AuthorId, result.Seq, result.Duplicate);
     }
+
+    private static string? NulField(InboundRequest r) =>
+        TextRules.HasNul(r.ExternalMessageId) ? "externalMessageId"
+        : TextRules.HasNul(r.ExternalUserId) ? "externalUserId"
+        : TextRules.HasNul(r.UserDisplayName) ? "userDisplayName"
+        : TextRules.HasNul(r.Text) ? "text"
+        : TextRules.HasNul(r.ExternalThreadId) ? "thread.externalThreadId"
+        : TextRules.HasNul(r.InReplyToExternalMessageId) ? "inReplyToExternalMessageId"
+        : null;
 
     private async Task<bool> IsOptOutAsync(string brandId, string text)
     {

@@ -31,7 +31,7 @@ public static class BrandsApi
     {
         var errors = new FieldErrors();
         var id = errors.Id("id", body?.Id);
-        var name = errors.Required("name", body?.Name, 200);
+        var name = errors.RequiredLine("name", body?.Name, 200);
         if (errors.Any) return errors.ToProblem();
         // The bootstrap key acts for the brand it creates, and for nothing else.
         BrandContext.Set(id!);
@@ -43,7 +43,7 @@ public static class BrandsApi
     private static async Task<IResult> CreateKey(string brandId, CreateApiKeyRequest? body, IGrainFactory grains)
     {
         var errors = new FieldErrors();
-        var name = errors.Required("name", body?.Name, 64);
+        var name = errors.RequiredLine("name", body?.Name, 64);
         var role = errors.Enum<Role>("role", body?.Role);
         if (body?.WebhookId is { } webhookId)
         {
@@ -53,7 +53,7 @@ public static class BrandsApi
         if (errors.Any) return errors.ToProblem();
         var outcome = await grains.GetGrain<IBrandGrain>(brandId).IssueKey(name!, role, body?.WebhookId);
         return ResultsOf.Map(outcome, key => TypedResults.Created($"/v1/brands/{brandId}/api-keys/{key.Id}",
-            new ApiKeyResponse(key.Id, key.Name, WireNames.Of(key.Role), key.Key)));
+            new ApiKeyResponse(key.Id, key.Name, WireNames.Of(key.Role), key.Key, key.CreatedAt)));
     }
 
     private static async Task<IResult> ListKeys(string brandId, IGrainFactory grains)

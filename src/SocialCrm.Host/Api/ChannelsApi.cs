@@ -61,8 +61,8 @@ public static class ChannelsApi
         var errors = new FieldErrors();
         var id = errors.Id("id", body?.Id);
         var platform = errors.Enum<Platform>("platform", body?.Platform);
-        var account = errors.Required("externalAccountId", body?.ExternalAccountId, 256);
-        var name = errors.Optional("displayName", body?.DisplayName, 200);
+        var account = errors.RequiredLine("externalAccountId", body?.ExternalAccountId, 256);
+        var name = errors.OptionalLine("displayName", body?.DisplayName, 200);
         var s = body?.Secrets;
         CheckSecrets(errors, s, "secrets.");
         if (errors.Any) return errors.ToProblem();
@@ -74,13 +74,14 @@ public static class ChannelsApi
 
     private static void CheckSecrets(FieldErrors errors, ChannelSecretsRequest? s, string prefix)
     {
-        errors.Optional(prefix + "appSecret", s?.AppSecret, 1024);
-        errors.Optional(prefix + "verifyToken", s?.VerifyToken, 1024);
-        errors.Optional(prefix + "accessToken", s?.AccessToken, 4096);
-        errors.Optional(prefix + "consumerSecret", s?.ConsumerSecret, 1024);
-        errors.Optional(prefix + "refreshToken", s?.RefreshToken, 4096);
-        errors.Optional(prefix + "clientId", s?.ClientId, 256);
-        errors.Optional(prefix + "clientSecret", s?.ClientSecret, 1024);
+        // Secrets go into headers and signatures: one line each.
+        errors.OptionalLine(prefix + "appSecret", s?.AppSecret, 1024);
+        errors.OptionalLine(prefix + "verifyToken", s?.VerifyToken, 1024);
+        errors.OptionalLine(prefix + "accessToken", s?.AccessToken, 4096);
+        errors.OptionalLine(prefix + "consumerSecret", s?.ConsumerSecret, 1024);
+        errors.OptionalLine(prefix + "refreshToken", s?.RefreshToken, 4096);
+        errors.OptionalLine(prefix + "clientId", s?.ClientId, 256);
+        errors.OptionalLine(prefix + "clientSecret", s?.ClientSecret, 1024);
         if (s?.ExpiresIn is { } seconds && seconds is < 1 or > 10L * 365 * 86_400)
             errors.Add(prefix + "expiresIn", "must be a number of seconds between 1 and ten years.");
         if (s is { ExpiresIn: not null, AccessTokenExpiresAt: not null })

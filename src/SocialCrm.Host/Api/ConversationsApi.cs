@@ -156,6 +156,9 @@ public static class ConversationsApi
         var errors = new FieldErrors();
         ConversationStatus? statusFilter = status is null ? null : errors.Enum<ConversationStatus>("status", status);
         Visibility? visibilityFilter = visibility is null ? null : errors.Enum<Visibility>("visibility", visibility);
+        errors.IdFilter("channelId", channelId);
+        errors.IdFilter("assignee", assignee);
+        errors.IdFilter("customerId", customerId);
         var pageSize = Limit(errors, limit);
         var after = cursor is null ? null : DecodeCursor(cursor);
         if (cursor is not null && after is null) errors.Add("cursor", "is not a cursor this service gave.");

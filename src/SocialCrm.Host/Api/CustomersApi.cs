@@ -42,16 +42,40 @@ public static class CustomersApi
             .ProducesValidationProblem().ProducesProblem(404);
     }
 
-    private static async Task<IResult> List(string brandId, int? limit, string? cursor, PrivacyStore privacy)
+    /// <summary>The segments of the contract (<c>insights/segments</c>).</summary>
+    private static readonly string[] Segments = ["advocate", "detractor", "helper", "powerUser"];
+
+    private const string CursorPrefix = "customer:";
+
+    private static async Task<IResult> List(string brandId, string? segment, int? limit, string? cursor, PrivacyStore privacy)
     {
         var errors = new FieldErrors();
         var pageSize = limit ?? 50;
         if (pageSize is < 1 or > 200) errors.Add("limit", "must be between 1 and 200.");
-        if (cursor is not null && !Ids.IsValid(cursor)) errors.Add("cursor", "is not a cursor this service gave.");
+        if (segment is not null && !Segments.Contains(segment, StringComparer.Ordinal))
+            errors.Add("segment", "must be one of: " + string.Join(", ", Segments) + ".");
+        var after = cursor is null ? null : DecodeCursor(cursor);
+        if (cursor is not null && after is null) errors.Add("cursor", "is not a cursor this service gave.");
         if (errors.Any) return errors.ToProblem();
-        var rows = await privacy.ListCustomersAsync(brandId, cursor, pageSize + 1);
+        // No customer is placed in a segment yet (profiles answer segment: null), so a segment holds no one.
+        if (segment is not null) return TypedResults.Ok(new CustomerListResponse([], null));
+        var rows = await privacy.ListCustomersAsync(brandId, after, pageSize + 1);
         var items = rows.Take(pageSize).Select(r => new CustomerListItem(r.Id, DateTimeOffset.FromUnixTimeMilliseconds(r.CreatedAtMs))).ToList();
-        return TypedResults.Ok(new CustomerListResponse(items, rows.Count > pageSize ? items[^1].Id : null));
+        return TypedResults.Ok(new CustomerListResponse(items, rows.Count > pageSize ? EncodeCursor(items[^1].Id) : null));
+    }
+
+    // Opaque to callers, so that a made-up cursor is refused instead of answered with an empty page.
+    private static string EncodeCursor(string customerId) =>
+        Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(CursorPrefix + customerId)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static string? DecodeCursor(string cursor)
+    {
+        var padded = cursor.Replace('-', '+').Replace('_', '/');
+        padded += new string('=', (4 - padded.Length % 4) % 4);
+        var bytes = new byte[padded.Length];
+        if (!Convert.TryFromBase64String(padded, bytes, out var length)) return null;
+        var text = System.Text.Encoding.UTF8.GetString(bytes, 0, length);
+        return text.StartsWith(CursorPrefix, StringComparison.Ordinal) && Ids.IsValid(text[CursorPrefix.Length..]) ? text[CursorPrefix.Length..] : null;
     }
 
     /// <summary>The lawful bases of GDPR article 6.</summary>
@@ -76,9 +100,9 @@ public static class CustomersApi
         if (status == ConsentStatus.Unknown && body?.Status is not null) errors.Add("status", "must be granted or withdrawn.");
         var basis = errors.Required("lawfulBasis", body?.LawfulBasis, 64);
         if (basis is not null && !LawfulBases.Contains(basis)) errors.Add("lawfulBasis", "must be one of: " + string.Join(", ", LawfulBases) + ".");
-        var source = errors.Required("source", body?.Source, 200);
-        var evidence = errors.Optional("evidence", body?.Evidence, 4000);
-        var policyVersion = errors.Optional("policyVersion", body?.PolicyVersion, 64);
+        var source = errors.RequiredLine("source", body?.Source, 200);
+        var evidence = errors.OptionalLine("evidence", body?.Evidence, 4000);
+        var policyVersion = errors.OptionalLine("policyVersion", body?.PolicyVersion, 64);
         if (body?.ExpiresAt is { } expires && expires <= clock.GetUtcNow()) errors.Add("expiresAt", "must be in the future.");
         if (errors.Any) return errors.ToProblem();
         if (!Ids.IsValid(customerId)) return Problems.NotFound("Customer");

@@ -36,15 +36,15 @@ public static class InboundApi
     private static async Task<IResult> Receive(string brandId, string channelId, InboundMessageRequest? body, InboundPipeline inbound)
     {
         var errors = new FieldErrors();
-        var externalMessageId = errors.Required("externalMessageId", body?.ExternalMessageId, 256);
-        var externalUserId = errors.Required("externalUserId", body?.ExternalUserId, 256);
-        var displayName = errors.Optional("userDisplayName", body?.UserDisplayName, 200);
+        var externalMessageId = errors.RequiredLine("externalMessageId", body?.ExternalMessageId, 256);
+        var externalUserId = errors.RequiredLine("externalUserId", body?.ExternalUserId, 256);
+        var displayName = errors.OptionalLine("userDisplayName", body?.UserDisplayName, 200);
         var text = errors.Required("text", body?.Text, MaxTextLength);
         var visibility = errors.Enum<Visibility>("thread.visibility", body?.Thread?.Visibility ?? "private");
-        var threadId = errors.Optional("thread.externalThreadId", body?.Thread?.ExternalThreadId, 256);
+        var threadId = errors.OptionalLine("thread.externalThreadId", body?.Thread?.ExternalThreadId, 256);
         if (visibility == Visibility.Public && string.IsNullOrEmpty(threadId))
             errors.Add("thread.externalThreadId", "is required for a public message.");
-        var inReplyTo = errors.Optional("inReplyToExternalMessageId", body?.InReplyToExternalMessageId, 256);
+        var inReplyTo = errors.OptionalLine("inReplyToExternalMessageId", body?.InReplyToExternalMessageId, 256);
         if (!Ids.IsValid(channelId)) return Problems.NotFound("Channel");
         if (errors.Any) return errors.ToProblem();
 

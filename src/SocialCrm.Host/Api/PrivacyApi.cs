@@ -122,6 +122,9 @@ public static class PrivacyApi
         long after = 0;
         if (cursor is not null && (!long.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out after)))
             errors.Add("cursor", "is not a cursor this service gave.");
+        errors.IdFilter("customerId", customerId);
+        errors.OptionalLine("actor", actor, 200);
+        if (from > to) errors.Add("to", "must not be before from.");
         if (errors.Any) return errors.ToProblem();
         var page = await grains.GetGrain<IAuditGrain>(brandId).List(new AuditQuery(customerId, actor, from, to, after, pageSize));
         return TypedResults.Ok(new AuditResponse(
@@ -150,6 +153,8 @@ public static class PrivacyApi
         var keywords = body?.OptOutKeywords ?? BrandSettings.DefaultOptOutKeywords;
         if (keywords.Count > 50 || keywords.Any(k => string.IsNullOrWhiteSpace(k) || k.Length > 32))
             errors.Add("optOutKeywords", "must be at most 50 words of 1 to 32 characters.");
+        else if (keywords.Any(k => !TextRules.IsSingleLine(k)))
+            errors.Add("optOutKeywords", TextRules.SingleLineRefusal);
         if (body?.RetentionDays is < 1 or > 36_500) errors.Add("retentionDays", "must be between 1 and 36500 days.");
         if (errors.Any) return errors.ToProblem();
         var settings = new BrandSettings(keywords.Select(k => k.Trim()).ToList(), body?.RetentionDays, body?.ProfilingByLegitimateInterest ?? false);

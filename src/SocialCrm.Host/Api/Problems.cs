@@ -61,17 +61,49 @@ public sealed class FieldErrors
         return value;
     }
 
+    /// <summary>Checks a caller-chosen id given as a filter: absent is fine, anything else must be an id.</summary>
+    public string? IdFilter(string field, string? value)
+    {
+        if (value is not null && !Ids.IsValid(value)) Add(field, "must match [A-Za-z0-9_-]{1,64}.");
+        return value;
+    }
+
+    /// <summary>Free text such as a message: any characters but NUL.</summary>
     public string? Required(string field, string? value, int maxLength)
     {
         if (string.IsNullOrWhiteSpace(value)) Add(field, "is required.");
-        else if (value.Length > maxLength) Add(field, $"must be at most {maxLength} characters.");
+        else Check(field, value, maxLength, singleLine: false);
         return value;
     }
 
     public string? Optional(string field, string? value, int maxLength)
     {
-        if (value is not null && value.Length > maxLength) Add(field, $"must be at most {maxLength} characters.");
+        if (value is not null) Check(field, value, maxLength, singleLine: false);
         return value;
+    }
+
+    /// <summary>
+    /// A name or reference that becomes an actor, an audit entry, a log value or a header: one line,
+    /// without control, format or direction characters (<see cref="TextRules.IsSingleLine"/>).
+    /// </summary>
+    public string? RequiredLine(string field, string? value, int maxLength)
+    {
+        if (string.IsNullOrWhiteSpace(value)) Add(field, "is required.");
+        else Check(field, value, maxLength, singleLine: true);
+        return value;
+    }
+
+    public string? OptionalLine(string field, string? value, int maxLength)
+    {
+        if (value is not null) Check(field, value, maxLength, singleLine: true);
+        return value;
+    }
+
+    private void Check(string field, string value, int maxLength, bool singleLine)
+    {
+        if (value.Length > maxLength) Add(field, $"must be at most {maxLength} characters.");
+        if (TextRules.HasNul(value)) Add(field, TextRules.NulRefusal);
+        else if (singleLine && !TextRules.IsSingleLine(value)) Add(field, TextRules.SingleLineRefusal);
     }
 
     public TEnum Enum<TEnum>(string field, string? value, bool required = true) where TEnum : struct, System.Enum

@@ -29,11 +29,11 @@ public static class WebhooksApi
     {
         var errors = new FieldErrors();
         var id = errors.Id("id", body?.Id);
-        var url = errors.Required("url", body?.Url, 2048);
+        var url = errors.RequiredLine("url", body?.Url, 2048);
         if (url is not null && (!Uri.TryCreate(url, UriKind.Absolute, out var parsed) || parsed.Scheme is not ("http" or "https")
                 || !string.IsNullOrEmpty(parsed.UserInfo)))
             errors.Add("url", "must be an absolute http or https URL without credentials.");
-        var secret = errors.Required("secret", body?.Secret, 512);
+        var secret = errors.RequiredLine("secret", body?.Secret, 512);
         if (secret is { Length: < 16 }) errors.Add("secret", "must be at least 16 characters.");
         var events = body?.Events ?? [];
         if (events.Count == 0) errors.Add("events", "must name at least one event.");

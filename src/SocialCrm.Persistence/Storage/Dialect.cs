@@ -91,6 +91,21 @@ public static class Dialects
         _ => false,
     };
 
+    /// <summary>
+    /// Whether the database could not be reached or was too busy, so that the same statement may well
+    /// succeed in a moment: a lost connection, a timeout, an exhausted pool, a server starting or
+    /// shutting down, SQLite's busy and locked, SQL Server's transient errors, deadlocks. Anything else
+    /// (a value the database refuses, a constraint, a bug) fails the same way however often it is retried.
+    /// </summary>
+    public static bool IsTransient(System.Data.Common.DbException exception) => exception switch
+    {
+        NpgsqlException npgsql => npgsql.IsTransient,
+        SqliteException sqlite => sqlite.SqliteErrorCode is 5 or 6,   // SQLITE_BUSY, SQLITE_LOCKED
+        Microsoft.Data.SqlClient.SqlException sql => sql.IsTransient || sql.Number is -2 or 20 or 64 or 233 or 1205 or 4060 or 4221
+            or 10053 or 10054 or 10060 or 10928 or 10929 or 40143 or 40197 or 40501 or 40540 or 40613 or 49918 or 49919 or 49920,
+        _ => exception.IsTransient || exception.InnerException is TimeoutException or System.Net.Sockets.SocketException or IOException,
+    };
+
     /// <summary>Connections a node opens at most per pool (ours and Orleans'), unless the connection string says otherwise.</summary>
     public const int DefaultMaxPoolSize = 30;
 
@@ -100,6 +115,8 @@ public static class Dialects
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
         if (builder.MaxAutoPrepare == 0) builder.MaxAutoPrepare = 32;
+        // An error's detail quotes row values ("Key (external_user_id)=(...)"): never fetched, so never logged.
+        builder.IncludeErrorDetail = false;
         if (!connectionString.Contains("pool size", StringComparison.OrdinalIgnoreCase)) builder.MaxPoolSize = DefaultMaxPoolSize;
         return builder.ToString();
     }

@@ -56,6 +56,38 @@ public abstract class LoggingScenarios<TBackend>(TBackend backend) where TBacken
         Assert.All(requestLogs, r => Assert.Contains(r.Scopes, s => s.Key == "TraceId" && s.Value.Trim('0').Length > 0));
         Assert.All(requestLogs, r => Assert.Contains(r.Scopes, s => s.Key == "SpanId"));
     }
+
+    [Fact]
+    public async Task Unreadable_requests_and_bad_keys_log_one_short_line_at_most_each_second()
+    {
+        var capture = new LogCapture();
+        // As in production: Information and up, the service's own filters applying to every provider.
+        await using var node = await new ServiceHost(await backend.NewStorageAsync(), configure: web => web
+            .UseSetting("Logging:LogLevel:Default", "Information")
+            .ConfigureServices(services => services.AddLogging(logging => logging.AddProvider(capture)))).StartedAsync();
+        var setup = await node.NewBrandWithChannelAsync();
+        using var admin = setup.Admin();
+        using var stranger = node.Client("sck_not-a-key-" + Guid.NewGuid().ToString("N"));
+        capture.Records.Clear();
+
+        var started = DateTimeOffset.UtcNow;
+        for (var i = 0; i < 20; i++)
+        {
+            (await admin.PostRaw(setup.InboundPath, "{\"text\": ", "application/json")).AssertProblem(HttpStatusCode.BadRequest, "validation");
+            (await stranger.GetJson(setup.Path("conversations"))).AssertProblem(HttpStatusCode.Unauthorized, "unauthenticated");
+        }
+        var seconds = (int)Math.Ceiling((DateTimeOffset.UtcNow - started).TotalSeconds);
+
+        var records = capture.Records.ToList();
+        Assert.DoesNotContain(records, r => r.Values.Any(v => v.Contains("   at ", StringComparison.Ordinal)));
+        Assert.DoesNotContain(records, r => r.Category == "SocialCrm.Host.Auth.ApiKeyAuthenticationHandler");
+        Assert.DoesNotContain(records, r => r.Message.Contains('\n'));
+        var unreadable = records.Where(r => r.Message.Contains("could not be read", StringComparison.Ordinal)).ToList();
+        var badKeys = records.Where(r => r.Message.Contains("API key", StringComparison.Ordinal)).ToList();
+        Assert.InRange(unreadable.Count, 1, seconds + 1);
+        Assert.InRange(badKeys.Count, 1, seconds + 1);
+        Assert.True(records.Count <= 2 * (seconds + 1), string.Join(Environment.NewLine, records.Select(r => $"{r.Category}: {r.Message}")));
+    }
 }
 
 public sealed class LoggingOnSqlite(SqliteBackend backend) : LoggingScenarios<SqliteBackend>(backend), IClassFixture<SqliteBackend>;

@@ -56,8 +56,6 @@ builder.Services.AddHealthChecks()
 
 var app = builder.Build();
 app.UseSocialCrmErrors();
-// Before authentication: a client over its failed-authentication budget is refused before any key is looked up.
-app.Use(SignInThrottle.GuardAsync);
 app.UseAuthentication();
 app.UseAuthorization();
 // After authorization: only requests a key may make are counted, so buckets exist only for real

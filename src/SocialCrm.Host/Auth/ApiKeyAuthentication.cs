@@ -42,20 +42,38 @@ public sealed class ApiKeyAuthenticationHandler(
     {
         string? header = Request.Headers.Authorization;
         if (string.IsNullOrEmpty(header)) return AuthenticateResult.NoResult();
-        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return Failed("Not a bearer key.");
-        var secret = header["Bearer ".Length..].Trim();
-        if (secret.Length is 0 or > 256) return Failed("Malformed key.");
+        var secret = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : "";
+        var hash = secret.Length is > 0 and <= 256 ? ApiKeySecrets.Hash(secret) : null;
 
-        var hash = ApiKeySecrets.Hash(secret);
+        // A key this node has seen work costs nothing and is never throttled; any other is paid for from the
+        // client's allowance before it is tested (bootstrap key included), and the payment returned if it works.
+        var paid = false;
+        if (hash is null || !knownKeys.IsIssued(hash))
+        {
+            if (!throttle.TryTake(Context, out var retryAfter))
+            {
+                SignInThrottle.MarkThrottled(Context, retryAfter);
+                return AuthenticateResult.Fail("Too many failed authentications.");
+            }
+            paid = true;
+        }
+        if (hash is null) return AuthenticateResult.Fail("Not a bearer key, or a malformed one.");
         if (bootstrapKey.Matches(hash))
         {
+            if (paid) throttle.GiveBack(Context);
             return Success(ApiKeyClaims.Operator(Scheme.Name, "bootstrap"));
         }
 
         // A key that cannot exist never wakes a grain: guesses would otherwise each cost an activation and a read.
-        if (!KnownApiKeys.IsWellFormed(secret) || !await knownKeys.MayExistAsync(hash, Context.RequestAborted)) return Failed("Unknown key.");
+        if (!KnownApiKeys.IsWellFormed(secret) || !await knownKeys.MayExistAsync(hash, Context.RequestAborted)) return AuthenticateResult.Fail("Unknown key.");
         var identity = await grains.Get<IApiKeyGrain>(hash).Authenticate();
-        if (identity is null) return Failed("Unknown or revoked key.");
+        if (identity is null)
+        {
+            // A revoked key came by the free path: its failure counts like any other.
+            if (!paid) throttle.TryTake(Context, out _);
+            return AuthenticateResult.Fail("Unknown or revoked key.");
+        }
+        if (paid) throttle.GiveBack(Context);
         var claims = new ClaimsIdentity(
         [
             new Claim(ClaimTypes.Role, WireNames.Of(identity.Role)),
@@ -65,12 +83,6 @@ public sealed class ApiKeyAuthenticationHandler(
         ], Scheme.Name);
         if (identity.WebhookId is { } webhookId) claims.AddClaim(new Claim(ApiKeyClaims.Webhook, webhookId));
         return Success(claims);
-    }
-
-    private AuthenticateResult Failed(string reason)
-    {
-        throttle.RecordFailure(Context);
-        return AuthenticateResult.Fail(reason);
     }
 
     private AuthenticateResult Success(ClaimsIdentity identity) =>

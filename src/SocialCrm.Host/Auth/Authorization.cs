@@ -70,6 +70,11 @@ public sealed class ProblemAuthorizationResultHandler : IAuthorizationMiddleware
     {
         if (authorizeResult.Challenged)
         {
+            if (SignInThrottle.ThrottledAnswer(context) is { } throttled)
+            {
+                await throttled.ExecuteAsync(context);
+                return;
+            }
             // A browser navigating to an operator page has no bearer header to send: show it the login form.
             if (policy.AuthenticationSchemes.Contains(OperatorLogin.Scheme) && OperatorLogin.WantsHtml(context.Request))
             {

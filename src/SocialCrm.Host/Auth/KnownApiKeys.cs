@@ -29,6 +29,9 @@ public sealed class KnownApiKeys(ApiKeyIndex index) : IDisposable
     private static readonly System.Buffers.SearchValues<char> Base64UrlCharacters =
         System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
 
+    /// <summary>Whether this node has seen the key's hash work (no lookup).</summary>
+    public bool IsIssued(string hash) => _issued.ContainsKey(hash);
+
     public async ValueTask<bool> MayExistAsync(string hash, CancellationToken cancellationToken = default)
     {
         if (_issued.ContainsKey(hash)) return true;

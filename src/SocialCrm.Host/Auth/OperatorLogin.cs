@@ -65,15 +65,21 @@ public static class OperatorLogin
     {
         if (!http.Request.HasFormContentType || !await antiforgery.IsRequestValidAsync(http))
             return Problems.Validation(new Dictionary<string, string[]> { ["form"] = ["must come from the login page (anti-forgery token)."] });
+        // Paid for before the key is compared, as bearer keys are (SignInThrottle), and given back when it is right.
+        if (!throttle.TryTake(http, out var retryAfter))
+        {
+            SignInThrottle.MarkThrottled(http, retryAfter);
+            return SignInThrottle.ThrottledAnswer(http)!;
+        }
         var form = await http.Request.ReadFormAsync();
         string? key = form["key"];
         if (string.IsNullOrWhiteSpace(key) || key.Length > 256 || !bootstrapKey.Matches(ApiKeySecrets.Hash(key.Trim())))
         {
-            throttle.RecordFailure(http);
             return WantsHtml(http.Request)
                 ? LoginPage(http, antiforgery, "That is not the operator key.", HttpStatusCode.Unauthorized)
                 : Problems.Unauthenticated("That is not the operator key.");
         }
+        throttle.GiveBack(http);
         await http.SignInAsync(Scheme, new ClaimsPrincipal(ApiKeyClaims.Operator(Scheme, "operator")));
         // 303: the browser follows a form post with a GET.
         http.Response.Headers.Location = PathPrefix + "/";

@@ -2,27 +2,38 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Threading.RateLimiting;
 using SocialCrm.Host.Api;
 
 namespace SocialCrm.Host.Auth;
 
 /// <summary>
-/// Slows key guessing: each client address may fail authentication (a wrong bearer key, a wrong
-/// operator key) a burst of times and then a few times a minute; past that, every request from it
-/// that carries a key is 429 <c>rate-limited</c> with <c>Retry-After</c> until it may try again,
-/// before any key is looked at. Only failures count, so a working integration is never slowed.
-/// Settings: <c>RateLimiting:FailedSignInsPerMinutePerAddress</c> (0 turns it off) and
-/// <c>RateLimiting:FailedSignInBurstPerAddress</c>. Per node, like the other limits.
+/// Slows key guessing. Each client may test a burst of keys it has not shown to work before (a bearer
+/// key this node has not seen work, an operator key), then a few a minute: an attempt is taken from its
+/// allowance before the key is tested, so requests sent together cannot outrun it, and given back when
+/// the key works, so a working integration never spends any. Past its allowance the client's keys are
+/// refused with 429 <c>rate-limited</c> and <c>Retry-After</c> without being tested; keys this node has
+/// seen work still pass, so guessing from a shared address (a proxy, a NAT) does not lock their owners
+/// out. A client is its address; an IPv6 client is its /64 and also shares a tenfold allowance with its
+/// /48, which one subscriber may hold whole. Settings: <c>RateLimiting:FailedSignInsPerMinutePerAddress</c>
+/// (0 turns it off) and <c>RateLimiting:FailedSignInBurstPerAddress</c>. Per node, like the other limits.
 /// </summary>
-public sealed class SignInThrottle : IDisposable
+public sealed class SignInThrottle
 {
-    private readonly PartitionedRateLimiter<string>? _failures;
-    // Addresses over their budget, until when: checked on every request with a key, so it must be a cheap miss.
-    private readonly ConcurrentDictionary<string, DateTimeOffset> _blockedUntil = new();
+    /// <summary>Set on a request whose key was not tested: the seconds to wait (an <see cref="int"/>).</summary>
+    public const string RetryAfterItem = "socialcrm:sign-in-retry-after";
+
+    // An attacker with many addresses fills the table; past this many, idle allowances are swept, and a
+    // client that cannot get one is refused (only for keys this node has not seen work).
+    private const int MaxClients = 200_000;
+    private const int NetworkFactor = 10;
+
+    private readonly ConcurrentDictionary<string, Allowance> _allowances = new();
+    private readonly double _burst;
+    private readonly double _perSecond;
     private readonly TimeProvider _clock;
     private readonly ILogger<SignInThrottle> _logger;
-    private long _lastWarningTicks;
+    private long _lastSweep;
+    private long _lastWarning;
 
     public SignInThrottle(IConfiguration configuration, TimeProvider clock, ILogger<SignInThrottle> logger)
     {
@@ -33,96 +44,147 @@ public sealed class SignInThrottle : IDisposable
         var burst = section.GetValue("FailedSignInBurstPerAddress", 20);
         if (perMinute < 0 || burst < 1) throw new InvalidOperationException(
             "RateLimiting:FailedSignInsPerMinutePerAddress must be 0 (off) or more and RateLimiting:FailedSignInBurstPerAddress at least 1.");
-        if (perMinute == 0) return;
-        var options = new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = burst,
-            TokensPerPeriod = 1,
-            ReplenishmentPeriod = TimeSpan.FromMinutes(1) / perMinute,
-            QueueLimit = 0,
-            // Replenished by the partitioned limiter, which also drops an address idle for 10 s with a full bucket.
-            AutoReplenishment = false,
-        };
-        _failures = PartitionedRateLimiter.Create<string, string>(address => RateLimitPartition.GetTokenBucketLimiter(address, _ => options));
+        _perSecond = perMinute / 60.0;
+        _burst = burst;
     }
 
-    /// <summary>Whether requests from this client may not present a key now; if so, for how many seconds.</summary>
-    public bool IsBlocked(HttpContext context, out int retryAfterSeconds)
+    private bool Enabled => _perSecond > 0;
+
+    /// <summary>Takes one attempt from the client's allowance before a key is tested; false (and how long to wait) when it has none.</summary>
+    public bool TryTake(HttpContext context, out int retryAfterSeconds)
     {
         retryAfterSeconds = 0;
-        if (_failures is null || _blockedUntil.IsEmpty) return false;
-        var address = AddressOf(context);
-        if (!_blockedUntil.TryGetValue(address, out var until)) return false;
-        var left = until - _clock.GetUtcNow();
-        if (left <= TimeSpan.Zero)
+        if (!Enabled) return true;
+        var now = _clock.GetTimestamp();
+        var (address, network) = ClientOf(context);
+        var own = AllowanceOf(address, 1, now);
+        var shared = network is null ? null : AllowanceOf(network, NetworkFactor, now);
+        if (own is null || (network is not null && shared is null))
         {
-            _blockedUntil.TryRemove(new KeyValuePair<string, DateTimeOffset>(address, until));
-            return false;
+            retryAfterSeconds = 60;
+            return Refused();
         }
-        retryAfterSeconds = Math.Max(1, (int)Math.Ceiling(left.TotalSeconds));
+        if (!own.TryTake(now, out var wait))
+        {
+            retryAfterSeconds = Seconds(wait);
+            return Refused();
+        }
+        if (shared is not null && !shared.TryTake(now, out wait))
+        {
+            own.GiveBack();
+            retryAfterSeconds = Seconds(wait);
+            return Refused();
+        }
         return true;
     }
 
-    /// <summary>Counts one failed authentication against the client's address.</summary>
-    public void RecordFailure(HttpContext context)
+    /// <summary>The key tested worked: the attempt taken for it is the client's again.</summary>
+    public void GiveBack(HttpContext context)
     {
-        if (_failures is null) return;
-        var address = AddressOf(context);
-        using (var counted = _failures.AttemptAcquire(address))
+        if (!Enabled) return;
+        var (address, network) = ClientOf(context);
+        if (_allowances.TryGetValue(address, out var own)) own.GiveBack();
+        if (network is not null && _allowances.TryGetValue(network, out var shared)) shared.GiveBack();
+    }
+
+    /// <summary>Marks the request as refused untested, for the 429 the authorization step answers.</summary>
+    public static void MarkThrottled(HttpContext context, int retryAfterSeconds) => context.Items[RetryAfterItem] = retryAfterSeconds;
+
+    /// <summary>The 429 for a request marked by <see cref="MarkThrottled"/>, or null.</summary>
+    public static IResult? ThrottledAnswer(HttpContext context)
+    {
+        if (context.Items[RetryAfterItem] is not int seconds) return null;
+        context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        return Problems.RateLimited("Too many failed authentications from this address; retry after the Retry-After seconds.");
+    }
+
+    private bool Refused()
+    {
+        // One line a minute at most: a guessing client must not flood the log either. No address: it
+        // identifies a person as much as an attacker.
+        var now = _clock.GetTimestamp();
+        var last = Interlocked.Read(ref _lastWarning);
+        if (_clock.GetElapsedTime(last, now) >= TimeSpan.FromMinutes(1) && Interlocked.CompareExchange(ref _lastWarning, now, last) == last)
+            _logger.LogWarning("Untested keys are being refused for clients over their failed-authentication allowance ({Clients} tracked).", _allowances.Count);
+        return false;
+    }
+
+    private Allowance? AllowanceOf(string client, int scale, long now)
+    {
+        if (_allowances.TryGetValue(client, out var existing)) return existing;
+        if (_allowances.Count >= MaxClients && !Sweep(now)) return null;
+        return _allowances.GetOrAdd(client, _ => new Allowance(_burst * scale, _perSecond * scale, now, _clock.TimestampFrequency));
+    }
+
+    // Drops allowances that have refilled (their clients stopped failing); at most once a second.
+    private bool Sweep(long now)
+    {
+        var last = Interlocked.Read(ref _lastSweep);
+        if (_clock.GetElapsedTime(last, now) >= TimeSpan.FromSeconds(1) && Interlocked.CompareExchange(ref _lastSweep, now, last) == last)
         {
-            // Counted within the budget, and some of it left: nothing to do. (0 permits asks whether any are left.)
-            if (counted.IsAcquired)
-            {
-                using var left = _failures.AttemptAcquire(address, 0);
-                if (left.IsAcquired) return;
-            }
+            foreach (var (client, allowance) in _allowances)
+                if (allowance.IsFull(now)) _allowances.TryRemove(client, out _);
         }
-        using var refusal = _failures.AttemptAcquire(address, 0);
-        var wait = !refusal.IsAcquired && refusal.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) && retryAfter > TimeSpan.Zero
-            ? retryAfter
-            : TimeSpan.FromSeconds(1);
-        _blockedUntil[address] = _clock.GetUtcNow() + wait;
-        WarnAtMostEveryMinute();
+        return _allowances.Count < MaxClients;
     }
 
-    // One line a minute at most: a guessing client must not be able to flood the log either. No address:
-    // it identifies a person as much as an attacker.
-    private void WarnAtMostEveryMinute()
-    {
-        var now = _clock.GetUtcNow().UtcTicks;
-        var last = Interlocked.Read(ref _lastWarningTicks);
-        if (now - last < TimeSpan.TicksPerMinute || Interlocked.CompareExchange(ref _lastWarningTicks, now, last) != last) return;
-        _logger.LogWarning("Failed authentications are being throttled for {Addresses} client address(es).", _blockedUntil.Count);
-    }
+    private static int Seconds(TimeSpan wait) => Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
 
-    /// <summary>The client's address; IPv6 clients by their /64, which one subscriber usually holds whole.</summary>
-    public static string AddressOf(HttpContext context)
+    /// <summary>The client's address, and for IPv6 the /48 it shares an allowance with.</summary>
+    private static (string Address, string? Network) ClientOf(HttpContext context)
     {
         var address = context.Connection.RemoteIpAddress;
-        if (address is null) return "unknown";
+        if (address is null) return ("unknown", null);
         if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
-        if (address.AddressFamily != AddressFamily.InterNetworkV6) return address.ToString();
+        if (address.AddressFamily != AddressFamily.InterNetworkV6) return (address.ToString(), null);
         var bytes = address.GetAddressBytes();
         Array.Clear(bytes, 8, 8);
-        return new IPAddress(bytes) + "/64";
+        var subscriber = new IPAddress(bytes) + "/64";
+        Array.Clear(bytes, 6, 2);
+        return (subscriber, new IPAddress(bytes) + "/48");
     }
 
-    /// <summary>
-    /// Refuses a request that presents a key (a bearer header, or the operator's login form) from a
-    /// client over its failure budget, before anything is looked up.
-    /// </summary>
-    public static async Task GuardAsync(HttpContext context, RequestDelegate next)
+    /// <summary>A token bucket: attempts left, refilled at its rate up to its burst.</summary>
+    private sealed class Allowance(double burst, double perSecond, long stamp, long frequency)
     {
-        var presentsKey = context.Request.Headers.Authorization.Count > 0
-            || (HttpMethods.IsPost(context.Request.Method) && context.Request.Path.Equals(OperatorLogin.LoginPath, StringComparison.OrdinalIgnoreCase));
-        if (presentsKey && context.RequestServices.GetRequiredService<SignInThrottle>().IsBlocked(context, out var seconds))
-        {
-            context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-            await Problems.RateLimited("Too many failed authentications from this address; retry after the Retry-After seconds.").ExecuteAsync(context);
-            return;
-        }
-        await next(context);
-    }
+        private readonly Lock _gate = new();
+        private double _tokens = double.PositiveInfinity;   // full: clamped to the burst at the first refill
+        private long _stamp = stamp;
 
-    public void Dispose() => _failures?.Dispose();
+        public bool TryTake(long now, out TimeSpan wait)
+        {
+            lock (_gate)
+            {
+                Refill(now);
+                if (_tokens >= 1)
+                {
+                    _tokens -= 1;
+                    wait = TimeSpan.Zero;
+                    return true;
+                }
+                wait = TimeSpan.FromSeconds((1 - _tokens) / perSecond);
+                return false;
+            }
+        }
+
+        public void GiveBack()
+        {
+            lock (_gate) _tokens = Math.Min(burst, _tokens + 1);
+        }
+
+        public bool IsFull(long now)
+        {
+            lock (_gate)
+            {
+                Refill(now);
+                return _tokens >= burst;
+            }
+        }
+
+        private void Refill(long now)
+        {
+            _tokens = Math.Min(burst, _tokens + (now - _stamp) / (double)frequency * perSecond);
+            _stamp = now;
+        }
+    }
 }

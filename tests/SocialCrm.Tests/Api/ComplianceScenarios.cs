@@ -127,6 +127,8 @@ public abstract class ComplianceScenarios<TBackend>(TBackend backend) where TBac
     public async Task Erasure_removes_the_customers_words_everywhere_keeps_others_and_a_new_message_starts_afresh()
     {
         var storage = await backend.NewStorageAsync();
+        // The listener below is a closed loopback port, which the SSRF guard lets through only when told to.
+        storage["Webhooks:AllowPrivateNetworks"] = "true";
         await using var node = await backend.StartNodeAsync(storage);
         var setup = await node.NewBrandWithChannelAsync();
         using var admin = setup.Admin();
@@ -135,10 +137,10 @@ public abstract class ComplianceScenarios<TBackend>(TBackend backend) where TBac
         // On WhatsApp the platform's user id is the person's phone number.
         const string annPhone = "4915550142377";
         const string brandReply = "Hi Quentin, we will ship to 12 Elm Street";
-        // A bot listens: its outbox holds payloads about her (a documentation address that never answers, so they stay pending).
+        // A bot listens: its outbox holds payloads about her (a closed port that never answers, so they stay pending).
         Assert.Equal(HttpStatusCode.Created, (await admin.PostJson(setup.Path("webhooks"), new
         {
-            id = "listener", url = "http://192.0.2.1:9/hook", secret = "listener-secret-0123456789", events = new[] { "message.created" },
+            id = "listener", url = "http://127.0.0.1:9/hook", secret = "listener-secret-0123456789", events = new[] { "message.created" },
         })).Status);
         var ann = await admin.PostJson(setup.InboundPath, new
         {

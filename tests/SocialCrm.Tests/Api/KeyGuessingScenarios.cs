@@ -39,6 +39,22 @@ public abstract class KeyGuessingScenarios<TBackend>(TBackend backend) where TBa
 
         using var colleague = From(node, IPAddress.Parse("127.0.0.3"));
         Assert.Equal(HttpStatusCode.OK, (await colleague.Get($"/v1/brands/{brandId}/channels", adminKey)).Status);
+
+        // A key this node has seen work is not made to wait for its neighbours' guesses (a shared proxy or NAT).
+        Assert.Equal(HttpStatusCode.OK, (await guesser.Get($"/v1/brands/{brandId}/channels", adminKey)).Status);
+        (await guesser.Get($"/v1/brands/{brandId}/channels", RandomKey())).AssertProblem(HttpStatusCode.TooManyRequests, "rate-limited");
+    }
+
+    [Fact]
+    public async Task Guesses_sent_all_at_once_cannot_outrun_the_allowance()
+    {
+        await using var node = await StartAsync(failuresPerMinute: 6);
+        var (brandId, _) = await node.NewBrandAsync();
+        using var guesser = From(node, IPAddress.Parse("127.0.0.6"));
+        var replies = await Task.WhenAll(Enumerable.Range(0, 40).Select(_ => guesser.Get($"/v1/brands/{brandId}/channels", RandomKey())));
+        // Each key is paid for before it is tested: at most the burst were tested (and a token refilled meanwhile).
+        Assert.InRange(replies.Count(r => r.Status == HttpStatusCode.Unauthorized), Burst, Burst + 1);
+        Assert.All(replies.Where(r => r.Status != HttpStatusCode.Unauthorized), r => r.AssertProblem(HttpStatusCode.TooManyRequests, "rate-limited"));
     }
 
     [Fact]

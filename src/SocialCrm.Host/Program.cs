@@ -18,6 +18,7 @@ builder.Services.AddSocialCrmOutbound(builder.Configuration);
 builder.Services.AddSingleton<BootstrapKey>();
 builder.Services.AddSingleton<KnownApiKeys>();
 builder.Services.AddSingleton<SignInThrottle>();
+builder.Services.AddSingleton<EventStreamSlots>();
 builder.Services.AddHostedService<StartupTasks>();
 // The Orleans dashboard is the operator's opt-in: it samples every Orleans meter each second, about a
 // tenth of a busy node's CPU, and shows the whole cluster's internals.

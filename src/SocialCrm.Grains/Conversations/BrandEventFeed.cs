@@ -26,6 +26,15 @@ public sealed class BrandEventOptions
 
     /// <summary>The most entries read at once: what one connection holds in memory.</summary>
     public int BatchSize { get; set; } = 200;
+
+    /// <summary>Open streams one key may hold on a node; each polls the database.</summary>
+    public int MaxStreamsPerKey { get; set; } = 4;
+
+    /// <summary>Open streams a node serves in all.</summary>
+    public int MaxStreamsPerNode { get; set; } = 500;
+
+    /// <summary>How often an open stream asks whether its key still works, so a revoked key's stream ends.</summary>
+    public int KeyCheckSeconds { get; set; } = 30;
 }
 
 /// <summary>One event of the brand's live stream: its id (the log entry's, time-ordered), type and JSON data.</summary>

@@ -1,4 +1,3 @@
-using System.Data.Common;
 using Microsoft.Extensions.Logging;
 using SocialCrm.Persistence.Storage;
 
@@ -18,7 +17,7 @@ public sealed class StorageErrorFilter(ILogger<StorageErrorFilter> logger) : IIn
         {
             await context.Invoke();
         }
-        catch (DbException ex)
+        catch (Exception error) when (Dialects.DatabaseErrorIn(error) is { } ex)
         {
             var transient = Dialects.IsTransient(ex);
             logger.LogError("{Method} failed in the database: {Error} (SQL state {State}, transient: {Transient})",

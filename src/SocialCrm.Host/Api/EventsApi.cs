@@ -1,5 +1,7 @@
 using System.Text;
 using SocialCrm.Abstractions;
+using SocialCrm.Abstractions.Brands;
+using SocialCrm.Grains;
 using SocialCrm.Grains.Conversations;
 using SocialCrm.Host.Auth;
 
@@ -21,7 +23,7 @@ public static class EventsApi
     /// slow client slows its own reads and nothing piles up; a client that resumes sends <c>Last-Event-ID</c>.
     /// </summary>
     private static async Task Stream(string brandId, HttpContext http, BrandEventFeed feed, IHostApplicationLifetime lifetime,
-        TimeProvider clock)
+        TimeProvider clock, EventStreamSlots slots, GrainReferences grains)
     {
         var lastEventId = http.Request.Headers["Last-Event-ID"].FirstOrDefault();
         if (!string.IsNullOrEmpty(lastEventId) && !BrandEventFeed.IsEventId(lastEventId))
@@ -32,6 +34,16 @@ public static class EventsApi
             return;
         }
 
+        var keyId = http.User.FindFirst(ApiKeyClaims.KeyId)?.Value ?? "";
+        using var slot = slots.TryOpen(keyId);
+        if (slot is null)
+        {
+            http.Response.Headers.RetryAfter = "5";
+            await Problems.RateLimited("This key, or this node, has as many event streams open as it may; close one or retry later.").ExecuteAsync(http);
+            return;
+        }
+        var keyHash = http.User.FindFirst(ApiKeyClaims.KeyHash)?.Value;
+
         http.Response.ContentType = "text/event-stream";
         http.Response.Headers.CacheControl = "no-cache";
         // Proxies that buffer (nginx) would hold the events back.
@@ -40,14 +52,22 @@ public static class EventsApi
         var options = feed.Options;
         var poll = TimeSpan.FromMilliseconds(Math.Max(10, options.PollIntervalMs));
         var heartbeat = TimeSpan.FromSeconds(Math.Max(1, options.HeartbeatSeconds));
+        var keyCheck = TimeSpan.FromSeconds(Math.Max(1, options.KeyCheckSeconds));
         var cursor = feed.Start(string.IsNullOrEmpty(lastEventId) ? null : lastEventId);
         try
         {
             // The reconnection delay, and a first line so the client knows the stream is open.
             await WriteAsync(http, "retry: 2000\n: stream open\n\n", stop.Token);
             var lastWrite = clock.GetUtcNow();
+            var lastKeyCheck = lastWrite;
             while (!stop.IsCancellationRequested)
             {
+                if (clock.GetUtcNow() - lastKeyCheck >= keyCheck)
+                {
+                    // A key revoked while its stream is open: the stream ends, and the reconnection is refused.
+                    if (keyHash is null || await grains.Get<IApiKeyGrain>(keyHash).Authenticate() is null) break;
+                    lastKeyCheck = clock.GetUtcNow();
+                }
                 var batch = await feed.ReadAsync(brandId, cursor, stop.Token);
                 cursor = batch.Cursor;
                 if (batch.Events.Count > 0)

@@ -17,6 +17,8 @@ public static class ApiKeyClaims
     public const string Brand = "socialcrm:brand";
     public const string KeyId = "socialcrm:key";
     public const string Webhook = "socialcrm:webhook";
+    /// <summary>The hash of the key (never the key), for a long request to ask the key's grain again whether it still works.</summary>
+    public const string KeyHash = "socialcrm:key-hash";
     public const string BootstrapRole = "bootstrap";
 
     /// <summary>The operator, who holds the bootstrap key, as authenticated by the given scheme.</summary>
@@ -80,6 +82,7 @@ public sealed class ApiKeyAuthenticationHandler(
             new Claim(ClaimTypes.Name, identity.Name),
             new Claim(ApiKeyClaims.Brand, identity.BrandId),
             new Claim(ApiKeyClaims.KeyId, identity.KeyId),
+            new Claim(ApiKeyClaims.KeyHash, hash),
         ], Scheme.Name);
         if (identity.WebhookId is { } webhookId) claims.AddClaim(new Claim(ApiKeyClaims.Webhook, webhookId));
         return Success(claims);

@@ -36,6 +36,8 @@ public static partial class ErrorHandling
     private static async Task HandleAsync(HttpContext context)
     {
         var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+        // A grain storage failure reaches here wrapped by Orleans (see Dialects.DatabaseErrorIn).
+        if (error is not null && error is not DbException && Dialects.DatabaseErrorIn(error) is { } wrapped) error = wrapped;
         var log = context.RequestServices.GetRequiredService<RefusalLog>();
         IResult result;
         switch (error)

@@ -51,7 +51,8 @@ public sealed class ChannelHealthCheck(ChannelHealthStore store) : IHealthCheck
 
 /// <summary>
 /// The answer of <c>/health/ready</c>: the bare status as text, as probes expect it; with
-/// <c>Accept: application/json</c>, each check's status, description and data (never a secret).
+/// <c>Accept: application/json</c>, each check's status and description, and for the operator (the
+/// bootstrap key) its data too: which brands' channels are unhealthy is not for anonymous callers.
 /// </summary>
 public static class HealthReportWriter
 {
@@ -66,6 +67,7 @@ public static class HealthReportWriter
             return context.Response.WriteAsync(report.Status.ToString());
         }
         context.Response.ContentType = "application/json";
+        var forOperator = context.User.IsInRole(Auth.ApiKeyClaims.BootstrapRole);
         return context.Response.WriteAsync(JsonSerializer.Serialize(new
         {
             status = report.Status.ToString(),
@@ -73,7 +75,7 @@ public static class HealthReportWriter
             {
                 status = e.Value.Status.ToString(),
                 description = e.Value.Description,
-                data = e.Value.Data.Count == 0 ? null : e.Value.Data,
+                data = e.Value.Data.Count == 0 || !forOperator ? null : e.Value.Data,
             }),
         }, Json));
     }

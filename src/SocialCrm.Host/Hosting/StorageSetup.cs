@@ -60,6 +60,8 @@ public static class StorageSetup
             .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
             {
                 ConnectCallback = NetworkGuard.ConnectCallback(sp.GetRequiredService<IOptions<WebhookOptions>>().Value.AllowPrivateNetworks),
+                // Through a proxy (HTTP_PROXY), the guard would check the proxy's address, not the bot's.
+                UseProxy = false,
                 PooledConnectionLifetime = TimeSpan.FromMinutes(2),
                 AllowAutoRedirect = false,
             });

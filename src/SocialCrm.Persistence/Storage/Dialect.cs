@@ -92,6 +92,21 @@ public static class Dialects
     };
 
     /// <summary>
+    /// The database error behind an exception, when there is one: Orleans wraps a grain storage
+    /// provider's failure in its own exception, whose message names the grain (an identity's key is a
+    /// platform user id), so callers look inside instead of logging or answering the wrapper.
+    /// </summary>
+    public static DbException? DatabaseErrorIn(Exception error)
+    {
+        for (var current = error; current is not null; current = current.InnerException)
+        {
+            if (current is DbException db) return db;
+            if (current is AggregateException { InnerExceptions.Count: 1 } single) return DatabaseErrorIn(single.InnerExceptions[0]);
+        }
+        return null;
+    }
+
+    /// <summary>
     /// Whether the database could not be reached or was too busy, so that the same statement may well
     /// succeed in a moment: a lost connection, a timeout, an exhausted pool, a server starting or
     /// shutting down, SQLite's busy and locked, SQL Server's transient errors, deadlocks. Anything else

@@ -94,6 +94,31 @@ public abstract class EventStreamScenarios<TBackend>(TBackend backend) where TBa
         await using var stream = await EventStream.OpenAsync(admin, events);
         Assert.Equal(HttpStatusCode.OK, stream.Status);
     }
+
+    [Fact]
+    public async Task A_key_holds_a_bounded_number_of_streams_and_a_revoked_keys_stream_ends()
+    {
+        var storage = await backend.NewStorageAsync();
+        storage["Events:MaxStreamsPerKey"] = "1";
+        storage["Events:KeyCheckSeconds"] = "1";
+        await using var node = await backend.StartNodeAsync(storage);
+        var acme = await node.NewBrandWithChannelAsync();
+        using var admin = acme.Admin();
+        var issued = await admin.PostJson(acme.Path("api-keys"), new { name = "console", role = "agent" });
+        using var agent = node.Client(issued.Str("key"));
+
+        await using var first = await EventStream.OpenAsync(agent, acme.Path("events"));
+        Assert.Equal(HttpStatusCode.OK, first.Status);
+        // Each open stream polls the database for as long as it lasts: a key may not open them without end.
+        (await agent.GetJson(acme.Path("events"))).AssertProblem(HttpStatusCode.TooManyRequests, "rate-limited");
+        using (var colleague = node.Client(await node.NewKeyAsync(acme.BrandId, acme.AdminKey, "agent")))
+        await using (var theirs = await EventStream.OpenAsync(colleague, acme.Path("events")))
+            Assert.Equal(HttpStatusCode.OK, theirs.Status);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.Delete(acme.Path($"api-keys/{issued.Str("id")}"))).Status);
+        await first.Ended.WaitAsync(Soon, TestContext.Current.CancellationToken);
+        (await agent.GetJson(acme.Path("events"))).AssertProblem(HttpStatusCode.Unauthorized, "unauthenticated");
+    }
 }
 
 [Trait("Backend", "sqlite")]

@@ -458,8 +458,15 @@ public abstract class PlatformReplyScenarios<TBackend>(TBackend backend) where T
         Assert.True(health["since"]!.GetValue<DateTimeOffset>() > DateTimeOffset.UtcNow.AddMinutes(-1));
         Assert.Contains("400", health["detail"]!.GetValue<string>());
         // Still ready (the node serves every other channel), but the operator sees which channel needs them, and no secret.
+        using var anonymousRequest = new HttpRequestMessage(HttpMethod.Get, "/health/ready");
+        anonymousRequest.Headers.Accept.ParseAdd("application/json");
+        using var anonymousResponse = await probe.SendAsync(anonymousRequest, TestContext.Current.CancellationToken);
+        var anonymousReady = await Reply.ReadAsync(anonymousResponse);
+        Assert.Equal("Degraded", anonymousReady.Str("status"));
+        Assert.DoesNotContain(channel.BrandId, anonymousReady.Raw);   // which brands have trouble is the operator's to know
         using var request = new HttpRequestMessage(HttpMethod.Get, "/health/ready");
         request.Headers.Accept.ParseAdd("application/json");
+        request.Headers.Authorization = new("Bearer", ServiceHost.BootstrapSecret);
         using var response = await probe.SendAsync(request, TestContext.Current.CancellationToken);
         var ready = await Reply.ReadAsync(response);
         Assert.Equal(HttpStatusCode.OK, ready.Status);

@@ -26,6 +26,9 @@ public sealed class EventStream : IAsyncDisposable
 
     public string? ContentType => _response.Content.Headers.ContentType?.MediaType;
 
+    /// <summary>Completes when the server ends the stream (and the events read before are taken).</summary>
+    public Task Ended => _events.Reader.Completion;
+
     public static async Task<EventStream> OpenAsync(HttpClient client, string path, string? lastEventId = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);

@@ -2,6 +2,7 @@ using SocialCrm.Abstractions;
 using System.Security.Claims;
 using SocialCrm.Abstractions.Consent;
 using SocialCrm.Abstractions.Customers;
+using SocialCrm.Grains.Consent;
 using SocialCrm.Host.Auth;
 using SocialCrm.Persistence.Privacy;
 
@@ -78,9 +79,6 @@ public static class CustomersApi
         return text.StartsWith(CursorPrefix, StringComparison.Ordinal) && Ids.IsValid(text[CursorPrefix.Length..]) ? text[CursorPrefix.Length..] : null;
     }
 
-    /// <summary>The lawful bases of GDPR article 6.</summary>
-    private static readonly string[] LawfulBases = ["consent", "contract", "legal_obligation", "vital_interests", "public_task", "legitimate_interests"];
-
     private static async Task<IResult> Consents(string brandId, string customerId, IGrainFactory grains, TimeProvider clock)
     {
         if (!Ids.IsValid(customerId)) return Problems.NotFound("Customer");
@@ -99,7 +97,7 @@ public static class CustomersApi
         var status = errors.Enum<ConsentStatus>("status", body?.Status);
         if (status == ConsentStatus.Unknown && body?.Status is not null) errors.Add("status", "must be granted or withdrawn.");
         var basis = errors.Required("lawfulBasis", body?.LawfulBasis, 64);
-        if (basis is not null && !LawfulBases.Contains(basis)) errors.Add("lawfulBasis", "must be one of: " + string.Join(", ", LawfulBases) + ".");
+        if (basis is not null && !LawfulBasis.IsKnown(basis)) errors.Add("lawfulBasis", LawfulBasis.Refusal);
         var source = errors.RequiredLine("source", body?.Source, 200);
         var evidence = errors.OptionalLine("evidence", body?.Evidence, 4000);
         var policyVersion = errors.OptionalLine("policyVersion", body?.PolicyVersion, 64);

@@ -13,6 +13,8 @@ public enum RefusalKind
     MessagingWindowClosed,
     Visibility,
     Erased,
+    /// <summary>The caller's proof (a platform's signature) does not hold.</summary>
+    Unauthenticated,
 }
 
 /// <summary>A domain refusal travelling back from a grain as a value, not an exception.</summary>

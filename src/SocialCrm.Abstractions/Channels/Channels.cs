@@ -17,6 +17,14 @@ public interface IChannelGrain : IBrandScopedGrain
     [ReadOnly]
     Task<ChannelDelivery?> DeliveryTarget();
 
+    /// <summary>Checks a platform webhook's signature over its raw body against the channel's secret, which stays here.</summary>
+    [ReadOnly]
+    Task<Outcome<Platform>> VerifyWebhook(PlatformSignature signature);
+
+    /// <summary>Answers a platform's subscription check (Meta's verify token, X's challenge-response) with the channel's secret.</summary>
+    [ReadOnly]
+    Task<Outcome<ChallengeAnswer>> AnswerChallenge(PlatformChallenge challenge);
+
     /// <summary>
     /// Renews the access token the caller used (about to expire, or refused by the platform) with the
     /// channel's refresh token, unless it was renewed already; the channel's health says how it went.
@@ -25,6 +33,19 @@ public interface IChannelGrain : IBrandScopedGrain
     /// </summary>
     Task<ChannelDelivery?> RenewAccessToken(string? usedAccessToken);
 }
+
+/// <summary>A platform webhook as received: the route's platform, its signature header and its raw body (at most 256 KiB).</summary>
+[GenerateSerializer, Immutable]
+public sealed record PlatformSignature([property: Id(0)] Platform Platform, [property: Id(1)] string? Header, [property: Id(2)] byte[] Body);
+
+/// <summary>A platform's subscription check as received: X's <c>crc_token</c>, or Meta's <c>hub.mode</c>, <c>hub.verify_token</c>, <c>hub.challenge</c>.</summary>
+[GenerateSerializer, Immutable]
+public sealed record PlatformChallenge([property: Id(0)] Platform Platform, [property: Id(1)] string? CrcToken, [property: Id(2)] string? Mode,
+    [property: Id(3)] string? VerifyToken, [property: Id(4)] string? Challenge);
+
+/// <summary>The answer to a subscription check: X's response token, or Meta's challenge to echo.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ChallengeAnswer([property: Id(0)] Platform Platform, [property: Id(1)] string Answer);
 
 /// <summary>Whether a channel can send: its token works, or expired with nothing to renew it, or its renewal failed.</summary>
 [GenerateSerializer]

@@ -30,7 +30,7 @@ public sealed record ConsentRecord(
     [property: Id(8)] DateTimeOffset RecordedAt)
 {
     /// <summary>Granted and not expired at <paramref name="now"/>: an expired grant counts as not granted.</summary>
-    public bool Allows(DateTimeOffset now) => Status == ConsentStatus.Granted && (ExpiresAt is null || ExpiresAt > now);
+    public bool Allows(DateTimeOffset now) => ConsentInEffect.At(Status, ExpiresAt, now);
 }
 
 [GenerateSerializer, Immutable]

@@ -32,9 +32,11 @@ public interface IConversationGrain : IBrandScopedGrain
     /// <summary>The switchboard: pass to a bot, pass back to humans, or take from a bot.</summary>
     Task<Outcome<string>> ChangeControl(ControlChange change);
 
-    Task<Outcome<bool>> Assign(string? agentId, Actor actor);
+    /// <summary>Assigns an agent (null unassigns); the answer is the conversation as it now stands.</summary>
+    Task<Outcome<ConversationView>> Assign(string? agentId, Actor actor);
 
-    Task<Outcome<bool>> SetStatus(ConversationStatus status, Actor actor);
+    /// <summary>Changes the status; the answer is the conversation as it now stands.</summary>
+    Task<Outcome<ConversationView>> SetStatus(ConversationStatus status, Actor actor);
 
     /// <summary>
     /// Makes this thread's address stand for another conversation: the platform's id of a post made

@@ -122,6 +122,25 @@ public sealed class ChannelGrain(
 
     Task<ChannelDelivery?> IChannelGrain.DeliveryTarget() => Task.FromResult(Target());
 
+    Task<Outcome<Platform>> IChannelGrain.VerifyWebhook(PlatformSignature signature)
+    {
+        if (!OnPlatform(signature.Platform)) return Task.FromResult<Outcome<Platform>>(WebhookProof.NoChannel);
+        var outcome = WebhookProof.Verify(Secrets, signature, out var reason);
+        if (reason is not null) logger.LogWarning("Webhook for channel {ChannelId} refused: {Reason}.", ChannelId, reason);
+        return Task.FromResult(outcome);
+    }
+
+    Task<Outcome<ChallengeAnswer>> IChannelGrain.AnswerChallenge(PlatformChallenge challenge)
+    {
+        if (!OnPlatform(challenge.Platform)) return Task.FromResult<Outcome<ChallengeAnswer>>(WebhookProof.NoChannel);
+        var outcome = WebhookProof.Answer(Secrets, challenge, out var reason);
+        if (reason is not null) logger.LogWarning("{Check} for channel {ChannelId} refused: {Reason}.",
+            challenge.Platform == Platform.X ? "X challenge" : "Meta subscription check", ChannelId, reason);
+        return Task.FromResult(outcome);
+    }
+
+    private bool OnPlatform(Platform platform) => state.State.Exists && state.State.Platform == platform;
+
     async Task<ChannelDelivery?> IChannelGrain.RenewAccessToken(string? usedAccessToken)
     {
         var secrets = Secrets;

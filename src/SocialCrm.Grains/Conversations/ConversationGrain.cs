@@ -311,6 +311,7 @@ public sealed class ConversationGrain(
 
     async Task<Outcome<string>> IConversationGrain.ChangeControl(ControlChange change)
     {
+        if (!ControlRoles.MayMake(change.Action, change.Actor.Type)) return ControlRoles.NotYourMove;
         if (!state.State.Exists) return Refusal.NotFound("Conversation");
         var current = state.State.Controller;
         string next;
@@ -338,27 +339,27 @@ public sealed class ConversationGrain(
         return next;
     }
 
-    async Task<Outcome<bool>> IConversationGrain.Assign(string? agentId, Actor actor)
+    async Task<Outcome<ConversationView>> IConversationGrain.Assign(string? agentId, Actor actor)
     {
         if (!state.State.Exists) return Refusal.NotFound("Conversation");
         var previous = state.State.Assignee;
-        if (previous == agentId) return true;
+        if (previous == agentId) return await ViewAsync();
         state.State.Assignee = agentId;
         await state.WriteStateAsync();
         await AppendEventAsync("assignee-changed", new { from = previous, to = agentId, by = actor.Id }, actor.Id, clock.GetUtcNow());
-        return true;
+        return await ViewAsync();
     }
 
-    async Task<Outcome<bool>> IConversationGrain.SetStatus(ConversationStatus status, Actor actor)
+    async Task<Outcome<ConversationView>> IConversationGrain.SetStatus(ConversationStatus status, Actor actor)
     {
         if (!state.State.Exists) return Refusal.NotFound("Conversation");
         var previous = state.State.Status;
-        if (previous == status) return true;
+        if (previous == status) return await ViewAsync();
         state.State.Status = status;
         await state.WriteStateAsync();
         await AppendEventAsync("status-changed", new { from = WireNames.Of(previous), to = WireNames.Of(status), by = actor.Id },
             actor.Id, clock.GetUtcNow());
-        return true;
+        return await ViewAsync();
     }
 
     async Task IConversationGrain.ForgetCustomer(string customerId)
@@ -387,6 +388,9 @@ public sealed class ConversationGrain(
         KickOutbound();
         return Task.CompletedTask;
     }
+
+    // Assign and SetStatus answer with the conversation as it now stands, so the API makes one call.
+    private Task<Outcome<ConversationView>> ViewAsync() => ((IConversationGrain)this).Get();
 
     async Task<Outcome<ConversationView>> IConversationGrain.Get()
     {

@@ -3,6 +3,7 @@ using SocialCrm.Abstractions.Consent;
 using SocialCrm.Abstractions.Conversations;
 using SocialCrm.Abstractions.Customers;
 using SocialCrm.Abstractions.Privacy;
+using SocialCrm.Grains.Consent;
 using SocialCrm.Grains.Privacy;
 using SocialCrm.Persistence.Customers;
 using SocialCrm.Persistence.Privacy;
@@ -81,6 +82,7 @@ public sealed class CustomerGrain(
     async Task<Outcome<ConsentRecord>> ICustomerGrain.RecordConsent(ConsentChange change)
     {
         if (Unavailable() is { } refusal) return refusal;
+        if (!LawfulBasis.IsKnown(change.LawfulBasis)) return Refusal.Invalid("lawfulBasis", LawfulBasis.Refusal);
         var record = new ConsentRecord(change.Purpose, change.Status, change.LawfulBasis, change.Source, change.Evidence,
             change.PolicyVersion, change.ExpiresAt, change.RecordedBy, clock.GetUtcNow());
         state.State.ConsentHistory.Add(record);

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using SocialCrm.Abstractions;
 using SocialCrm.Abstractions.Brands;
 using SocialCrm.Abstractions.Security;
@@ -18,16 +19,15 @@ public static class BrandsApi
 {
     public static void MapBrandsApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/v1/brands", CreateBrand).RequireAuthorization(Policies.Bootstrap)
-            .Produces<BrandCreatedResponse>(201).ProducesProblem(400).ProducesProblem(409);
+        app.MapPost("/v1/brands", CreateBrand).RequireAuthorization(Policies.Bootstrap).ProducesProblem(409);
 
         var keys = app.MapGroup("/v1/brands/{brandId}/api-keys").RequireAuthorization(Policies.For(Role.Admin));
-        keys.MapPost("/", CreateKey).Produces<ApiKeyResponse>(201).ProducesProblem(400);
-        keys.MapGet("/", ListKeys).Produces<ApiKeyResponse[]>();
-        keys.MapDelete("/{keyId}", RevokeKey).Produces(204).ProducesProblem(404);
+        keys.MapPost("/", CreateKey);
+        keys.MapGet("/", ListKeys);
+        keys.MapDelete("/{keyId}", RevokeKey).ProducesProblem(404);
     }
 
-    private static async Task<IResult> CreateBrand(CreateBrandRequest? body, IGrainFactory grains)
+    private static async Task<Results<Created<BrandCreatedResponse>, ProblemHttpResult, ValidationProblem>> CreateBrand(CreateBrandRequest? body, IGrainFactory grains)
     {
         var errors = new FieldErrors();
         var id = errors.Id("id", body?.Id);
@@ -40,7 +40,7 @@ public static class BrandsApi
         return ResultsOf.Map(outcome, key => TypedResults.Created($"/v1/brands/{id}", new BrandCreatedResponse(id!, name!, key.Key)));
     }
 
-    private static async Task<IResult> CreateKey(string brandId, CreateApiKeyRequest? body, IGrainFactory grains)
+    private static async Task<Results<Created<ApiKeyResponse>, ProblemHttpResult, ValidationProblem>> CreateKey(string brandId, CreateApiKeyRequest? body, IGrainFactory grains)
     {
         var errors = new FieldErrors();
         var name = errors.RequiredLine("name", body?.Name, 64);
@@ -56,13 +56,13 @@ public static class BrandsApi
             new ApiKeyResponse(key.Id, key.Name, WireNames.Of(key.Role), key.Key, key.CreatedAt)));
     }
 
-    private static async Task<IResult> ListKeys(string brandId, IGrainFactory grains)
+    private static async Task<Ok<IEnumerable<ApiKeyResponse>>> ListKeys(string brandId, IGrainFactory grains)
     {
         var keys = await grains.GetGrain<IBrandGrain>(brandId).ListKeys();
         return TypedResults.Ok(keys.Select(k => new ApiKeyResponse(k.Id, k.Name, WireNames.Of(k.Role), null, k.CreatedAt, k.RevokedAt)));
     }
 
-    private static async Task<IResult> RevokeKey(string brandId, string keyId, IGrainFactory grains)
+    private static async Task<Results<NoContent, ProblemHttpResult, ValidationProblem>> RevokeKey(string brandId, string keyId, IGrainFactory grains)
     {
         var outcome = await grains.GetGrain<IBrandGrain>(brandId).RevokeKey(keyId);
         return ResultsOf.Map(outcome, _ => TypedResults.NoContent());

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using SocialCrm.Abstractions;
 using SocialCrm.Abstractions.Brands;
 using System.Security.Claims;
@@ -45,18 +46,14 @@ public static class ChannelsApi
     public static void MapChannelsApi(this IEndpointRouteBuilder app)
     {
         var channels = app.MapGroup("/v1/brands/{brandId}/channels");
-        channels.MapPost("/", Create).RequireAuthorization(Policies.For(Role.Admin))
-            .Produces<ChannelResponse>(201).ProducesProblem(400).ProducesProblem(409);
-        channels.MapGet("/", List).RequireAuthorization(Policies.For(Role.Admin, Role.Agent)).Produces<ChannelResponse[]>();
-        channels.MapPost("/{channelId}/posts", Post).RequireAuthorization(Policies.For(Role.Admin, Role.Agent))
-            .Produces<PostResponse>(201).ProducesValidationProblem().ProducesProblem(404);
-        channels.MapGet("/{channelId}", Get).RequireAuthorization(Policies.For(Role.Admin, Role.Agent))
-            .Produces<ChannelResponse>().ProducesProblem(404);
-        channels.MapPatch("/{channelId}/secrets", ChangeSecrets).RequireAuthorization(Policies.For(Role.Admin))
-            .Produces<ChannelResponse>().ProducesValidationProblem().ProducesProblem(404);
+        channels.MapPost("/", Create).RequireAuthorization(Policies.For(Role.Admin)).ProducesProblem(409);
+        channels.MapGet("/", List).RequireAuthorization(Policies.For(Role.Admin, Role.Agent));
+        channels.MapPost("/{channelId}/posts", Post).RequireAuthorization(Policies.For(Role.Admin, Role.Agent)).ProducesProblem(404);
+        channels.MapGet("/{channelId}", Get).RequireAuthorization(Policies.For(Role.Admin, Role.Agent)).ProducesProblem(404);
+        channels.MapPatch("/{channelId}/secrets", ChangeSecrets).RequireAuthorization(Policies.For(Role.Admin)).ProducesProblem(404);
     }
 
-    private static async Task<IResult> Create(string brandId, CreateChannelRequest? body, IGrainFactory grains, TimeProvider clock)
+    private static async Task<Results<Created<ChannelResponse>, ProblemHttpResult, ValidationProblem>> Create(string brandId, CreateChannelRequest? body, IGrainFactory grains, TimeProvider clock)
     {
         var errors = new FieldErrors();
         var id = errors.Id("id", body?.Id);
@@ -92,7 +89,7 @@ public static class ChannelsApi
     /// Rotates a channel's secrets (tokens expire, app secrets get reset): a given value replaces the
     /// stored one, <c>""</c> removes it, a missing one stays. The answer names which are set, never their values.
     /// </summary>
-    private static async Task<IResult> ChangeSecrets(string brandId, string channelId, ChannelSecretsRequest? body, IGrainFactory grains,
+    private static async Task<Results<Ok<ChannelResponse>, ProblemHttpResult, ValidationProblem>> ChangeSecrets(string brandId, string channelId, ChannelSecretsRequest? body, IGrainFactory grains,
         ILoggerFactory loggers, TimeProvider clock)
     {
         var errors = new FieldErrors();
@@ -108,12 +105,12 @@ public static class ChannelsApi
     }
 
     /// <summary>A 1/n broadcast: the brand's post; comments on its thread id land in the same conversation.</summary>
-    private static async Task<IResult> Post(string brandId, string channelId, PostBody? body, ClaimsPrincipal user, IGrainFactory grains)
+    private static async Task<Results<Created<PostResponse>, ProblemHttpResult, ValidationProblem>> Post(string brandId, string channelId, PostBody? body, ClaimsPrincipal user, IGrainFactory grains)
     {
         var errors = new FieldErrors();
         var text = errors.Required("text", body?.Text, InboundApi.MaxTextLength);
         var purpose = errors.Enum<Purpose>("purpose", body?.Purpose ?? "marketing");
-        if (purpose is not (Purpose.Service or Purpose.Marketing)) errors.Add("purpose", "must be service or marketing.");
+        if (!OutboundPurpose.Allows(purpose)) errors.Add("purpose", OutboundPurpose.Refusal);
         if (errors.Any) return errors.ToProblem();
         if (!Ids.IsValid(channelId)) return Problems.NotFound("Channel");
         var channel = await grains.GetGrain<IChannelGrain>(Ids.Scoped(brandId, channelId)).Get();
@@ -127,14 +124,14 @@ public static class ChannelsApi
             new PostResponse(conversationId, threadId, r.MessageId)));
     }
 
-    private static async Task<IResult> List(string brandId, IGrainFactory grains)
+    private static async Task<Ok<IEnumerable<ChannelResponse>>> List(string brandId, IGrainFactory grains)
     {
         var ids = await grains.GetGrain<IBrandGrain>(brandId).ChannelIds();
         var views = await Task.WhenAll(ids.Select(id => grains.GetGrain<IChannelGrain>(Ids.Scoped(brandId, id)).Get()));
         return TypedResults.Ok(views.OfType<ChannelView>().Select(ChannelResponse.From));
     }
 
-    private static async Task<IResult> Get(string brandId, string channelId, IGrainFactory grains)
+    private static async Task<Results<Ok<ChannelResponse>, ProblemHttpResult>> Get(string brandId, string channelId, IGrainFactory grains)
     {
         if (!Ids.IsValid(channelId)) return Problems.NotFound("Channel");
         var view = await grains.GetGrain<IChannelGrain>(Ids.Scoped(brandId, channelId)).Get();

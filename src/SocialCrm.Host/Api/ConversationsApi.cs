@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
 using SocialCrm.Abstractions;
 using SocialCrm.Abstractions.Conversations;
 using SocialCrm.Host.Auth;
@@ -55,22 +56,18 @@ public static class ConversationsApi
     {
         var group = app.MapGroup("/v1/brands/{brandId}/conversations")
             .RequireAuthorization(Policies.For(Role.Admin, Role.Agent, Role.Bot));
-        group.MapGet("/", List).Produces<InboxResponse>().ProducesValidationProblem();
-        group.MapGet("/{conversationId}", Get).Produces<ConversationResponse>().ProducesProblem(404);
-        group.MapGet("/{conversationId}/messages", Messages).Produces<MessagesResponse>().ProducesProblem(404);
-        group.MapPost("/{conversationId}/messages", Reply).Produces<ReplyResponse>(201).Produces<ReplyResponse>(200)
-            .ProducesValidationProblem().ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).ProducesProblem(422);
-        group.MapPost("/{conversationId}/control", Control).Produces<ControlResponse>().ProducesValidationProblem()
-            .ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
+        group.MapGet("/", List);
+        group.MapGet("/{conversationId}", Get).ProducesProblem(404);
+        group.MapGet("/{conversationId}/messages", Messages).ProducesProblem(404);
+        group.MapPost("/{conversationId}/messages", Reply).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).ProducesProblem(422);
+        group.MapPost("/{conversationId}/control", Control).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
 
         var agents = app.MapGroup("/v1/brands/{brandId}/conversations/{conversationId}")
             .RequireAuthorization(Policies.For(Role.Admin, Role.Agent));
-        agents.MapPost("/take-private", TakePrivate).Produces<TakePrivateResponse>(201).ProducesValidationProblem()
-            .ProducesProblem(404).ProducesProblem(409).ProducesProblem(422);
-        agents.MapPost("/publish", Publish).Produces<ReplyResponse>(201).ProducesValidationProblem()
-            .ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).ProducesProblem(422);
-        agents.MapPost("/assign", Assign).Produces<ConversationResponse>().ProducesValidationProblem().ProducesProblem(404);
-        agents.MapPost("/status", SetStatus).Produces<ConversationResponse>().ProducesValidationProblem().ProducesProblem(404);
+        agents.MapPost("/take-private", TakePrivate).ProducesProblem(404).ProducesProblem(409).ProducesProblem(422);
+        agents.MapPost("/publish", Publish).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).ProducesProblem(422);
+        agents.MapPost("/assign", Assign).ProducesProblem(404);
+        agents.MapPost("/status", SetStatus).ProducesProblem(404);
     }
 
     /// <summary>Who is calling, as the conversation sees them: a bot by its key's name, anyone else as an agent.</summary>
@@ -78,7 +75,7 @@ public static class ConversationsApi
         user.IsInRole(WireNames.Of(Role.Bot)) ? AuthorType.Bot : AuthorType.Agent,
         user.FindFirst(ClaimTypes.Name)?.Value ?? "unknown");
 
-    private static async Task<IResult> TakePrivate(string brandId, string conversationId, TakePrivateBody? body, ClaimsPrincipal user, IGrainFactory grains)
+    private static async Task<Results<Created<TakePrivateResponse>, ProblemHttpResult, ValidationProblem>> TakePrivate(string brandId, string conversationId, TakePrivateBody? body, ClaimsPrincipal user, IGrainFactory grains)
     {
         var errors = new FieldErrors();
         if (body?.MessageId is not null) errors.Id("messageId", body.MessageId);
@@ -89,7 +86,7 @@ public static class ConversationsApi
         return ResultsOf.Map(outcome, id => TypedResults.Created($"/v1/brands/{brandId}/conversations/{id}", new TakePrivateResponse(id)));
     }
 
-    private static async Task<IResult> Publish(string brandId, string conversationId, PublishBody? body, ClaimsPrincipal user, IGrainFactory grains)
+    private static async Task<Results<Created<ReplyResponse>, ProblemHttpResult, ValidationProblem>> Publish(string brandId, string conversationId, PublishBody? body, ClaimsPrincipal user, IGrainFactory grains)
     {
         var errors = new FieldErrors();
         var messageId = errors.Id("messageId", body?.MessageId);
@@ -101,7 +98,7 @@ public static class ConversationsApi
             new ReplyResponse(r.MessageId, r.Seq, false)));
     }
 
-    private static async Task<IResult> Control(string brandId, string conversationId, ControlBody? body, ClaimsPrincipal user, IGrainFactory grains)
+    private static async Task<Results<Ok<ControlResponse>, ProblemHttpResult, ValidationProblem>> Control(string brandId, string conversationId, ControlBody? body, ClaimsPrincipal user, IGrainFactory grains)
     {
         var errors = new FieldErrors();
         var action = body?.Action switch
@@ -115,11 +112,8 @@ public static class ConversationsApi
         if (action == ControlAction.PassToBot) errors.Id("botId", body?.BotId);
         if (errors.Any) return errors.ToProblem();
         if (!Ids.IsValid(conversationId)) return Problems.NotFound("Conversation");
-        var actor = ActorOf(user);
-        // pass-to-human is a bot's move; take and pass-to-bot are an agent's.
-        if ((action == ControlAction.PassToHuman) != (actor.Type == AuthorType.Bot))
-            return Problems.Forbidden("This key's role may not take that action.");
-        var outcome = await Conversation(grains, brandId, conversationId).ChangeControl(new ControlChange(action, body?.BotId, actor));
+        // Which role may make which move, the conversation decides.
+        var outcome = await Conversation(grains, brandId, conversationId).ChangeControl(new ControlChange(action, body?.BotId, ActorOf(user)));
         return ResultsOf.Map(outcome, controller => TypedResults.Ok(new ControlResponse(controller)));
 
         ControlAction Fail(string message)
@@ -129,7 +123,7 @@ public static class ConversationsApi
         }
     }
 
-    private static async Task<IResult> Assign(string brandId, string conversationId, AssignBody? body, ClaimsPrincipal user, IGrainFactory grains)
+    private static async Task<Results<Ok<ConversationResponse>, ProblemHttpResult, ValidationProblem>> Assign(string brandId, string conversationId, AssignBody? body, ClaimsPrincipal user, IGrainFactory grains)
     {
         var errors = new FieldErrors();
         // An empty or null agent id unassigns.
@@ -137,20 +131,20 @@ public static class ConversationsApi
         if (errors.Any) return errors.ToProblem();
         if (!Ids.IsValid(conversationId)) return Problems.NotFound("Conversation");
         var outcome = await Conversation(grains, brandId, conversationId).Assign(agentId, ActorOf(user));
-        return outcome.Refusal is { } refusal ? Problems.From(refusal) : await Get(brandId, conversationId, grains);
+        return ResultsOf.Map(outcome, v => TypedResults.Ok(Response(v)));
     }
 
-    private static async Task<IResult> SetStatus(string brandId, string conversationId, StatusBody? body, ClaimsPrincipal user, IGrainFactory grains)
+    private static async Task<Results<Ok<ConversationResponse>, ProblemHttpResult, ValidationProblem>> SetStatus(string brandId, string conversationId, StatusBody? body, ClaimsPrincipal user, IGrainFactory grains)
     {
         var errors = new FieldErrors();
         var status = errors.Enum<ConversationStatus>("status", body?.Status);
         if (errors.Any) return errors.ToProblem();
         if (!Ids.IsValid(conversationId)) return Problems.NotFound("Conversation");
         var outcome = await Conversation(grains, brandId, conversationId).SetStatus(status, ActorOf(user));
-        return outcome.Refusal is { } refusal ? Problems.From(refusal) : await Get(brandId, conversationId, grains);
+        return ResultsOf.Map(outcome, v => TypedResults.Ok(Response(v)));
     }
 
-    private static async Task<IResult> List(string brandId, string? status, string? channelId, string? visibility,
+    private static async Task<Results<Ok<InboxResponse>, ValidationProblem>> List(string brandId, string? status, string? channelId, string? visibility,
         string? assignee, string? customerId, int? limit, string? cursor, IGrainFactory grains)
     {
         var errors = new FieldErrors();
@@ -172,16 +166,18 @@ public static class ConversationsApi
             page.Next is null ? null : EncodeCursor(page.Next)));
     }
 
-    private static async Task<IResult> Get(string brandId, string conversationId, IGrainFactory grains)
+    private static async Task<Results<Ok<ConversationResponse>, ProblemHttpResult, ValidationProblem>> Get(string brandId, string conversationId, IGrainFactory grains)
     {
         if (!Ids.IsValid(conversationId)) return Problems.NotFound("Conversation");
         var outcome = await Conversation(grains, brandId, conversationId).Get();
-        return ResultsOf.Map(outcome, v => TypedResults.Ok(new ConversationResponse(v.Id, v.ChannelId, WireNames.Of(v.Visibility),
-            WireNames.Of(v.Kind), WireNames.Of(v.Status), v.CustomerIds, v.Assignee, v.Controller, v.LinkedConversationIds,
-            v.LastMessageAt, v.WindowClosesAt, v.MessageCount, v.Sentiment, v.ExternalThreadId, v.CreatedAt)));
+        return ResultsOf.Map(outcome, v => TypedResults.Ok(Response(v)));
     }
 
-    private static async Task<IResult> Messages(string brandId, string conversationId, long? afterSeq, int? limit, IGrainFactory grains)
+    private static ConversationResponse Response(ConversationView v) => new(v.Id, v.ChannelId, WireNames.Of(v.Visibility),
+        WireNames.Of(v.Kind), WireNames.Of(v.Status), v.CustomerIds, v.Assignee, v.Controller, v.LinkedConversationIds,
+        v.LastMessageAt, v.WindowClosesAt, v.MessageCount, v.Sentiment, v.ExternalThreadId, v.CreatedAt);
+
+    private static async Task<Results<Ok<MessagesResponse>, ProblemHttpResult, ValidationProblem>> Messages(string brandId, string conversationId, long? afterSeq, int? limit, IGrainFactory grains)
     {
         var errors = new FieldErrors();
         var pageSize = Limit(errors, limit);
@@ -198,12 +194,12 @@ public static class ConversationsApi
             page.NextAfterSeq)));
     }
 
-    private static async Task<IResult> Reply(string brandId, string conversationId, ReplyRequestBody? body, ClaimsPrincipal user, IGrainFactory grains)
+    private static async Task<Results<Created<ReplyResponse>, Ok<ReplyResponse>, ProblemHttpResult, ValidationProblem>> Reply(string brandId, string conversationId, ReplyRequestBody? body, ClaimsPrincipal user, IGrainFactory grains)
     {
         var errors = new FieldErrors();
         var text = errors.Required("text", body?.Text, InboundApi.MaxTextLength);
         var purpose = errors.Enum<Purpose>("purpose", body?.Purpose ?? "service");
-        if (purpose is not (Purpose.Service or Purpose.Marketing)) errors.Add("purpose", "must be service or marketing.");
+        if (!OutboundPurpose.Allows(purpose)) errors.Add("purpose", OutboundPurpose.Refusal);
         var clientMessageId = body?.ClientMessageId;
         if (clientMessageId is not null) errors.Id("clientMessageId", clientMessageId);
         if (errors.Any) return errors.ToProblem();
@@ -216,7 +212,7 @@ public static class ConversationsApi
         {
             var response = new ReplyResponse(r.MessageId, r.Seq, r.Duplicate);
             return r.Duplicate
-                ? TypedResults.Ok(response)
+                ? (Results<Created<ReplyResponse>, Ok<ReplyResponse>>)TypedResults.Ok(response)
                 : TypedResults.Created($"/v1/brands/{brandId}/conversations/{conversationId}/messages?afterSeq={r.Seq - 1}&limit=1", response);
         });
     }

@@ -2,8 +2,10 @@ using SocialCrm.Abstractions;
 using System.Security.Claims;
 using SocialCrm.Abstractions.Consent;
 using SocialCrm.Abstractions.Customers;
+using SocialCrm.Grains.Consent;
 using SocialCrm.Host.Auth;
-using SocialCrm.Persistence.Privacy;
+using Microsoft.AspNetCore.Http.HttpResults;
+using SocialCrm.Grains.Customers;
 
 namespace SocialCrm.Host.Api;
 
@@ -35,11 +37,10 @@ public static class CustomersApi
     {
         var group = app.MapGroup("/v1/brands/{brandId}/customers")
             .RequireAuthorization(Policies.For(Role.Admin, Role.Agent, Role.Compliance));
-        group.MapGet("/", List).Produces<CustomerListResponse>().ProducesValidationProblem();
-        group.MapGet("/{customerId}", Get).Produces<CustomerResponse>().ProducesProblem(404).ProducesProblem(410);
-        group.MapGet("/{customerId}/consents", Consents).Produces<ConsentsResponse>().ProducesProblem(404);
-        group.MapPut("/{customerId}/consents/{purpose}", RecordConsent).Produces<ConsentResponse>()
-            .ProducesValidationProblem().ProducesProblem(404);
+        group.MapGet("/", List);
+        group.MapGet("/{customerId}", Get).ProducesProblem(404).ProducesProblem(410);
+        group.MapGet("/{customerId}/consents", Consents).ProducesProblem(404);
+        group.MapPut("/{customerId}/consents/{purpose}", RecordConsent).ProducesProblem(404);
     }
 
     /// <summary>The segments of the contract (<c>insights/segments</c>).</summary>
@@ -47,7 +48,8 @@ public static class CustomersApi
 
     private const string CursorPrefix = "customer:";
 
-    private static async Task<IResult> List(string brandId, string? segment, int? limit, string? cursor, PrivacyStore privacy)
+    private static async Task<Results<Ok<CustomerListResponse>, ValidationProblem>> List(string brandId, string? segment, int? limit,
+        string? cursor, CustomerList customers)
     {
         var errors = new FieldErrors();
         var pageSize = limit ?? 50;
@@ -57,11 +59,9 @@ public static class CustomersApi
         var after = cursor is null ? null : DecodeCursor(cursor);
         if (cursor is not null && after is null) errors.Add("cursor", "is not a cursor this service gave.");
         if (errors.Any) return errors.ToProblem();
-        // No customer is placed in a segment yet (profiles answer segment: null), so a segment holds no one.
-        if (segment is not null) return TypedResults.Ok(new CustomerListResponse([], null));
-        var rows = await privacy.ListCustomersAsync(brandId, after, pageSize + 1);
-        var items = rows.Take(pageSize).Select(r => new CustomerListItem(r.Id, DateTimeOffset.FromUnixTimeMilliseconds(r.CreatedAtMs))).ToList();
-        return TypedResults.Ok(new CustomerListResponse(items, rows.Count > pageSize ? EncodeCursor(items[^1].Id) : null));
+        var page = await customers.PageAsync(brandId, segment, after, pageSize);
+        return TypedResults.Ok(new CustomerListResponse(page.Items.Select(c => new CustomerListItem(c.Id, c.CreatedAt)).ToList(),
+            page.NextAfterId is { } next ? EncodeCursor(next) : null));
     }
 
     // Opaque to callers, so that a made-up cursor is refused instead of answered with an empty page.
@@ -78,10 +78,8 @@ public static class CustomersApi
         return text.StartsWith(CursorPrefix, StringComparison.Ordinal) && Ids.IsValid(text[CursorPrefix.Length..]) ? text[CursorPrefix.Length..] : null;
     }
 
-    /// <summary>The lawful bases of GDPR article 6.</summary>
-    private static readonly string[] LawfulBases = ["consent", "contract", "legal_obligation", "vital_interests", "public_task", "legitimate_interests"];
-
-    private static async Task<IResult> Consents(string brandId, string customerId, IGrainFactory grains, TimeProvider clock)
+    private static async Task<Results<Ok<ConsentsResponse>, ProblemHttpResult, ValidationProblem>> Consents(string brandId, string customerId,
+        IGrainFactory grains, TimeProvider clock)
     {
         if (!Ids.IsValid(customerId)) return Problems.NotFound("Customer");
         var outcome = await grains.GetGrain<ICustomerGrain>(Ids.Scoped(brandId, customerId)).Consents();
@@ -91,7 +89,7 @@ public static class CustomersApi
             v.History.Select(r => ConsentResponse.From(r, now)).ToList())));
     }
 
-    private static async Task<IResult> RecordConsent(string brandId, string customerId, string purpose, ConsentBody? body,
+    private static async Task<Results<Ok<ConsentResponse>, ProblemHttpResult, ValidationProblem>> RecordConsent(string brandId, string customerId, string purpose, ConsentBody? body,
         ClaimsPrincipal user, IGrainFactory grains, TimeProvider clock)
     {
         var errors = new FieldErrors();
@@ -99,7 +97,7 @@ public static class CustomersApi
         var status = errors.Enum<ConsentStatus>("status", body?.Status);
         if (status == ConsentStatus.Unknown && body?.Status is not null) errors.Add("status", "must be granted or withdrawn.");
         var basis = errors.Required("lawfulBasis", body?.LawfulBasis, 64);
-        if (basis is not null && !LawfulBases.Contains(basis)) errors.Add("lawfulBasis", "must be one of: " + string.Join(", ", LawfulBases) + ".");
+        if (basis is not null && !LawfulBasis.IsKnown(basis)) errors.Add("lawfulBasis", LawfulBasis.Refusal);
         var source = errors.RequiredLine("source", body?.Source, 200);
         var evidence = errors.OptionalLine("evidence", body?.Evidence, 4000);
         var policyVersion = errors.OptionalLine("policyVersion", body?.PolicyVersion, 64);
@@ -113,7 +111,8 @@ public static class CustomersApi
         return ResultsOf.Map(outcome, r => TypedResults.Ok(ConsentResponse.From(r, clock.GetUtcNow())));
     }
 
-    private static async Task<IResult> Get(string brandId, string customerId, IGrainFactory grains)
+    private static async Task<Results<Ok<CustomerResponse>, ProblemHttpResult, ValidationProblem>> Get(string brandId, string customerId,
+        IGrainFactory grains)
     {
         if (!Ids.IsValid(customerId)) return Problems.NotFound("Customer");
         var outcome = await grains.GetGrain<ICustomerGrain>(Ids.Scoped(brandId, customerId)).Get();

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using SocialCrm.Abstractions;
 using SocialCrm.Abstractions.Conversations;
 using SocialCrm.Grains.Conversations;
@@ -29,11 +30,10 @@ public static class InboundApi
         app.MapPost("/v1/brands/{brandId}/channels/{channelId}/inbound", Receive)
             .RequireAuthorization(Policies.For(Role.Admin, Role.Ingest))
             .RequireRateLimiting(RateLimits.ChannelPolicy)
-            .Produces<InboundAcceptedResponse>(202).Produces<InboundAcceptedResponse>(200)
-            .ProducesValidationProblem().ProducesProblem(404).ProducesProblem(413).ProducesProblem(429);
+            .ProducesProblem(404).ProducesProblem(413).ProducesProblem(429);
     }
 
-    private static async Task<IResult> Receive(string brandId, string channelId, InboundMessageRequest? body, InboundPipeline inbound)
+    private static async Task<Results<Accepted<InboundAcceptedResponse>, Ok<InboundAcceptedResponse>, ProblemHttpResult, ValidationProblem>> Receive(string brandId, string channelId, InboundMessageRequest? body, InboundPipeline inbound)
     {
         var errors = new FieldErrors();
         var externalMessageId = errors.RequiredLine("externalMessageId", body?.ExternalMessageId, 256);
@@ -53,7 +53,9 @@ public static class InboundApi
         return ResultsOf.Map(outcome, a =>
         {
             var response = new InboundAcceptedResponse(a.ConversationId, a.MessageId, a.CustomerId, a.Seq, a.Duplicate);
-            return a.Duplicate ? TypedResults.Ok(response) : TypedResults.Accepted((string?)null, response);
+            return a.Duplicate
+                ? (Results<Accepted<InboundAcceptedResponse>, Ok<InboundAcceptedResponse>>)TypedResults.Ok(response)
+                : TypedResults.Accepted((string?)null, response);
         });
     }
 }

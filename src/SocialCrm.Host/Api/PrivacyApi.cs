@@ -7,7 +7,8 @@ using SocialCrm.Abstractions.Customers;
 using SocialCrm.Abstractions.Privacy;
 using SocialCrm.Abstractions.Security;
 using SocialCrm.Host.Auth;
-using SocialCrm.Persistence.Privacy;
+using Microsoft.AspNetCore.Http.HttpResults;
+using SocialCrm.Grains.Consent;
 
 namespace SocialCrm.Host.Api;
 
@@ -29,61 +30,42 @@ public static class PrivacyApi
     public static void MapPrivacyApi(this IEndpointRouteBuilder app)
     {
         var compliance = app.MapGroup("/v1/brands/{brandId}").RequireAuthorization(Policies.For(Role.Admin, Role.Compliance));
-        compliance.MapGet("/consents", ConsentReport).Produces<ConsentReportLine[]>().Produces(200, contentType: "text/csv")
-            .ProducesValidationProblem();
+        compliance.MapGet("/consents", ConsentReport).Produces(200, contentType: "text/csv");
         compliance.MapGet("/customers/{customerId}/export", Export).Produces<CustomerExport>().ProducesProblem(404).ProducesProblem(410);
-        compliance.MapDelete("/customers/{customerId}", Erase).Produces<ErasureResponse>().ProducesProblem(404);
-        compliance.MapGet("/audit", AuditLog).Produces<AuditResponse>().ProducesValidationProblem();
-        compliance.MapGet("/audit/verify", VerifyAudit).Produces<AuditVerificationResponse>();
-        compliance.MapPost("/retention/run", RunRetention).Produces<RetentionRunResponse>().ProducesProblem(400);
+        compliance.MapDelete("/customers/{customerId}", Erase).ProducesProblem(404);
+        compliance.MapGet("/audit", AuditLog);
+        compliance.MapGet("/audit/verify", VerifyAudit);
+        compliance.MapPost("/retention/run", RunRetention).ProducesProblem(400);
 
         var admin = app.MapGroup("/v1/brands/{brandId}/settings").RequireAuthorization(Policies.For(Role.Admin));
-        admin.MapGet("/", GetSettings).Produces<BrandSettings>();
-        admin.MapPut("/", PutSettings).Produces<BrandSettings>().ProducesValidationProblem();
+        admin.MapGet("/", GetSettings);
+        admin.MapPut("/", PutSettings);
     }
 
-    /// <summary>One customer's state for the purpose, as the report lists it.</summary>
-    public sealed record ConsentReportLine(string CustomerId, string Purpose, string Status, bool Effective, string? LawfulBasis,
-        string? Source, string? PolicyVersion, DateTimeOffset? RecordedAt, DateTimeOffset? ExpiresAt);
-
     /// <summary>Streams every customer's state for a purpose, as JSON or CSV, without holding the report in memory.</summary>
-    private static async Task<IResult> ConsentReport(string brandId, string? purpose, string? status, HttpContext http,
-        PrivacyStore privacy, IGrainFactory grains, TimeProvider clock)
+    private static async Task<Results<Ok<IAsyncEnumerable<ConsentReportLine>>, PushStreamHttpResult, ValidationProblem>> ConsentReport(
+        string brandId, string? purpose, string? status, HttpContext http, ConsentReport report)
     {
         var errors = new FieldErrors();
-        var parsedPurpose = errors.Enum<Purpose>("purpose", purpose);
+        errors.Enum<Purpose>("purpose", purpose);
         if (status is not null && status is not ("granted" or "withdrawn" or "unknown")) errors.Add("status", "must be granted, withdrawn or unknown.");
         if (errors.Any) return errors.ToProblem();
 
-        await grains.GetGrain<IAuditGrain>(brandId).Record(new AuditDraft(ActorContext.Current ?? "unknown", "consent.report", null,
-            $"consents?purpose={purpose}&status={status}"));
-        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        var rows = privacy.ConsentReportAsync(brandId, purpose!, status, http.RequestAborted);
+        var lines = await report.OpenAsync(brandId, purpose!, status, http.RequestAborted);
         var wantsCsv = http.Request.Headers.Accept.Any(a => a?.Contains("text/csv", StringComparison.OrdinalIgnoreCase) == true);
-        if (!wantsCsv) return TypedResults.Ok(Lines(rows, purpose!, now));
+        if (!wantsCsv) return TypedResults.Ok(lines);
 
-        return Results.Stream(async body =>
+        return TypedResults.Stream(async body =>
         {
             await using var writer = new StreamWriter(body, new UTF8Encoding(false), 64 * 1024);
             await writer.WriteLineAsync("customerId,purpose,status,effective,lawfulBasis,source,policyVersion,recordedAt,expiresAt");
-            await foreach (var line in Lines(rows, purpose!, now))
+            await foreach (var line in lines)
             {
                 await writer.WriteLineAsync(string.Join(',', Csv(line.CustomerId), line.Purpose, line.Status, line.Effective ? "true" : "false",
                     Csv(line.LawfulBasis), Csv(line.Source), Csv(line.PolicyVersion), Csv(line.RecordedAt?.ToString("O", CultureInfo.InvariantCulture)),
                     Csv(line.ExpiresAt?.ToString("O", CultureInfo.InvariantCulture))));
             }
         }, "text/csv; charset=utf-8");
-    }
-
-    private static async IAsyncEnumerable<ConsentReportLine> Lines(IAsyncEnumerable<ConsentReportRow> rows, string purpose, long nowMs)
-    {
-        await foreach (var r in rows)
-        {
-            var effective = r.Status == "granted" && (r.ExpiresAtMs is null || r.ExpiresAtMs > nowMs);
-            yield return new ConsentReportLine(r.CustomerId, purpose, r.Status, effective, r.LawfulBasis, r.Source, r.PolicyVersion,
-                r.RecordedAtMs is { } at ? DateTimeOffset.FromUnixTimeMilliseconds(at) : null,
-                r.ExpiresAtMs is { } exp ? DateTimeOffset.FromUnixTimeMilliseconds(exp) : null);
-        }
     }
 
     // RFC 4180: quote a field that holds a comma, quote or line break; and defuse spreadsheet formulas.
@@ -94,7 +76,7 @@ public static class PrivacyApi
         return value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
     }
 
-    private static async Task<IResult> Export(string brandId, string customerId, IGrainFactory grains)
+    private static async Task<Results<JsonHttpResult<CustomerExport>, ProblemHttpResult, ValidationProblem>> Export(string brandId, string customerId, IGrainFactory grains)
     {
         if (!Ids.IsValid(customerId)) return Problems.NotFound("Customer");
         var outcome = await grains.GetGrain<ICustomerGrain>(Ids.Scoped(brandId, customerId)).Export();
@@ -106,14 +88,14 @@ public static class PrivacyApi
         Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
 
-    private static async Task<IResult> Erase(string brandId, string customerId, IGrainFactory grains)
+    private static async Task<Results<Ok<ErasureResponse>, ProblemHttpResult, ValidationProblem>> Erase(string brandId, string customerId, IGrainFactory grains)
     {
         if (!Ids.IsValid(customerId)) return Problems.NotFound("Customer");
         var outcome = await grains.GetGrain<ICustomerGrain>(Ids.Scoped(brandId, customerId)).Erase();
         return ResultsOf.Map(outcome, e => TypedResults.Ok(new ErasureResponse(e.CustomerId, e.ErasedAt)));
     }
 
-    private static async Task<IResult> AuditLog(string brandId, string? customerId, string? actor, DateTimeOffset? from, DateTimeOffset? to,
+    private static async Task<Results<Ok<AuditResponse>, ValidationProblem>> AuditLog(string brandId, string? customerId, string? actor, DateTimeOffset? from, DateTimeOffset? to,
         int? limit, string? cursor, IGrainFactory grains)
     {
         var errors = new FieldErrors();
@@ -132,22 +114,22 @@ public static class PrivacyApi
             page.NextAfterSeq?.ToString(CultureInfo.InvariantCulture)));
     }
 
-    private static async Task<IResult> VerifyAudit(string brandId, IGrainFactory grains)
+    private static async Task<Ok<AuditVerificationResponse>> VerifyAudit(string brandId, IGrainFactory grains)
     {
         var result = await grains.GetGrain<IAuditGrain>(brandId).Verify();
         return TypedResults.Ok(new AuditVerificationResponse(result.Intact, result.Entries, result.FirstBrokenSeq));
     }
 
-    private static async Task<IResult> RunRetention(string brandId, IGrainFactory grains)
+    private static async Task<Results<Ok<RetentionRunResponse>, ProblemHttpResult, ValidationProblem>> RunRetention(string brandId, IGrainFactory grains)
     {
         var outcome = await grains.GetGrain<IBrandGrain>(brandId).ApplyRetention();
         return ResultsOf.Map(outcome, r => TypedResults.Ok(new RetentionRunResponse(r.Cutoff, r.PurgedMessages, r.RanAt)));
     }
 
-    private static async Task<IResult> GetSettings(string brandId, IGrainFactory grains) =>
+    private static async Task<Ok<BrandSettings>> GetSettings(string brandId, IGrainFactory grains) =>
         TypedResults.Ok(await grains.GetGrain<IBrandGrain>(brandId).Settings());
 
-    private static async Task<IResult> PutSettings(string brandId, SettingsBody? body, IGrainFactory grains)
+    private static async Task<Results<Ok<BrandSettings>, ProblemHttpResult, ValidationProblem>> PutSettings(string brandId, SettingsBody? body, IGrainFactory grains)
     {
         var errors = new FieldErrors();
         var keywords = body?.OptOutKeywords ?? BrandSettings.DefaultOptOutKeywords;

@@ -25,12 +25,20 @@ public static class Problems
     public static ValidationProblem Validation(IDictionary<string, string[]> errors) =>
         TypedResults.ValidationProblem(errors, title: "The request is not valid", type: TypePrefix + "validation");
 
-    public static IResult From(Refusal refusal) => refusal.Kind switch
+    /// <summary>A grain's refusal as its problem: a validation refusal names its field, any other kind gets its slug.</summary>
+    public static Results<ProblemHttpResult, ValidationProblem> From(Refusal refusal) =>
+        refusal.Kind == RefusalKind.Validation ? Invalid(refusal) : Refused(refusal);
+
+    public static ValidationProblem Invalid(Refusal refusal) =>
+        Validation(new Dictionary<string, string[]> { [refusal.Field ?? "body"] = [refusal.Detail] });
+
+    /// <summary>Any refusal but a validation one (<see cref="Invalid"/>) as its problem.</summary>
+    public static ProblemHttpResult Refused(Refusal refusal) => refusal.Kind switch
     {
         RefusalKind.NotFound => Of(404, "not-found", "Not found", refusal.Detail),
         RefusalKind.Conflict => Conflict(refusal.Detail),
         RefusalKind.Forbidden => Forbidden(refusal.Detail),
-        RefusalKind.Validation => Validation(new Dictionary<string, string[]> { [refusal.Field ?? "body"] = [refusal.Detail] }),
+        RefusalKind.Unauthenticated => Unauthenticated(refusal.Detail),
         RefusalKind.NotInControl => Of(409, "not-in-control", "Not in control", refusal.Detail),
         RefusalKind.ConsentRequired => Of(403, "consent-required", "Consent required", refusal.Detail),
         RefusalKind.MessagingWindowClosed => Of(422, "messaging-window-closed", "Messaging window closed", refusal.Detail),

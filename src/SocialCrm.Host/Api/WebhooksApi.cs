@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
 using SocialCrm.Abstractions;
 using SocialCrm.Abstractions.Bots;
 using SocialCrm.Host.Auth;
@@ -18,14 +19,13 @@ public static class WebhooksApi
     public static void MapWebhooksApi(this IEndpointRouteBuilder app)
     {
         var webhooks = app.MapGroup("/v1/brands/{brandId}/webhooks");
-        webhooks.MapPost("/", Register).RequireAuthorization(Policies.For(Role.Admin))
-            .Produces<WebhookResponse>(201).ProducesValidationProblem().ProducesProblem(409);
+        webhooks.MapPost("/", Register).RequireAuthorization(Policies.For(Role.Admin)).ProducesProblem(409);
         var deliveries = webhooks.MapGroup("/{webhookId}/deliveries").RequireAuthorization(Policies.For(Role.Admin, Role.Bot));
-        deliveries.MapGet("/", List).Produces<DeliveryResponse[]>().ProducesValidationProblem().ProducesProblem(404);
-        deliveries.MapPost("/{deliveryId}/redeliver", Redeliver).Produces(202).ProducesProblem(404);
+        deliveries.MapGet("/", List).ProducesProblem(404);
+        deliveries.MapPost("/{deliveryId}/redeliver", Redeliver).ProducesProblem(404);
     }
 
-    private static async Task<IResult> Register(string brandId, CreateWebhookRequest? body, IGrainFactory grains)
+    private static async Task<Results<Created<WebhookResponse>, ProblemHttpResult, ValidationProblem>> Register(string brandId, CreateWebhookRequest? body, IGrainFactory grains)
     {
         var errors = new FieldErrors();
         var id = errors.Id("id", body?.Id);
@@ -45,7 +45,7 @@ public static class WebhooksApi
         return ResultsOf.Map(outcome, w => TypedResults.Created($"/v1/brands/{brandId}/webhooks/{w.Id}", new WebhookResponse(w.Id, w.Url, w.Events)));
     }
 
-    private static async Task<IResult> List(string brandId, string webhookId, string? status, int? limit, ClaimsPrincipal user, IGrainFactory grains)
+    private static async Task<Results<Ok<IEnumerable<DeliveryResponse>>, ProblemHttpResult, ValidationProblem>> List(string brandId, string webhookId, string? status, int? limit, ClaimsPrincipal user, IGrainFactory grains)
     {
         if (!MayRead(user, webhookId)) return Problems.NotFound("Webhook");
         var errors = new FieldErrors();
@@ -59,7 +59,7 @@ public static class WebhooksApi
             new DeliveryResponse(d.Id, d.Type, d.ConversationId, d.Status, d.Attempts, d.LastError, d.CreatedAt, d.DeliveredAt))));
     }
 
-    private static async Task<IResult> Redeliver(string brandId, string webhookId, string deliveryId, ClaimsPrincipal user, IGrainFactory grains)
+    private static async Task<Results<Accepted, ProblemHttpResult, ValidationProblem>> Redeliver(string brandId, string webhookId, string deliveryId, ClaimsPrincipal user, IGrainFactory grains)
     {
         if (!MayRead(user, webhookId) || !Ids.IsValid(deliveryId)) return Problems.NotFound("Webhook or delivery");
         var outcome = await grains.GetGrain<IWebhookGrain>(Ids.Scoped(brandId, webhookId)).Redeliver(deliveryId);

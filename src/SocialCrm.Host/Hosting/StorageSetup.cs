@@ -3,6 +3,8 @@ using SocialCrm.Channels.Outbound;
 using SocialCrm.Channels.Webhooks;
 using SocialCrm.Grains;
 using SocialCrm.Grains.Bots;
+using SocialCrm.Grains.Consent;
+using SocialCrm.Grains.Customers;
 using SocialCrm.Persistence.Webhooks;
 using SocialCrm.Persistence.Channels;
 using SocialCrm.Grains.Conversations;
@@ -29,6 +31,9 @@ public static class StorageSetup
         services.AddSingleton<CustomerDirectory>();
         services.AddSingleton<ApiKeyIndex>();
         services.AddSingleton<PrivacyStore>();
+        // The API's ways to the privacy store's lists: it never takes a store itself.
+        services.AddSingleton<CustomerList>();
+        services.AddSingleton<ConsentReport>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<WebhookStore>();
         services.AddSingleton<ChannelHealthStore>();

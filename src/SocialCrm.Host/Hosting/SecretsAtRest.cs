@@ -40,7 +40,7 @@ public static class SecretsAtRest
         var options = configuration.GetSection(SecretsAtRestOptions.Section).Get<SecretsAtRestOptions>() ?? new SecretsAtRestOptions();
         var dataProtection = services.AddDataProtection().SetApplicationName(ApplicationName);
         services.AddSingleton<KeyRingTable>();
-        if (Dialects.Parse(storage.Provider) == Dialect.Sqlite)
+        if (DialectProfile.Of(storage).KeyRingInDataFolder)
         {
             var keys = PrivateFiles.Folder(Path.Combine(storage.DataDirectory, "keys"));
             services.AddOptions<KeyManagementOptions>().Configure<ILoggerFactory>((o, logs) => o.XmlRepository = new KeyRingFolder(keys, logs));

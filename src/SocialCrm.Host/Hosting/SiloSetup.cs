@@ -26,14 +26,14 @@ public static class SiloSetup
     public static void ConfigureSilo(this ISiloBuilder silo, IConfiguration configuration, bool configureClustering = true)
     {
         var storage = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
-        var dialect = Dialects.Parse(storage.Provider);
-        var connectionString = dialect.ConnectionString(storage);
+        var profile = DialectProfile.Of(storage);
+        var connectionString = profile.ConnectionString(storage);
 
-        if (configureClustering) silo.ConfigureClustering(configuration, dialect, connectionString);
+        if (configureClustering) silo.ConfigureClustering(configuration, profile, connectionString);
 
         silo.UseAdoNetReminderService(o =>
         {
-            o.Invariant = dialect.OrleansInvariant();
+            o.Invariant = profile.OrleansInvariant;
             o.ConnectionString = connectionString;
         });
         AddStorage(GrainStorage.Name);
@@ -59,7 +59,7 @@ public static class SiloSetup
         // Orleans' own serializer: versioned by the [Id] attributes, not by CLR type names as the JSON default is.
         void AddStorage(string name) => silo.AddAdoNetGrainStorage(name, options => options.Configure<Serializer>((o, serializer) =>
         {
-            o.Invariant = dialect.OrleansInvariant();
+            o.Invariant = profile.OrleansInvariant;
             o.ConnectionString = connectionString;
             o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
             // A cleared state leaves no row: a row's key columns hold the grain key, and an identity's key is a platform user id.
@@ -67,14 +67,14 @@ public static class SiloSetup
         }));
     }
 
-    private static void ConfigureClustering(this ISiloBuilder silo, IConfiguration configuration, Dialect dialect, string connectionString)
+    private static void ConfigureClustering(this ISiloBuilder silo, IConfiguration configuration, DialectProfile profile, string connectionString)
     {
         var siloPort = configuration.GetValue("Orleans:SiloPort", 11111);
         var gatewayPort = configuration.GetValue("Orleans:GatewayPort", 30000);
         var clusterId = configuration.GetValue("Orleans:ClusterId", "socialcrm")!;
         var serviceId = configuration.GetValue("Orleans:ServiceId", "socialcrm")!;
 
-        if (dialect == Dialect.Sqlite)
+        if (!profile.ClustersThroughDatabase)
         {
             silo.UseLocalhostClustering(siloPort, gatewayPort, serviceId: serviceId, clusterId: clusterId);
             return;
@@ -96,7 +96,7 @@ public static class SiloSetup
                 siloPort, gatewayPort, listenOnAnyHostAddress: advertised is not null);
         silo.UseAdoNetClustering(o =>
         {
-            o.Invariant = dialect.OrleansInvariant();
+            o.Invariant = profile.OrleansInvariant;
             o.ConnectionString = connectionString;
         });
         // Failure detection and dead-entry cleanup (e.g. Orleans:Membership:ProbeTimeout). Unset keys

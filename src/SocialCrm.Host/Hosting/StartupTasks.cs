@@ -42,7 +42,7 @@ public sealed class StartupTasks(
             bootstrapKey.Use(configured.Trim());
             return;
         }
-        if (Dialects.Parse(storage.Value.Provider) != Dialect.Sqlite)
+        if (!DialectProfile.Of(storage.Value).GeneratesBootstrapKey)
         {
             logger.LogWarning("No Auth:BootstrapKey is configured: brands cannot be created on this node.");
             return;

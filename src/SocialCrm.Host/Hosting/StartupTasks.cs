@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using SocialCrm.Grains.Security;
 using SocialCrm.Host.Auth;
 using SocialCrm.Persistence.Brands;
 using SocialCrm.Persistence.Storage;

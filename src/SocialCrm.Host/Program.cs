@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using SocialCrm.Grains;
 using SocialCrm.Host.Api;
 using SocialCrm.Host.Auth;
 using Orleans.Dashboard;
@@ -13,8 +14,7 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls
 builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = builder.Configuration.GetValue("Limits:MaxBodyBytes", 262_144L));
 
 // Storage: one ADO.NET layer; the schema is applied before the silo starts.
-builder.Services.AddSocialCrmStorage(builder.Configuration);
-builder.Services.AddSocialCrmOutbound(builder.Configuration);
+builder.Services.AddSocialCrmGrains(builder.Configuration);
 builder.Services.AddSingleton<BootstrapKey>();
 builder.Services.AddSingleton<KnownApiKeys>();
 builder.Services.AddSingleton<SignInThrottle>();

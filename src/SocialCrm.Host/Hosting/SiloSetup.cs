@@ -1,80 +1,35 @@
 using System.Net;
-using Orleans.Serialization;
-using Orleans.Storage;
-using SocialCrm.Abstractions.Bots;
 using SocialCrm.Grains;
-using SocialCrm.Grains.Conversations;
-using SocialCrm.Grains.Security;
 using SocialCrm.Persistence.Storage;
 
 namespace SocialCrm.Host.Hosting;
 
 /// <summary>
 /// The Orleans silo inside every node: localhost clustering on the embedded default, ADO.NET
-/// membership and reminders on PostgreSQL and SQL Server; grain state always through Orleans'
-/// ADO.NET storage in the same database.
+/// membership on PostgreSQL and SQL Server; the grains' own silo set-up (state, reminders, filters,
+/// streams) is <see cref="SiloBuilderExtensions.AddSocialCrmGrainRuntime"/>.
 /// </summary>
 public static class SiloSetup
 {
     /// <summary>The configuration section bound to Orleans' <c>ClusterMembershipOptions</c> on clustered nodes.</summary>
     public const string MembershipSection = "Orleans:Membership";
 
-    /// <param name="configureClustering">
-    /// False when the caller brings its own membership, endpoints and cluster ids (the grain-level
-    /// test cluster does); the host always configures them here.
-    /// </param>
-    public static void ConfigureSilo(this ISiloBuilder silo, IConfiguration configuration, bool configureClustering = true)
+    public static void ConfigureSilo(this ISiloBuilder silo, IConfiguration configuration)
     {
         var storage = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
-        var dialect = Dialects.Parse(storage.Provider);
-        var connectionString = dialect.ConnectionString(storage);
-
-        if (configureClustering) silo.ConfigureClustering(configuration, dialect, connectionString);
-
-        silo.UseAdoNetReminderService(o =>
-        {
-            o.Invariant = dialect.OrleansInvariant();
-            o.ConnectionString = connectionString;
-        });
-        AddStorage(GrainStorage.Name);
-        // A driver's exception raised outside a grain call (e.g. while activating) still reaches the caller intact.
-        silo.Services.Configure<ExceptionSerializationOptions>(o =>
-        {
-            o.SupportedNamespacePrefixes.Add("Npgsql");
-            o.SupportedNamespacePrefixes.Add("Microsoft.Data");
-        });
-        // In-cluster bots subscribe to conversation streams. Memory streams: at most once, in order per
-        // stream, lost with a silo; the durable, at-least-once path is the webhook outbox. Opt-in: a
-        // publish costs about a third of an inbound message's CPU even when nobody listens.
-        if (configuration.GetValue($"{ConversationStreamOptions.Section}:Enabled", false))
-        {
-            silo.AddMemoryStreams(ConversationStreams.Provider);
-            AddStorage("PubSubStore");
-        }
-        // Grain calls join the trace of the request that made them (spans only when someone listens).
-        silo.AddActivityPropagation();
-        silo.AddIncomingGrainCallFilter<BrandScopeFilter>();
-        silo.AddIncomingGrainCallFilter<StorageErrorFilter>();
-
-        // Orleans' own serializer: versioned by the [Id] attributes, not by CLR type names as the JSON default is.
-        void AddStorage(string name) => silo.AddAdoNetGrainStorage(name, options => options.Configure<Serializer>((o, serializer) =>
-        {
-            o.Invariant = dialect.OrleansInvariant();
-            o.ConnectionString = connectionString;
-            o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
-            // A cleared state leaves no row: a row's key columns hold the grain key, and an identity's key is a platform user id.
-            o.DeleteStateOnClear = true;
-        }));
+        var profile = DialectProfile.Of(storage);
+        silo.ConfigureClustering(configuration, profile, profile.ConnectionString(storage));
+        silo.AddSocialCrmGrainRuntime(configuration);
     }
 
-    private static void ConfigureClustering(this ISiloBuilder silo, IConfiguration configuration, Dialect dialect, string connectionString)
+    private static void ConfigureClustering(this ISiloBuilder silo, IConfiguration configuration, DialectProfile profile, string connectionString)
     {
         var siloPort = configuration.GetValue("Orleans:SiloPort", 11111);
         var gatewayPort = configuration.GetValue("Orleans:GatewayPort", 30000);
         var clusterId = configuration.GetValue("Orleans:ClusterId", "socialcrm")!;
         var serviceId = configuration.GetValue("Orleans:ServiceId", "socialcrm")!;
 
-        if (dialect == Dialect.Sqlite)
+        if (!profile.ClustersThroughDatabase)
         {
             silo.UseLocalhostClustering(siloPort, gatewayPort, serviceId: serviceId, clusterId: clusterId);
             return;
@@ -96,7 +51,7 @@ public static class SiloSetup
                 siloPort, gatewayPort, listenOnAnyHostAddress: advertised is not null);
         silo.UseAdoNetClustering(o =>
         {
-            o.Invariant = dialect.OrleansInvariant();
+            o.Invariant = profile.OrleansInvariant;
             o.ConnectionString = connectionString;
         });
         // Failure detection and dead-entry cleanup (e.g. Orleans:Membership:ProbeTimeout). Unset keys

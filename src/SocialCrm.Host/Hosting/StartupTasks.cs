@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using SocialCrm.Grains.Security;
 using SocialCrm.Host.Auth;
 using SocialCrm.Persistence.Brands;
 using SocialCrm.Persistence.Storage;
@@ -42,7 +43,7 @@ public sealed class StartupTasks(
             bootstrapKey.Use(configured.Trim());
             return;
         }
-        if (Dialects.Parse(storage.Value.Provider) != Dialect.Sqlite)
+        if (!DialectProfile.Of(storage.Value).GeneratesBootstrapKey)
         {
             logger.LogWarning("No Auth:BootstrapKey is configured: brands cannot be created on this node.");
             return;

@@ -85,17 +85,18 @@ public sealed class PrivacyStore(Database database, GroupCommitWriter writer)
     }
 
     /// <summary>
-    /// On the embedded database, erased text must not survive in free pages or the write-ahead log:
-    /// rewrite the file and empty the log. (The server dialects keep no copy a user of this service can read.)
+    /// On the embedded database, erased text must not survive in free pages or the write-ahead log
+    /// (<see cref="DialectProfile.ScrubAfterErasure"/>). The server dialects keep no copy a user of this service can read.
     /// </summary>
     public async Task ScrubFreedSpaceAsync(CancellationToken cancellationToken = default)
     {
-        if (database.Dialect != Dialect.Sqlite) return;
+        var scrub = database.Profile.ScrubAfterErasure;
+        if (scrub.Count == 0) return;
         await using var connection = await database.OpenAsync(cancellationToken);
-        foreach (var pragma in new[] { "PRAGMA wal_checkpoint(TRUNCATE);", "VACUUM;", "PRAGMA wal_checkpoint(TRUNCATE);" })
+        foreach (var statement in scrub)
         {
             await using var command = connection.CreateCommand();
-            command.CommandText = pragma;
+            command.CommandText = statement;
             command.CommandTimeout = 600;
             await command.ExecuteNonQueryAsync(cancellationToken);
         }

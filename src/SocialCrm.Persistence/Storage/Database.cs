@@ -16,15 +16,18 @@ public sealed class Database : IAsyncDisposable
     public Database(StorageOptions options, SqlCatalog catalog)
     {
         Options = options;
-        Dialect = catalog.Dialect;
+        Profile = catalog.Dialect.Profile();
         Catalog = catalog;
-        ConnectionString = Dialect.ConnectionString(options);
-        _dataSource = Dialect.CreateDataSource(ConnectionString);
+        ConnectionString = Profile.ConnectionString(options);
+        _dataSource = Profile.CreateDataSource(ConnectionString);
     }
 
     public StorageOptions Options { get; }
 
-    public Dialect Dialect { get; }
+    public Dialect Dialect => Profile.Dialect;
+
+    /// <summary>What this database's dialect decides: ask it rather than compare dialects.</summary>
+    public DialectProfile Profile { get; }
 
     public SqlCatalog Catalog { get; }
 

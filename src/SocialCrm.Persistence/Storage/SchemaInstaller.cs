@@ -9,12 +9,10 @@ namespace SocialCrm.Persistence.Storage;
 /// </summary>
 public sealed class SchemaInstaller(Database database, ILogger<SchemaInstaller> logger)
 {
-    private const long PostgresLockKey = 0x50C1A1C7;
-
     public async Task InstallAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = database.Dialect == Dialect.Sqlite ? null : await connection.BeginTransactionAsync(cancellationToken);
+        await using var transaction = database.Profile.TransactionalSchema ? await connection.BeginTransactionAsync(cancellationToken) : null;
         await LockAsync(connection, transaction, cancellationToken);
         var count = 0;
         foreach (var (file, sql) in database.Catalog.SchemaChunks())
@@ -29,7 +27,7 @@ public sealed class SchemaInstaller(Database database, ILogger<SchemaInstaller> 
             }
             catch (DbException ex)
             {
-                throw new InvalidOperationException($"Applying {database.Dialect.Folder()}/{file} failed: {ex.Message}", ex);
+                throw new InvalidOperationException($"Applying {database.Profile.Folder}/{file} failed: {ex.Message}", ex);
             }
             count++;
         }
@@ -37,16 +35,9 @@ public sealed class SchemaInstaller(Database database, ILogger<SchemaInstaller> 
         logger.LogInformation("Schema for {Dialect} applied ({Count} statements).", database.Dialect, count);
     }
 
-    private static async Task LockAsync(DbConnection connection, DbTransaction? transaction, CancellationToken cancellationToken)
+    private async Task LockAsync(DbConnection connection, DbTransaction? transaction, CancellationToken cancellationToken)
     {
-        var sql = connection switch
-        {
-            Npgsql.NpgsqlConnection => $"SELECT pg_advisory_xact_lock({PostgresLockKey})",
-            Microsoft.Data.SqlClient.SqlConnection =>
-                "EXEC sp_getapplock @Resource = 'socialcrm-schema', @LockMode = 'Exclusive', @LockOwner = 'Transaction', @LockTimeout = 120000",
-            _ => null,
-        };
-        if (sql is null) return;
+        if (database.Profile.SchemaInstallLock is not { } sql) return;
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = sql;

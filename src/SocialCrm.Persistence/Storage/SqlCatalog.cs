@@ -15,7 +15,7 @@ public sealed partial class SqlCatalog
     {
         Dialect = dialect;
         Folder = folder;
-        _queries = queries.ToDictionary(q => q.Key, q => dialect == Dialect.Postgres ? Positional(q.Value) : new SqlQuery(q.Value, null),
+        _queries = queries.ToDictionary(q => q.Key, q => dialect.Profile().PositionalParameters ? Positional(q.Value) : new SqlQuery(q.Value, null),
             StringComparer.Ordinal);
     }
 
@@ -25,7 +25,7 @@ public sealed partial class SqlCatalog
 
     public static SqlCatalog Load(Dialect dialect, string? baseDirectory = null)
     {
-        var folder = Path.Combine(baseDirectory ?? AppContext.BaseDirectory, "sql", dialect.Folder());
+        var folder = Path.Combine(baseDirectory ?? AppContext.BaseDirectory, "sql", dialect.Profile().Folder);
         var queriesFile = Path.Combine(folder, "queries.sql");
         if (!File.Exists(queriesFile))
             throw new FileNotFoundException($"The SQL catalog for {dialect} is missing.", queriesFile);

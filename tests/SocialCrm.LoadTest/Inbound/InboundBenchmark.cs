@@ -230,7 +230,7 @@ internal sealed class WorkerTally
     }
 }
 
-/// <summary>A private message belongs to its customer's one private conversation on the channel (api-v1.md, Inbound).</summary>
+/// <summary>A private message belongs to its customer's one private conversation on the channel (docs/api.md, Inbound).</summary>
 internal sealed record ConversationMapping(int Users, int Conversations, int UsersInSeveral, int SharedConversations)
 {
     public bool Passed => UsersInSeveral == 0 && SharedConversations == 0;

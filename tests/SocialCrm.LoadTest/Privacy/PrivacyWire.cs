@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace SocialCrm.LoadTest.Privacy;
 
-// The privacy routes' shapes this tool reads (api-v1.md, "Customers, consent, privacy"), redeclared
+// The privacy routes' shapes this tool reads (docs/api.md, "Customers, consent, privacy"), redeclared
 // like Service/Wire.cs so the tool sees what a real client sees.
 
 /// <summary>One message of <c>GET .../conversations/{id}/messages</c>, with the fields erasure changes.</summary>

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace SocialCrm.LoadTest.Service;
 
-// The slice of api-v1.md the benchmark speaks. Redeclared here rather than referenced, so the tool
+// The slice of docs/api.md the benchmark speaks. Redeclared here rather than referenced, so the tool
 // measures the HTTP contract a real client sees.
 
 public sealed record CreateBrandRequest(string Id, string Name);

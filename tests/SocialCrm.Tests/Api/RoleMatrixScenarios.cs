@@ -3,7 +3,7 @@ using SocialCrm.Tests.Infrastructure;
 
 namespace SocialCrm.Tests.Api;
 
-/// <summary>Every role against every route: allowed as api-v1.md says, refused with 403 <c>forbidden</c> otherwise.</summary>
+/// <summary>Every role against every route: allowed as docs/api.md says, refused with 403 <c>forbidden</c> otherwise.</summary>
 public abstract class RoleMatrixScenarios<TBackend>(TBackend backend) where TBackend : Backend
 {
     private ServiceHost Node => backend.Node;

@@ -17,7 +17,7 @@ internal static partial class ServiceConfigurationKeys
     /// </summary>
     public static readonly IReadOnlyDictionary<string, string> LibraryVariables = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
     {
-        ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "the OpenTelemetry OTLP exporter (documented in api-v1.md, Running it)",
+        ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "the OpenTelemetry OTLP exporter (documented in README.md, Configuration)",
     };
 
     public static IReadOnlySet<string> All { get; } = Find();

@@ -4,7 +4,8 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 using Orleans.TestingHost;
-using SocialCrm.Host.Hosting;
+using SocialCrm.Grains;
+using SocialCrm.Persistence;
 using SocialCrm.Persistence.Storage;
 using SocialCrm.Tests.Infrastructure;
 
@@ -15,8 +16,8 @@ public sealed record GrainStore(IReadOnlyDictionary<string, string?> Settings);
 
 /// <summary>
 /// Orleans test clusters (<see cref="InProcessTestCluster"/>) whose silos are set up as the real
-/// host's: <see cref="SiloSetup"/> (ADO.NET grain storage and reminders, the brand filter), the
-/// storage and outbound services, and the schema applied before the first silo starts. Membership,
+/// host's: <see cref="SiloBuilderExtensions.AddSocialCrmGrainRuntime"/> (ADO.NET grain storage and
+/// reminders, the brand filter) and <see cref="ServiceCollectionExtensions.AddSocialCrmGrains"/>, and the schema applied before the first silo starts. Membership,
 /// endpoints and transport are the test cluster's own. One cluster is shared by a test class (each
 /// test uses its own brand); restart scenarios start theirs on a store of their own. Given a clock,
 /// the silos use it instead of the system's.
@@ -46,7 +47,7 @@ public abstract class GrainCluster(Backend backend, short silos, TimeProvider? c
         var settings = CapPostgresPool(await backend.NewStorageAsync());
         var services = new ServiceCollection()
             .AddLogging()
-            .AddSocialCrmStorage(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+            .AddSocialCrmPersistence(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
         await using var provider = services.BuildServiceProvider();
         await provider.GetRequiredService<SchemaInstaller>().InstallAsync();
         return new GrainStore(settings);
@@ -83,10 +84,10 @@ public abstract class GrainCluster(Backend backend, short silos, TimeProvider? c
             // The grain scenarios include stream subscribers; the host leaves streams off unless asked.
             host.Configuration.AddInMemoryCollection([new("Streams:Enabled", "true")]);
             // The services the grains depend on, registered as Program.cs registers them.
-            host.Services.AddSocialCrmStorage(host.Configuration).AddSocialCrmOutbound(host.Configuration);
+            host.Services.AddSocialCrmGrains(host.Configuration);
             host.UseOrleans(silo =>
             {
-                silo.ConfigureSilo(host.Configuration, configureClustering: false);
+                silo.AddSocialCrmGrainRuntime(host.Configuration);
                 silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = ResponseTimeout);
             });
             if (clock is not null)

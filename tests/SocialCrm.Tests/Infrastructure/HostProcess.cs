@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 
 namespace SocialCrm.Tests.Infrastructure;
 
@@ -40,7 +39,7 @@ public sealed class HostProcess : IAsyncDisposable
 
     public static async Task<HostProcess> StartAsync(IReadOnlyDictionary<string, string?> settings)
     {
-        var port = FreePort();
+        var port = FreePorts.Next();
         var start = new ProcessStartInfo("dotnet", Path.Combine(AppContext.BaseDirectory, "SocialCrm.Host.dll"))
         {
             WorkingDirectory = AppContext.BaseDirectory,
@@ -50,8 +49,8 @@ public sealed class HostProcess : IAsyncDisposable
         };
         start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
         start.Environment["Auth__BootstrapKey"] = ServiceHost.BootstrapSecret;
-        start.Environment["Orleans__SiloPort"] = FreePort().ToString();
-        start.Environment["Orleans__GatewayPort"] = FreePort().ToString();
+        start.Environment["Orleans__SiloPort"] = FreePorts.Next().ToString();
+        start.Environment["Orleans__GatewayPort"] = FreePorts.Next().ToString();
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         foreach (var (key, value) in settings) start.Environment[key.Replace(":", "__")] = value;
         var process = Process.Start(start) ?? throw new InvalidOperationException("The host process did not start.");
@@ -110,12 +109,5 @@ public sealed class HostProcess : IAsyncDisposable
         Kill();
         _process.Dispose();
         return ValueTask.CompletedTask;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

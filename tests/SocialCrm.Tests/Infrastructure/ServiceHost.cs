@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,8 +26,8 @@ public sealed class ServiceHost : WebApplicationFactory<Program>
         var settings = new Dictionary<string, string?>(storageSettings)
         {
             ["Auth:BootstrapKey"] = BootstrapSecret,
-            ["Orleans:SiloPort"] = FreePort().ToString(),
-            ["Orleans:GatewayPort"] = FreePort().ToString(),
+            ["Orleans:SiloPort"] = FreePorts.Next().ToString(),
+            ["Orleans:GatewayPort"] = FreePorts.Next().ToString(),
             ["Orleans:ClusterId"] = clusterId ?? "test-" + Guid.NewGuid().ToString("N")[..8],
             ["Logging:LogLevel:Default"] = "Warning",
             // Off by default in the service (it samples every meter each second); the operations suites check it.
@@ -67,12 +66,5 @@ public sealed class ServiceHost : WebApplicationFactory<Program>
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
         builder.UseEnvironment("Testing");
         _configure?.Invoke(builder);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -48,7 +48,7 @@ public sealed class DatabaseErrorTests
     [Fact]
     public void PostgreSQL_error_detail_is_never_requested_whatever_the_connection_string_says()
     {
-        var connectionString = Dialect.Postgres.ConnectionString(new StorageOptions
+        var connectionString = DialectProfile.Postgres.ConnectionString(new StorageOptions
         {
             Provider = "postgres",
             ConnectionString = "Host=127.0.0.1;Username=postgres;Database=x;Include Error Detail=true",

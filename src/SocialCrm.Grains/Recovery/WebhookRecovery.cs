@@ -1,9 +1,11 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
 using SocialCrm.Abstractions;
 using SocialCrm.Abstractions.Bots;
 using SocialCrm.Abstractions.Security;
 using SocialCrm.Persistence.Webhooks;
 
-namespace SocialCrm.Host.Hosting;
+namespace SocialCrm.Grains.Recovery;
 
 /// <summary>
 /// The webhook outbox sweep: deliveries that are due wake their webhook's grain. The grain has one

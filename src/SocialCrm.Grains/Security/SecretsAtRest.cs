@@ -3,14 +3,16 @@ using System.Xml.Linq;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SocialCrm.Abstractions;
-using SocialCrm.Grains.Security;
 using SocialCrm.Persistence.Secrets;
 using SocialCrm.Persistence.Storage;
 using SocialCrm.Persistence.Webhooks;
 
-namespace SocialCrm.Host.Hosting;
+namespace SocialCrm.Grains.Security;
 
 /// <summary>How the key ring's own keys are protected at rest (configuration section <c>DataProtection</c>).</summary>
 public sealed class SecretsAtRestOptions
@@ -39,8 +41,7 @@ public static class SecretsAtRest
         var storage = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
         var options = configuration.GetSection(SecretsAtRestOptions.Section).Get<SecretsAtRestOptions>() ?? new SecretsAtRestOptions();
         var dataProtection = services.AddDataProtection().SetApplicationName(ApplicationName);
-        services.AddSingleton<KeyRingTable>();
-        if (Dialects.Parse(storage.Provider) == Dialect.Sqlite)
+        if (DialectProfile.Of(storage).KeyRingInDataFolder)
         {
             var keys = PrivateFiles.Folder(Path.Combine(storage.DataDirectory, "keys"));
             services.AddOptions<KeyManagementOptions>().Configure<ILoggerFactory>((o, logs) => o.XmlRepository = new KeyRingFolder(keys, logs));

@@ -1,4 +1,7 @@
-namespace SocialCrm.Host.Hosting;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace SocialCrm.Grains.Recovery;
 
 /// <summary>
 /// A node's periodic sweep over an outbox in the database: every interval it finds the work still

@@ -1,9 +1,11 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
 using SocialCrm.Abstractions;
 using SocialCrm.Abstractions.Conversations;
 using SocialCrm.Abstractions.Security;
 using SocialCrm.Persistence.Conversations;
 
-namespace SocialCrm.Host.Hosting;
+namespace SocialCrm.Grains.Recovery;
 
 /// <summary>
 /// The outbound sweep: replies are sent from the durable log, so after a crash the messages still

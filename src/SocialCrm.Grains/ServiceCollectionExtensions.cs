@@ -1,51 +1,47 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using SocialCrm.Channels.Outbound;
 using SocialCrm.Channels.Webhooks;
-using SocialCrm.Grains;
 using SocialCrm.Grains.Bots;
 using SocialCrm.Grains.Consent;
 using SocialCrm.Grains.Customers;
-using SocialCrm.Persistence.Webhooks;
-using SocialCrm.Persistence.Channels;
 using SocialCrm.Grains.Conversations;
-using SocialCrm.Persistence.Brands;
-using SocialCrm.Persistence.Conversations;
-using SocialCrm.Persistence.Customers;
-using SocialCrm.Persistence.Privacy;
-using SocialCrm.Persistence.Storage;
+using SocialCrm.Grains.Recovery;
+using SocialCrm.Grains.Security;
+using SocialCrm.Persistence;
 
-namespace SocialCrm.Host.Hosting;
+namespace SocialCrm.Grains;
 
-/// <summary>The storage services the grains depend on, shared by the host and the grain-level test cluster.</summary>
-public static class StorageSetup
+/// <summary>Registration of what the grains depend on, shared by the host and the grain-level test clusters.</summary>
+public static class ServiceCollectionExtensions
 {
-    public static IServiceCollection AddSocialCrmStorage(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>
+    /// Everything a silo's grains need besides Orleans itself: the persistence layer, the clock,
+    /// sealing of secrets at rest, the inbound pipeline, the platforms' outbound senders and the
+    /// webhook sender, the brand event feed, and the sweeps that resume pending replies and deliveries.
+    /// </summary>
+    public static IServiceCollection AddSocialCrmGrains(this IServiceCollection services, IConfiguration configuration)
     {
-        services.Configure<StorageOptions>(configuration.GetSection(StorageOptions.Section));
+        services.AddSocialCrmPersistence(configuration);
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<Database>();
-        services.AddSingleton<SchemaInstaller>();
-        services.AddSingleton<GroupCommitWriter>();
-        services.AddSingleton<MessageLog>();
-        services.AddSingleton<InboxStore>();
-        services.AddSingleton<CustomerDirectory>();
-        services.AddSingleton<ApiKeyIndex>();
-        services.AddSingleton<PrivacyStore>();
         // The API's ways to the privacy store's lists: it never takes a store itself.
         services.AddSingleton<CustomerList>();
         services.AddSingleton<ConsentReport>();
-        services.AddSingleton<AuditLog>();
-        services.AddSingleton<WebhookStore>();
-        services.AddSingleton<ChannelHealthStore>();
         services.AddSocialCrmSecretsAtRest(configuration);
+        services.AddSingleton<GrainReferences>();
+        services.AddSingleton<InboundPipeline>();
+        services.Configure<ConversationStreamOptions>(configuration.GetSection(ConversationStreamOptions.Section));
+        services.Configure<BrandEventOptions>(configuration.GetSection(BrandEventOptions.Section));
+        services.AddSingleton<BrandEventFeed>();
+        services.AddOutboundSenders(configuration);
+        services.AddWebhookSender(configuration);
         return services;
     }
 
-    /// <summary>What messages pass through besides storage: the inbound pipeline, outbound senders per platform and the retry policy of replies, webhooks.</summary>
-    public static IServiceCollection AddSocialCrmOutbound(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>Replies leave through one sender per platform, with the retry policy of section <c>Outbound</c>; a sweep resumes those a crash left pending.</summary>
+    private static void AddOutboundSenders(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton<GrainReferences>();
-        services.AddSingleton<InboundPipeline>();
         services.Configure<OutboundOptions>(configuration.GetSection(OutboundOptions.Section));
         services.AddHttpClient<WebChatSender>(c => c.Timeout = TimeSpan.FromSeconds(10));
         services.AddHttpClient<MetaSender>(c => c.Timeout = TimeSpan.FromSeconds(20));
@@ -56,11 +52,12 @@ public static class StorageSetup
         services.AddSingleton<IOutboundSender>(sp => sp.GetRequiredService<XSender>());
         services.AddSingleton<OutboundSenders>();
         services.AddHostedService<OutboundRecovery>();
+    }
 
+    /// <summary>Bot webhooks are delivered by one sender that refuses private networks unless allowed; a sweep wakes deliveries that are due.</summary>
+    private static void AddWebhookSender(this IServiceCollection services, IConfiguration configuration)
+    {
         services.Configure<WebhookOptions>(configuration.GetSection(WebhookOptions.Section));
-        services.Configure<ConversationStreamOptions>(configuration.GetSection(ConversationStreamOptions.Section));
-        services.Configure<BrandEventOptions>(configuration.GetSection(BrandEventOptions.Section));
-        services.AddSingleton<BrandEventFeed>();
         services.AddHttpClient(nameof(WebhookSender), c => c.Timeout = TimeSpan.FromSeconds(10))
             .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
             {
@@ -73,6 +70,5 @@ public static class StorageSetup
         services.AddSingleton<WebhookSender>(sp => new WebhookSender(
             sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(WebhookSender)), sp.GetRequiredService<TimeProvider>()));
         services.AddHostedService<WebhookRecovery>();
-        return services;
     }
 }

@@ -14,7 +14,7 @@ builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = builder.Conf
 
 // Storage: one ADO.NET layer; the schema is applied before the silo starts.
 builder.Services.AddSocialCrmStorage(builder.Configuration);
-builder.Services.AddSocialCrmOutbound(builder.Configuration);
+builder.Services.AddSocialCrmMessaging(builder.Configuration);
 builder.Services.AddSingleton<BootstrapKey>();
 builder.Services.AddSingleton<KnownApiKeys>();
 builder.Services.AddSingleton<SignInThrottle>();

@@ -36,11 +36,21 @@ public static class StorageSetup
         return services;
     }
 
-    /// <summary>What messages pass through besides storage: the inbound pipeline, outbound senders per platform and the retry policy of replies, webhooks.</summary>
-    public static IServiceCollection AddSocialCrmOutbound(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>What messages pass through besides storage: the inbound pipeline, the outbound senders, and the events bots and consoles hear.</summary>
+    public static IServiceCollection AddSocialCrmMessaging(this IServiceCollection services, IConfiguration configuration) =>
+        services.AddSocialCrmInbound().AddSocialCrmOutbound(configuration).AddSocialCrmEvents(configuration);
+
+    /// <summary>The inbound pipeline: normalized messages to their conversation.</summary>
+    public static IServiceCollection AddSocialCrmInbound(this IServiceCollection services)
     {
         services.AddSingleton<GrainReferences>();
         services.AddSingleton<InboundPipeline>();
+        return services;
+    }
+
+    /// <summary>Outbound senders per platform, the retry policy of replies, and the sweep that resumes them after a restart.</summary>
+    public static IServiceCollection AddSocialCrmOutbound(this IServiceCollection services, IConfiguration configuration)
+    {
         services.Configure<OutboundOptions>(configuration.GetSection(OutboundOptions.Section));
         services.AddHttpClient<WebChatSender>(c => c.Timeout = TimeSpan.FromSeconds(10));
         services.AddHttpClient<MetaSender>(c => c.Timeout = TimeSpan.FromSeconds(20));
@@ -51,7 +61,12 @@ public static class StorageSetup
         services.AddSingleton<IOutboundSender>(sp => sp.GetRequiredService<XSender>());
         services.AddSingleton<OutboundSenders>();
         services.AddHostedService<OutboundRecovery>();
+        return services;
+    }
 
+    /// <summary>The conversation's events: webhook deliveries to bots, Orleans streams, the brand's live feed.</summary>
+    public static IServiceCollection AddSocialCrmEvents(this IServiceCollection services, IConfiguration configuration)
+    {
         services.Configure<WebhookOptions>(configuration.GetSection(WebhookOptions.Section));
         services.Configure<ConversationStreamOptions>(configuration.GetSection(ConversationStreamOptions.Section));
         services.Configure<BrandEventOptions>(configuration.GetSection(BrandEventOptions.Section));

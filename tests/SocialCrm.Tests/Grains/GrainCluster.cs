@@ -83,7 +83,7 @@ public abstract class GrainCluster(Backend backend, short silos, TimeProvider? c
             // The grain scenarios include stream subscribers; the host leaves streams off unless asked.
             host.Configuration.AddInMemoryCollection([new("Streams:Enabled", "true")]);
             // The services the grains depend on, registered as Program.cs registers them.
-            host.Services.AddSocialCrmStorage(host.Configuration).AddSocialCrmOutbound(host.Configuration);
+            host.Services.AddSocialCrmStorage(host.Configuration).AddSocialCrmMessaging(host.Configuration);
             host.UseOrleans(silo =>
             {
                 silo.ConfigureSilo(host.Configuration, configureClustering: false);

@@ -14,12 +14,15 @@ namespace SocialCrm.Grains.Conversations;
 /// order; a failed head waits for its retry. One dispatch loop at a time per activation.
 /// </summary>
 /// <remarks>
-/// Concurrency: the loop only ever runs as the callback of a grain timer, so on the grain's own
-/// scheduler (never on a thread-pool thread beside a turn), and with <c>Interleave = true</c>: while
-/// it awaits a platform for seconds, the grain's commands keep running between its awaits (as a
-/// blocking turn they would queue behind a slow platform, and a call to an alias conversation that is
-/// itself forwarding to us could deadlock). Commands only add to the outbox's tail or empty it (an
-/// erasure), and the loop checks its head again after every await.
+/// Concurrency: the loop is started by <see cref="Kick"/> from a turn of the grain (a command, the
+/// activation, or the retry timer's tick), so it and all its continuations run on the grain's own
+/// scheduler, one at a time with the grain's turns, never on a thread-pool thread beside them. It is
+/// deliberately not a turn of its own: a grain timer or a call to the grain itself would make every
+/// command queue behind a platform that answers in seconds, and a call from the loop to a grain that
+/// is calling this one (an alias conversation forwarding a message, a customer being erased) would
+/// deadlock. So commands run between the loop's awaits; they only add to the outbox's tail or empty
+/// it (an erasure), and the loop checks its head again after every await. <c>_dispatching</c> keeps
+/// it to one loop; the retry timer interleaves (it only calls <see cref="Kick"/>).
 /// </remarks>
 internal sealed class OutboundDispatch(
     IGrainBase grain,
@@ -56,23 +59,19 @@ internal sealed class OutboundDispatch(
     {
         if (_dispatching || _outbox.Count == 0 || _timer is not null) return;
         _dispatching = true;
-        Schedule(TimeSpan.Zero);
+        // Not awaited: the caller's turn ends while the loop goes on, on this grain's scheduler (see remarks).
+        _ = DispatchAsync();
     }
 
-    private void Schedule(TimeSpan after)
+    private void ScheduleRetry(TimeSpan after)
     {
         _timer?.Dispose();
-        _timer = grain.RegisterGrainTimer(async _ =>
+        _timer = grain.RegisterGrainTimer(_ =>
         {
             _timer?.Dispose();
             _timer = null;
-            // A retry tick: start the loop unless another kick already did.
-            if (after > TimeSpan.Zero)
-            {
-                if (_dispatching || _outbox.Count == 0) return;
-                _dispatching = true;
-            }
-            await DispatchAsync();
+            Kick();
+            return Task.CompletedTask;
         }, new GrainTimerCreationOptions { DueTime = after, Period = Timeout.InfiniteTimeSpan, KeepAlive = true, Interleave = true });
     }
 
@@ -150,7 +149,7 @@ internal sealed class OutboundDispatch(
         finally
         {
             _dispatching = false;
-            if (retryAfter is { } after) Schedule(after);
+            if (retryAfter is { } after) ScheduleRetry(after);
         }
     }
 

@@ -29,7 +29,7 @@ public sealed class WebhookOptions
 }
 
 /// <summary>The delivery states of a webhook delivery.</summary>
-public static class DeliveryStatus
+public static class WebhookDeliveryStatus
 {
     public const string Pending = "pending";
     public const string Delivered = "delivered";
@@ -173,19 +173,19 @@ public sealed class WebhookGrain(
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         if (error is null)
         {
-            await store.RecordAttemptAsync(BrandId, delivery.Id, DeliveryStatus.Delivered, attempts, null, now, now);
+            await store.RecordAttemptAsync(BrandId, delivery.Id, WebhookDeliveryStatus.Delivered, attempts, null, now, now);
             CountAttempt("delivered");
             return true;
         }
         if (attempts >= Options.MaxAttempts)
         {
             logger.LogWarning("Webhook {WebhookId} delivery {DeliveryId} dead-lettered after {Attempts} attempts: {Error}", WebhookId, delivery.Id, attempts, error);
-            await store.RecordAttemptAsync(BrandId, delivery.Id, DeliveryStatus.Dead, attempts, error, now, null);
+            await store.RecordAttemptAsync(BrandId, delivery.Id, WebhookDeliveryStatus.Dead, attempts, error, now, null);
             CountAttempt("dead-lettered");
             return true;
         }
         var next = now + (long)Backoff.After(attempts, Options.InitialBackoffMs, Options.MaxBackoffMs).TotalMilliseconds;
-        await store.RecordAttemptAsync(BrandId, delivery.Id, DeliveryStatus.Pending, attempts, error, next, null);
+        await store.RecordAttemptAsync(BrandId, delivery.Id, WebhookDeliveryStatus.Pending, attempts, error, next, null);
         CountAttempt("retrying");
         return false;
     }

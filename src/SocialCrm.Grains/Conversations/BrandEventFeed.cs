@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
-using SocialCrm.Abstractions.Bots;
 using SocialCrm.Persistence.Conversations;
 
 namespace SocialCrm.Grains.Conversations;
@@ -77,15 +76,7 @@ public sealed class BrandEventFeed(MessageLog log, IOptions<BrandEventOptions> o
     /// <summary>A new message, or a change of assignee, status or control; other entries (links between conversations) are no event.</summary>
     public static BrandEvent? EventOf(BrandLogEntry entry)
     {
-        var type = entry.EventType switch
-        {
-            null => EventTypes.MessageCreated,
-            "assignee-changed" => EventTypes.AssigneeChanged,
-            "status-changed" => EventTypes.StatusChanged,
-            "control-changed" => EventTypes.ControlChanged,
-            _ => null,
-        };
-        if (type is null) return null;
+        if (ConversationEvents.TypeOf(entry.EventType) is not { } type) return null;
         var data = new JsonObject
         {
             ["conversationId"] = entry.ConversationId,

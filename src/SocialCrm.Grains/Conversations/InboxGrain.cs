@@ -20,11 +20,7 @@ public sealed class InboxGrain(InboxStore store) : Grain, IInboxGrain
             query.After?.ConversationId,
             query.Limit + 1));
         var items = rows.Take(query.Limit).Select(r => new InboxItem(
-            r.Id, r.ChannelId,
-            WireNames.TryParse<Visibility>(r.Visibility, out var v) ? v : Visibility.Private,
-            WireNames.TryParse<ConversationKind>(r.Kind, out var k) ? k : ConversationKind.Private,
-            WireNames.TryParse<ConversationStatus>(r.Status, out var s) ? s : ConversationStatus.Open,
-            r.CustomerId, r.Assignee, r.Controller,
+            r.Id, r.ChannelId, r.Visibility, r.Kind, r.Status, r.CustomerId, r.Assignee, r.Controller,
             DateTimeOffset.FromUnixTimeMilliseconds(r.LastActivityMs), r.MessageCount, r.ExternalThreadId)).ToList();
         var next = rows.Count > query.Limit ? new InboxCursor(items[^1].LastActivityAt.ToUnixTimeMilliseconds(), items[^1].Id) : null;
         return new InboxPage(items, next);

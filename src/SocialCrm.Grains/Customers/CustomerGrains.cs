@@ -4,6 +4,7 @@ using SocialCrm.Abstractions.Conversations;
 using SocialCrm.Abstractions.Customers;
 using SocialCrm.Abstractions.Privacy;
 using SocialCrm.Grains.Consent;
+using SocialCrm.Grains.Conversations;
 using SocialCrm.Grains.Privacy;
 using SocialCrm.Persistence.Customers;
 using SocialCrm.Persistence.Privacy;
@@ -127,11 +128,7 @@ public sealed class CustomerGrain(
                 messages = [];
             }
             current = m.ConversationId;
-            messages.Add(new MessageView(m.Seq, m.Id,
-                WireNames.TryParse<AuthorType>(m.AuthorType, out var author) ? author : AuthorType.System, m.AuthorId,
-                m.Redacted ? null : m.Body, DateTimeOffset.FromUnixTimeMilliseconds(m.CreatedAtMs),
-                WireNames.TryParse<Visibility>(m.Visibility, out var visibility) ? visibility : Visibility.Private,
-                null, m.DeliveryStatus, m.Redacted, m.ExternalMessageId, null, null, m.EventType));
+            messages.Add(MessageViews.Of(m));
         }
         if (current is not null) conversations.Add(await ExportedConversationAsync(current, messages));
 

@@ -1,3 +1,5 @@
+using SocialCrm.Abstractions;
+using SocialCrm.Abstractions.Conversations;
 using SocialCrm.Persistence.Storage;
 
 namespace SocialCrm.Persistence.Conversations;
@@ -32,8 +34,8 @@ public sealed class InboxStore(Database database)
                 SqlArg.Int32("limit", filter.Limit),
             ],
             r => new ConversationRecord(filter.BrandId,
-                Id: r.GetString(0), ChannelId: r.GetString(1), Visibility: r.GetString(2), Kind: r.GetString(3),
-                Status: r.GetString(4), CustomerId: r.StringOrNull(5), Assignee: r.StringOrNull(6), Controller: r.GetString(7),
+                Id: r.GetString(0), ChannelId: r.GetString(1), Visibility: StoredNames.Parse(r.GetString(2), Visibility.Private),
+                Kind: StoredNames.Parse(r.GetString(3), ConversationKind.Private), Status: StoredNames.Parse(r.GetString(4), ConversationStatus.Open), CustomerId: r.StringOrNull(5), Assignee: r.StringOrNull(6), Controller: r.GetString(7),
                 ExternalThreadId: r.StringOrNull(10), CreatedAtMs: 0, LastActivityMs: r.Int64(8), LastMessageAtMs: null,
                 LastCustomerMessageAtMs: null, MessageCount: r.Int64(9), LastSeq: 0),
             cancellationToken);

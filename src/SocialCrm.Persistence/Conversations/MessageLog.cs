@@ -1,25 +1,29 @@
+using System.Data.Common;
+using SocialCrm.Abstractions;
+using SocialCrm.Abstractions.Conversations;
 using SocialCrm.Persistence.Storage;
+using SocialCrm.Persistence.Webhooks;
 
 namespace SocialCrm.Persistence.Conversations;
 
-/// <summary>A row of the append-only message log.</summary>
+/// <summary>A row of the append-only message log, typed (wire names are converted here, once).</summary>
 public sealed record MessageRecord(
     string BrandId,
     string ConversationId,
     long Seq,
     string Id,
     string ChannelId,
-    string AuthorType,
+    AuthorType AuthorType,
     string AuthorId,
     string? Body,
-    string Visibility,
-    string? Purpose,
+    Visibility Visibility,
+    Purpose? Purpose,
     long CreatedAtMs,
     long SentAtMs,
     string? ExternalMessageId,
     string? InReplyTo,
     string? DedupeKey,
-    string? DeliveryStatus,
+    DeliveryStatus? DeliveryStatus,
     bool Redacted = false,
     string? EventType = null,
     string? EventData = null,
@@ -30,9 +34,9 @@ public sealed record ConversationRecord(
     string BrandId,
     string Id,
     string ChannelId,
-    string Visibility,
-    string Kind,
-    string Status,
+    Visibility Visibility,
+    ConversationKind Kind,
+    ConversationStatus Status,
     string? Assignee,
     string Controller,
     string? CustomerId,
@@ -48,11 +52,11 @@ public sealed record ConversationRecord(
 public sealed record ConversationCounters(long LastSeq, long MessageCount, long? LastMessageAtMs, long? LastCustomerMessageAtMs, long LastActivityMs);
 
 /// <summary>A message found by its id anywhere in a brand.</summary>
-public sealed record MessageLookup(string ConversationId, long Seq, string AuthorType, string AuthorId, string? Body,
-    string Visibility, long SentAtMs, bool Redacted, string? ExternalMessageId);
+public sealed record MessageLookup(string ConversationId, long Seq, AuthorType AuthorType, string AuthorId, string? Body,
+    Visibility Visibility, long SentAtMs, bool Redacted, string? ExternalMessageId);
 
 /// <summary>An outbound message not yet delivered, the platform message it answers (a comment), and who wrote it (agent, bot).</summary>
-public sealed record PendingDelivery(long Seq, string MessageId, string? Body, int Attempts, string? InReplyTo, string AuthorType);
+public sealed record PendingDelivery(long Seq, string MessageId, string? Body, int Attempts, string? InReplyTo, AuthorType AuthorType);
 
 /// <summary>The newest message a customer wrote in a conversation.</summary>
 public sealed record CustomerMessageRef(string MessageId, string CustomerId, long SentAtMs, string? ExternalMessageId);
@@ -70,12 +74,15 @@ public sealed record StoredMessageRef(string ConversationId, long Seq, string Me
 /// </summary>
 public sealed class MessageLog(Database database, GroupCommitWriter writer)
 {
-    /// <summary>Appends a message and moves the projection in one durable transaction.</summary>
-    /// <param name="alongside">Statements that must commit with the message or not at all (its webhook deliveries).</param>
-    public Task AppendAsync(MessageRecord message, ConversationRecord conversation, string? newParticipantId,
-        IEnumerable<SqlStatement>? alongside = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Appends a message and moves the projection in one durable transaction; a message whose
+    /// idempotency key the log already holds is not written, and the first copy's ids come back.
+    /// </summary>
+    /// <param name="deliveries">Webhook deliveries that commit with the message or not at all.</param>
+    public async Task<AppendOutcome> AppendAsync(MessageRecord message, ConversationRecord conversation, string? newParticipantId,
+        WebhookDeliveries deliveries, CancellationToken cancellationToken = default)
     {
-        var statements = new List<SqlStatement>(3)
+        var statements = new List<SqlStatement>(3 + deliveries.Statements.Count)
         {
             new("InsertMessage", MessageArgs(message)),
             new("UpsertConversation", ConversationArgs(conversation)),
@@ -90,8 +97,19 @@ public sealed class MessageLog(Database database, GroupCommitWriter writer)
                 SqlArg.Int64("joined_at_ms", message.CreatedAtMs),
             ]));
         }
-        if (alongside is not null) statements.AddRange(alongside);
-        return writer.WriteAsync(statements, cancellationToken);
+        if (deliveries.Statements.Count > 0) statements.AddRange(deliveries.Statements);
+        try
+        {
+            await writer.WriteAsync(statements, cancellationToken);
+            return AppendOutcome.Done;
+        }
+        catch (DbException ex) when (message.DedupeKey is not null && Dialects.IsUniqueViolation(ex))
+        {
+            // A retried webhook is rare: the unique key refuses the second copy, and only then is the first one looked up.
+            if (await FindByDedupeKeyAsync(message.BrandId, message.DedupeKey, cancellationToken) is { } stored)
+                return new AppendOutcome.Duplicate(stored);
+            throw;
+        }
     }
 
     /// <summary>Moves the projection alone (status, assignment, control changes).</summary>
@@ -108,7 +126,8 @@ public sealed class MessageLog(Database database, GroupCommitWriter writer)
         database.QuerySingleAsync("LoadConversation",
             [SqlArg.Text("brand_id", brandId), SqlArg.Text("id", conversationId)],
             r => new ConversationRecord(brandId, conversationId,
-                ChannelId: r.GetString(5), Visibility: r.GetString(6), Kind: r.GetString(7), Status: r.GetString(8),
+                ChannelId: r.GetString(5), Visibility: StoredNames.Parse(r.GetString(6), Visibility.Private),
+                Kind: StoredNames.Parse(r.GetString(7), ConversationKind.Private), Status: StoredNames.Parse(r.GetString(8), ConversationStatus.Open),
                 Assignee: r.StringOrNull(9), Controller: r.GetString(10), CustomerId: r.StringOrNull(11),
                 ExternalThreadId: r.StringOrNull(12), CreatedAtMs: r.Int64(13), LastActivityMs: r.Int64(4),
                 LastMessageAtMs: r.Int64OrNull(2), LastCustomerMessageAtMs: r.Int64OrNull(3), MessageCount: r.Int64(1),
@@ -123,7 +142,8 @@ public sealed class MessageLog(Database database, GroupCommitWriter writer)
     public Task<MessageLookup?> FindByIdAsync(string brandId, string messageId, CancellationToken cancellationToken = default) =>
         database.QuerySingleAsync("FindMessageById",
             [SqlArg.Text("brand_id", brandId), SqlArg.Text("id", messageId)],
-            r => new MessageLookup(r.GetString(0), r.Int64(1), r.GetString(2), r.GetString(3), r.StringOrNull(4), r.GetString(5),
+            r => new MessageLookup(r.GetString(0), r.Int64(1), StoredNames.Parse(r.GetString(2), AuthorType.System), r.GetString(3), r.StringOrNull(4),
+                StoredNames.Parse(r.GetString(5), Visibility.Private),
                 r.Int64(6), r.Bool(7), r.StringOrNull(8)), cancellationToken);
 
     /// <summary>A brand's log entries with ids strictly between the two, in id (creation time) order.</summary>
@@ -144,7 +164,8 @@ public sealed class MessageLog(Database database, GroupCommitWriter writer)
     public Task<List<PendingDelivery>> PendingOutboundAsync(string brandId, string conversationId, CancellationToken cancellationToken = default) =>
         database.QueryAsync("PendingOutbound",
             [SqlArg.Text("brand_id", brandId), SqlArg.Text("conversation_id", conversationId)],
-            r => new PendingDelivery(r.Int64(0), r.GetString(1), r.StringOrNull(2), (int)r.Int64(3), r.StringOrNull(4), r.GetString(5)),
+            r => new PendingDelivery(r.Int64(0), r.GetString(1), r.StringOrNull(2), (int)r.Int64(3), r.StringOrNull(4),
+                StoredNames.Parse(r.GetString(5), AuthorType.System)),
             cancellationToken);
 
     /// <summary>Conversations holding outbound messages still pending since before <paramref name="beforeMs"/>.</summary>
@@ -155,14 +176,14 @@ public sealed class MessageLog(Database database, GroupCommitWriter writer)
             r => (r.GetString(0), r.GetString(1)), cancellationToken);
 
     /// <summary>Records a delivery attempt's outcome durably, and the platform's id of the message once it has one.</summary>
-    public Task UpdateDeliveryAsync(string brandId, string conversationId, long seq, string status, int attempts, string? lastError,
+    public Task UpdateDeliveryAsync(string brandId, string conversationId, long seq, DeliveryStatus status, int attempts, string? lastError,
         string? externalMessageId = null, CancellationToken cancellationToken = default) =>
         writer.WriteAsync([new SqlStatement("UpdateDelivery",
         [
             SqlArg.Text("brand_id", brandId),
             SqlArg.Text("conversation_id", conversationId),
             SqlArg.Int64("seq", seq),
-            SqlArg.Text("delivery_status", status),
+            SqlArg.Text("delivery_status", WireNames.Of(status)),
             SqlArg.Int32("attempts", attempts),
             SqlArg.Text("last_error", lastError),
             SqlArg.Text("external_message_id", externalMessageId),
@@ -178,10 +199,11 @@ public sealed class MessageLog(Database database, GroupCommitWriter writer)
                 SqlArg.Int32("limit", limit),
             ],
             r => new MessageRecord(brandId, conversationId,
-                Seq: r.Int64(0), Id: r.GetString(1), ChannelId: "", AuthorType: r.GetString(2), AuthorId: r.GetString(3),
-                Body: r.StringOrNull(4), Visibility: r.GetString(6), Purpose: r.StringOrNull(11), CreatedAtMs: r.Int64(5),
+                Seq: r.Int64(0), Id: r.GetString(1), ChannelId: "", AuthorType: StoredNames.Parse(r.GetString(2), AuthorType.System),
+                AuthorId: r.GetString(3), Body: r.StringOrNull(4), Visibility: StoredNames.Parse(r.GetString(6), Visibility.Private),
+                Purpose: StoredNames.ParseOrNull<Purpose>(r.StringOrNull(11)), CreatedAtMs: r.Int64(5),
                 SentAtMs: r.Int64(5), ExternalMessageId: r.StringOrNull(9), InReplyTo: r.StringOrNull(10), DedupeKey: null,
-                DeliveryStatus: r.StringOrNull(7), Redacted: r.Bool(8), EventType: r.StringOrNull(12),
+                DeliveryStatus: StoredNames.ParseOrNull<DeliveryStatus>(r.StringOrNull(7)), Redacted: r.Bool(8), EventType: r.StringOrNull(12),
                 EventData: r.StringOrNull(13), QuotedMessageId: r.StringOrNull(14)) { SentAtMs = r.Int64(15) },
             cancellationToken);
 
@@ -192,17 +214,17 @@ public sealed class MessageLog(Database database, GroupCommitWriter writer)
         SqlArg.Int64("seq", m.Seq),
         SqlArg.Text("id", m.Id),
         SqlArg.Text("channel_id", m.ChannelId),
-        SqlArg.Text("author_type", m.AuthorType),
+        SqlArg.Text("author_type", WireNames.Of(m.AuthorType)),
         SqlArg.Text("author_id", m.AuthorId),
         SqlArg.Text("body", m.Body),
-        SqlArg.Text("visibility", m.Visibility),
-        SqlArg.Text("purpose", m.Purpose),
+        SqlArg.Text("visibility", WireNames.Of(m.Visibility)),
+        SqlArg.Text("purpose", m.Purpose is { } purpose ? WireNames.Of(purpose) : null),
         SqlArg.Int64("created_at_ms", m.CreatedAtMs),
         SqlArg.Int64("sent_at_ms", m.SentAtMs),
         SqlArg.Text("external_message_id", m.ExternalMessageId),
         SqlArg.Text("in_reply_to", m.InReplyTo),
         SqlArg.Text("dedupe_key", m.DedupeKey),
-        SqlArg.Text("delivery_status", m.DeliveryStatus),
+        SqlArg.Text("delivery_status", m.DeliveryStatus is { } status ? WireNames.Of(status) : null),
         SqlArg.Text("event_type", m.EventType),
         SqlArg.Text("event_data", m.EventData),
         SqlArg.Text("quoted_message_id", m.QuotedMessageId),
@@ -213,9 +235,9 @@ public sealed class MessageLog(Database database, GroupCommitWriter writer)
         SqlArg.Text("brand_id", c.BrandId),
         SqlArg.Text("id", c.Id),
         SqlArg.Text("channel_id", c.ChannelId),
-        SqlArg.Text("visibility", c.Visibility),
-        SqlArg.Text("kind", c.Kind),
-        SqlArg.Text("status", c.Status),
+        SqlArg.Text("visibility", WireNames.Of(c.Visibility)),
+        SqlArg.Text("kind", WireNames.Of(c.Kind)),
+        SqlArg.Text("status", WireNames.Of(c.Status)),
         SqlArg.Text("assignee", c.Assignee),
         SqlArg.Text("controller", c.Controller),
         SqlArg.Text("customer_id", c.CustomerId),

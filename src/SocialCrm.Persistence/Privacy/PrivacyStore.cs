@@ -1,4 +1,6 @@
 using SocialCrm.Abstractions;
+using SocialCrm.Abstractions.Conversations;
+using SocialCrm.Persistence.Conversations;
 using SocialCrm.Persistence.Storage;
 
 namespace SocialCrm.Persistence.Privacy;
@@ -6,10 +8,6 @@ namespace SocialCrm.Persistence.Privacy;
 /// <summary>A customer's state for one purpose, as the consent report lists it.</summary>
 public sealed record ConsentReportRow(string CustomerId, string Status, string? LawfulBasis, string? Source, string? PolicyVersion,
     long? RecordedAtMs, long? ExpiresAtMs);
-
-/// <summary>One message of a data subject access export.</summary>
-public sealed record ExportedMessage(string ConversationId, long Seq, string Id, string AuthorType, string AuthorId, string? Body,
-    long CreatedAtMs, string Visibility, bool Redacted, string? ExternalMessageId, string? EventType, string? DeliveryStatus);
 
 /// <summary>
 /// The stores compliance work touches: the customer and consent projections, the export of what is
@@ -47,11 +45,16 @@ public sealed class PrivacyStore(Database database, GroupCommitWriter writer)
             cancellationToken);
 
     /// <summary>The messages a customer took part in: their own and the brand's, never other customers'.</summary>
-    public IAsyncEnumerable<ExportedMessage> ExportMessagesAsync(string brandId, string customerId, CancellationToken cancellationToken = default) =>
+    /// <summary>The messages of a data subject access export, typed as log rows (what the export does not list stays empty).</summary>
+    public IAsyncEnumerable<MessageRecord> ExportMessagesAsync(string brandId, string customerId, CancellationToken cancellationToken = default) =>
         database.StreamAsync("ExportMessages",
             [SqlArg.Text("brand_id", brandId), SqlArg.Text("customer_id", customerId)],
-            r => new ExportedMessage(r.GetString(0), r.Int64(1), r.GetString(2), r.GetString(3), r.GetString(4), r.StringOrNull(5),
-                r.Int64(6), r.GetString(7), r.Bool(8), r.StringOrNull(9), r.StringOrNull(10), r.StringOrNull(11)),
+            r => new MessageRecord(brandId, ConversationId: r.GetString(0), Seq: r.Int64(1), Id: r.GetString(2), ChannelId: "",
+                AuthorType: StoredNames.Parse(r.GetString(3), AuthorType.System), AuthorId: r.GetString(4), Body: r.StringOrNull(5),
+                Visibility: StoredNames.Parse(r.GetString(7), Visibility.Private), Purpose: null, CreatedAtMs: r.Int64(6),
+                SentAtMs: r.Int64(6), ExternalMessageId: r.StringOrNull(9), InReplyTo: null, DedupeKey: null,
+                DeliveryStatus: StoredNames.ParseOrNull<DeliveryStatus>(r.StringOrNull(11)), Redacted: r.Bool(8),
+                EventType: r.StringOrNull(10)),
             cancellationToken);
 
     public Task<List<string>> PrivateConversationsOfAsync(string brandId, string customerId, CancellationToken cancellationToken = default) =>

@@ -61,22 +61,38 @@ public sealed class WebhookStore(Database database, GroupCommitWriter writer, Ti
         return rows;
     }
 
-    /// <summary>One insert per subscription that wants the event, to run in the event's transaction.</summary>
-    public static IEnumerable<SqlStatement> DeliveryStatements(string brandId, IReadOnlyList<WebhookSubscription> subscriptions, WebhookEvent evt) =>
-        subscriptions.Where(s => s.Events.Contains(evt.Type)).Select(s => new SqlStatement("InsertDelivery",
-        [
-            SqlArg.Text("brand_id", brandId), SqlArg.Text("id", SocialCrm.Abstractions.Ids.New("dlv")), SqlArg.Text("webhook_id", s.Id),
-            SqlArg.Text("lane", evt.Lane), SqlArg.Int64("lane_seq", evt.LaneSeq), SqlArg.Text("event_type", evt.Type), SqlArg.Text("customer_id", evt.CustomerId),
-            SqlArg.Text("payload", evt.Data), SqlArg.Int64("created_at_ms", evt.OccurredAtMs),
-        ]));
+    /// <summary>
+    /// The deliveries of these events to every subscription that wants them (one insert each), not
+    /// written: the caller's transaction takes them (the message log's append), so they commit with the events.
+    /// </summary>
+    public static WebhookDeliveries Enqueue(string brandId, IReadOnlyList<WebhookSubscription> subscriptions, IReadOnlyList<WebhookEvent> events)
+    {
+        var statements = new List<SqlStatement>();
+        foreach (var evt in events)
+        {
+            foreach (var s in subscriptions)
+            {
+                if (!s.Events.Contains(evt.Type)) continue;
+                statements.Add(new SqlStatement("InsertDelivery",
+                [
+                    SqlArg.Text("brand_id", brandId), SqlArg.Text("id", SocialCrm.Abstractions.Ids.New("dlv")), SqlArg.Text("webhook_id", s.Id),
+                    SqlArg.Text("lane", evt.Lane), SqlArg.Int64("lane_seq", evt.LaneSeq), SqlArg.Text("event_type", evt.Type),
+                    SqlArg.Text("customer_id", evt.CustomerId), SqlArg.Text("payload", evt.Data), SqlArg.Int64("created_at_ms", evt.OccurredAtMs),
+                ]));
+            }
+        }
+        if (statements.Count == 0) return WebhookDeliveries.None;
+        var webhookIds = subscriptions.Where(s => events.Any(e => s.Events.Contains(e.Type))).Select(s => s.Id).ToList();
+        return new WebhookDeliveries(statements, webhookIds);
+    }
 
     /// <summary>For an event that is not a log entry (an erasure): its deliveries in a transaction of their own.
     /// Returns the webhooks that got one.</summary>
     public async Task<IReadOnlyList<string>> EmitAsync(string brandId, WebhookEvent evt)
     {
-        var subscriptions = (await SubscriptionsAsync(brandId)).Where(s => s.Events.Contains(evt.Type)).ToList();
-        if (subscriptions.Count > 0) await writer.WriteAsync(DeliveryStatements(brandId, subscriptions, evt).ToList());
-        return subscriptions.Select(s => s.Id).ToList();
+        var deliveries = Enqueue(brandId, await SubscriptionsAsync(brandId), [evt]);
+        if (deliveries.Statements.Count > 0) await writer.WriteAsync(deliveries.Statements);
+        return deliveries.WebhookIds;
     }
 
     public Task<List<PendingWebhookDelivery>> PendingAsync(string brandId, string webhookId, int limit, CancellationToken cancellationToken = default) =>

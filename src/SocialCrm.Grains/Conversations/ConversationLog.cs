@@ -1,0 +1,149 @@
+using System.Text.Json;
+using SocialCrm.Abstractions.Bots;
+using SocialCrm.Abstractions.Conversations;
+using SocialCrm.Persistence.Conversations;
+using SocialCrm.Persistence.Webhooks;
+
+namespace SocialCrm.Grains.Conversations;
+
+/// <summary>
+/// The conversation's side of the message log: where it stands (its counters), new entries numbered
+/// without gaps, the inbox projection moved in the same transaction, idempotency keys, and the events
+/// each entry is for webhooks (committed with it) and the Orleans stream (after it). Used by one
+/// activation on its own scheduler, so it needs no locking.
+/// </summary>
+internal sealed class ConversationLog(
+    string brandId,
+    string conversationId,
+    IPersistentState<ConversationState> state,
+    MessageLog log,
+    WebhookStore webhooks,
+    IGrainFactory grains,
+    ConversationStream? stream,
+    Action uncertainCommit)
+{
+    private const int KnownParticipantsCap = 10_000;
+    private const int RecentDedupeKeysCap = 256;
+    private static readonly Task<StoredMessageRef?> NotRecent = Task.FromResult<StoredMessageRef?>(null);
+
+    // Participants already recorded in this activation; the insert is idempotent, this only saves work.
+    private readonly HashSet<string> _knownParticipants = [];
+    // The keys appended lately: a webhook retried within seconds is answered from the log at once.
+    private readonly HashSet<string> _recentDedupeKeys = [];
+
+    public ConversationCounters Counters { get; private set; } = new(0, 0, null, null, 0);
+
+    public DateTimeOffset? LastCustomerMessageAt =>
+        Counters.LastCustomerMessageAtMs is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
+
+    /// <summary>Starts from where the committed projection row says the log stands.</summary>
+    public void Resume(ConversationRecord row) =>
+        Counters = new ConversationCounters(row.LastSeq, row.MessageCount, row.LastMessageAtMs, row.LastCustomerMessageAtMs, row.LastActivityMs);
+
+    public bool KnowsParticipant(string customerId) => _knownParticipants.Contains(customerId);
+
+    /// <summary>The first copy of a key appended lately by this activation, else nothing (without a read: a retry is rare).</summary>
+    public Task<StoredMessageRef?> RecentDuplicateAsync(string dedupeKey) =>
+        _recentDedupeKeys.Contains(dedupeKey) ? log.FindByDedupeKeyAsync(brandId, dedupeKey) : NotRecent;
+
+    public Task<StoredMessageRef?> FindAsync(string dedupeKey) => log.FindByDedupeKeyAsync(brandId, dedupeKey);
+
+    /// <summary>The next entry of the log, numbered after the last one.</summary>
+    public MessageRecord NewMessage(AuthorType authorType, string authorId, string? text, Purpose? purpose, DateTimeOffset now,
+        DateTimeOffset sentAt, string? externalMessageId, string? inReplyTo, string? dedupeKey, DeliveryStatus? deliveryStatus) =>
+        new(brandId, conversationId, Counters.LastSeq + 1, Ids.NewTimeOrdered(Ids.MessagePrefix, now), state.State.ChannelId,
+            authorType, authorId, text, state.State.Visibility, purpose, now.ToUnixTimeMilliseconds(), sentAt.ToUnixTimeMilliseconds(),
+            externalMessageId, inReplyTo, dedupeKey, deliveryStatus);
+
+    /// <summary>Appends a change of the conversation (control, status, assignee, a link) as an entry of its log.</summary>
+    public Task AppendEventAsync(string kind, object data, string actorId, DateTimeOffset now, string? newParticipant = null)
+    {
+        var record = NewMessage(AuthorType.System, actorId, text: null, purpose: null, now, now, null, null, null, null)
+            with { EventType = kind, EventData = JsonSerializer.Serialize(data, JsonSerializerOptions.Web) };
+        return AppendAsync(record, newParticipant, customerMessage: false);
+    }
+
+    /// <summary>Appends an entry, its projection and its webhook deliveries in one durable transaction, then tells listeners.</summary>
+    /// <param name="about">The customer a public message answers or quotes: its webhook payloads are erased with them.</param>
+    public async Task<AppendOutcome> AppendAsync(MessageRecord record, string? newParticipant, bool customerMessage, string? about = null)
+    {
+        var isEvent = record.EventType is not null;
+        var counters = new ConversationCounters(
+            LastSeq: record.Seq,
+            MessageCount: Counters.MessageCount + (isEvent ? 0 : 1),
+            LastMessageAtMs: isEvent ? Counters.LastMessageAtMs : record.CreatedAtMs,
+            // A webhook delivered late carries an older time: the window counts from the newest message.
+            LastCustomerMessageAtMs: customerMessage ? Math.Max(record.SentAtMs, Counters.LastCustomerMessageAtMs ?? 0) : Counters.LastCustomerMessageAtMs,
+            LastActivityMs: Math.Max(record.CreatedAtMs, Counters.LastActivityMs));
+        // The outbox: each subscribed bot's delivery commits with the event itself, or not at all.
+        // Payloads are only built when someone listens: most brands have no bot on most messages.
+        var subscriptions = await webhooks.SubscriptionsAsync(brandId);
+        var events = subscriptions.Count > 0 || stream is not null
+            ? ConversationEvents.Of(record, state.State, firstEntry: Counters.LastSeq == 0, about)
+            : ConversationEvents.Nothing;
+        var deliveries = subscriptions.Count > 0 ? WebhookStore.Enqueue(brandId, subscriptions, events) : WebhookDeliveries.None;
+        AppendOutcome outcome;
+        try
+        {
+            outcome = await log.AppendAsync(record, Projection(counters), newParticipant, deliveries);
+        }
+        catch
+        {
+            // The commit may have happened without our knowing: start afresh from what the log says.
+            uncertainCommit();
+            throw;
+        }
+        if (record.DedupeKey is not null) RememberDedupeKey(record.DedupeKey);
+        // A duplicate wrote nothing: the counters stand, and the caller answers with the first copy's ids.
+        if (outcome is AppendOutcome.Duplicate) return outcome;
+        Counters = counters;
+        if (newParticipant is not null)
+        {
+            if (_knownParticipants.Count >= KnownParticipantsCap) _knownParticipants.Clear();
+            _knownParticipants.Add(newParticipant);
+        }
+        foreach (var webhookId in deliveries.WebhookIds)
+            grains.GetGrain<IWebhookGrain>(Ids.Scoped(brandId, webhookId)).Kick().Ignore();
+        if (stream is not null) await stream.PublishAsync(events);
+        return outcome;
+    }
+
+    /// <summary>Moves the window of a conversation opened from a public comment, in the projection the grain reloads from.</summary>
+    public Task MoveWindowAsync(long customerWroteAtMs)
+    {
+        Counters = Counters with { LastCustomerMessageAtMs = customerWroteAtMs };
+        return log.SaveProjectionAsync(Projection(Counters));
+    }
+
+    /// <summary>Moves the window in memory only: the entry appended next carries it into the projection.</summary>
+    public void MoveWindow(long customerWroteAtMs) => Counters = Counters with { LastCustomerMessageAtMs = customerWroteAtMs };
+
+    /// <summary>
+    /// The platform comment a reply answers. In a public thread, the newest one, as an agent replying
+    /// under it on the platform would. In a conversation just taken private from a comment, where the
+    /// customer has not written privately yet, that comment: Meta delivers such a first private reply by it.
+    /// With it, the customer who wrote it, whom the reply is about.
+    /// </summary>
+    public async Task<(string? ExternalId, string? CustomerId)> AnsweredCommentAsync()
+    {
+        if (state.State.Visibility == Visibility.Public)
+            return await log.LatestCustomerMessageAsync(brandId, conversationId) is { } latest ? (latest.ExternalMessageId, latest.CustomerId) : (null, null);
+        if (state.State.OpenedFromComment is { } comment && await log.LatestCustomerMessageAsync(brandId, conversationId) is null)
+            return (comment, state.State.CustomerId);
+        return (null, null);
+    }
+
+    private void RememberDedupeKey(string key)
+    {
+        if (_recentDedupeKeys.Count >= RecentDedupeKeysCap) _recentDedupeKeys.Clear();
+        _recentDedupeKeys.Add(key);
+    }
+
+    private ConversationRecord Projection(ConversationCounters counters)
+    {
+        var s = state.State;
+        return new ConversationRecord(brandId, conversationId, s.ChannelId, s.Visibility, s.Kind, s.Status, s.Assignee, s.Controller,
+            s.CustomerId, s.ExternalThreadId, s.CreatedAt.ToUnixTimeMilliseconds(), counters.LastActivityMs, counters.LastMessageAtMs,
+            counters.LastCustomerMessageAtMs, counters.MessageCount, counters.LastSeq);
+    }
+}

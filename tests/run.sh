@@ -61,9 +61,10 @@ status=$?
 passed=0; failed=0; skipped=0
 for trx in "$results"/*.trx; do
   [ -f "$trx" ] || continue
-  passed=$((passed + $(grep -o 'outcome="Passed"' "$trx" | wc -l)))
-  failed=$((failed + $(grep -o 'outcome="Failed"' "$trx" | wc -l)))
-  skipped=$((skipped + $(grep -o 'outcome="NotExecuted"' "$trx" | wc -l)))
+  # Only the tests' own results: the run's summary element carries an outcome too.
+  passed=$((passed + $(grep -o '<UnitTestResult [^>]*outcome="Passed"' "$trx" | wc -l)))
+  failed=$((failed + $(grep -o '<UnitTestResult [^>]*outcome="Failed"' "$trx" | wc -l)))
+  skipped=$((skipped + $(grep -o '<UnitTestResult [^>]*outcome="NotExecuted"' "$trx" | wc -l)))
 done
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi  # a build or run failure counts
 echo "$passed passed, $failed failed, $skipped skipped"

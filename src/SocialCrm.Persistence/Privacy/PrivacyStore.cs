@@ -44,17 +44,25 @@ public sealed class PrivacyStore(Database database, GroupCommitWriter writer)
                 r.StringOrNull(4), r.Int64OrNull(5), r.Int64OrNull(6)),
             cancellationToken);
 
-    /// <summary>The messages a customer took part in: their own and the brand's, never other customers'.</summary>
     /// <summary>The messages of a data subject access export, typed as log rows (what the export does not list stays empty).</summary>
     public IAsyncEnumerable<MessageRecord> ExportMessagesAsync(string brandId, string customerId, CancellationToken cancellationToken = default) =>
         database.StreamAsync("ExportMessages",
             [SqlArg.Text("brand_id", brandId), SqlArg.Text("customer_id", customerId)],
-            r => new MessageRecord(brandId, ConversationId: r.GetString(0), Seq: r.Int64(1), Id: r.GetString(2), ChannelId: "",
-                AuthorType: StoredNames.Parse(r.GetString(3), AuthorType.System), AuthorId: r.GetString(4), Body: r.StringOrNull(5),
-                Visibility: StoredNames.Parse(r.GetString(7), Visibility.Private), Purpose: null, CreatedAtMs: r.Int64(6),
-                SentAtMs: r.Int64(6), ExternalMessageId: r.StringOrNull(9), InReplyTo: null, DedupeKey: null,
-                DeliveryStatus: StoredNames.ParseOrNull<DeliveryStatus>(r.StringOrNull(11)), Redacted: r.Bool(8),
-                EventType: r.StringOrNull(10)),
+            r =>
+            {
+                // Read in column order: the export streams with sequential access, where a column read
+                // after a later one is gone (PostgreSQL refuses it).
+                var (conversationId, seq, id, authorType, authorId, body) =
+                    (r.GetString(0), r.Int64(1), r.GetString(2), r.GetString(3), r.GetString(4), r.StringOrNull(5));
+                var (createdAtMs, visibility, redacted, externalMessageId, eventType, deliveryStatus) =
+                    (r.Int64(6), r.GetString(7), r.Bool(8), r.StringOrNull(9), r.StringOrNull(10), r.StringOrNull(11));
+                return new MessageRecord(brandId, ConversationId: conversationId, Seq: seq, Id: id, ChannelId: "",
+                    AuthorType: StoredNames.Parse(authorType, AuthorType.System), AuthorId: authorId, Body: body,
+                    Visibility: StoredNames.Parse(visibility, Visibility.Private), Purpose: null, CreatedAtMs: createdAtMs,
+                    SentAtMs: createdAtMs, ExternalMessageId: externalMessageId, InReplyTo: null, DedupeKey: null,
+                    DeliveryStatus: StoredNames.ParseOrNull<DeliveryStatus>(deliveryStatus), Redacted: redacted,
+                    EventType: eventType);
+            },
             cancellationToken);
 
     public Task<List<string>> PrivateConversationsOfAsync(string brandId, string customerId, CancellationToken cancellationToken = default) =>

@@ -1,6 +1,4 @@
 using System.Net;
-using System.Security.Cryptography;
-using System.Text;
 using SocialCrm.Tests.Infrastructure;
 
 namespace SocialCrm.Tests.Api;
@@ -63,14 +61,6 @@ public sealed class ClusterScenarios(PostgresBackend backend) : IClassFixture<Po
     private static async Task<Reply> SignedMessengerAsync(ServiceHost node, string brandId, string channelId, string appSecret, string mid)
     {
         var body = $$$"""{"object":"page","entry":[{"id":"acct-1","messaging":[{"sender":{"id":"psid-1"},"timestamp":1764061200000,"message":{"mid":"{{{mid}}}","text":"hi"}}]}]}""";
-        var signature = "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(appSecret), Encoding.UTF8.GetBytes(body)));
-        using var client = node.Client();
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/webhooks/messenger/{brandId}/{channelId}")
-        {
-            Content = new StringContent(body, Encoding.UTF8, "application/json"),
-        };
-        request.Headers.TryAddWithoutValidation("X-Hub-Signature-256", signature);
-        using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
-        return await Reply.ReadAsync(response);
+        return await SignedWebhooks.PostMetaAsync(node, "messenger", brandId, channelId, appSecret, body);
     }
 }

@@ -1,6 +1,4 @@
 using System.Net;
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans;
 using Orleans.Storage;
@@ -63,15 +61,7 @@ public abstract class SecretsAtRestScenarios<TBackend>(TBackend backend) where T
             {"object":"page","entry":[{"id":"acct-1","time":1764061200000,"messaging":[
               {"sender":{"id":"psid-ann"},"recipient":{"id":"acct-1"},"timestamp":1764061200000,"message":{"mid":"{{{mid}}}","text":"Where is my order?"}}]}]}
             """;
-        var signature = "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(appSecret), Encoding.UTF8.GetBytes(body)));
-        using var client = node.Client();
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/webhooks/messenger/{brandId}/{channelId}")
-        {
-            Content = new StringContent(body, Encoding.UTF8, "application/json"),
-        };
-        request.Headers.TryAddWithoutValidation("X-Hub-Signature-256", signature);
-        using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
-        var reply = await Reply.ReadAsync(response);
+        var reply = await SignedWebhooks.PostMetaAsync(node, "messenger", brandId, channelId, appSecret, body);
         return reply.Status == HttpStatusCode.OK && reply.Long("accepted") == 1;
     }
 

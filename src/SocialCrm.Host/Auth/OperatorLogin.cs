@@ -66,11 +66,7 @@ public static class OperatorLogin
         if (!http.Request.HasFormContentType || !await antiforgery.IsRequestValidAsync(http))
             return Problems.Validation(new Dictionary<string, string[]> { ["form"] = ["must come from the login page (anti-forgery token)."] });
         // Paid for before the key is compared, as bearer keys are (SignInThrottle), and given back when it is right.
-        if (!throttle.TryTake(http, out var retryAfter))
-        {
-            SignInThrottle.MarkThrottled(http, retryAfter);
-            return SignInThrottle.ThrottledAnswer(http)!;
-        }
+        if (!throttle.TryTake(http, out var retryAfter)) return SignInThrottle.Refusal(http, retryAfter);
         var form = await http.Request.ReadFormAsync();
         string? key = form["key"];
         if (string.IsNullOrWhiteSpace(key) || key.Length > 256 || !bootstrapKey.Matches(ApiKeySecrets.Hash(key.Trim())))

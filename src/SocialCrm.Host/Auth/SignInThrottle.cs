@@ -91,10 +91,13 @@ public sealed class SignInThrottle
     public static void MarkThrottled(HttpContext context, int retryAfterSeconds) => context.Items[RetryAfterItem] = retryAfterSeconds;
 
     /// <summary>The 429 for a request marked by <see cref="MarkThrottled"/>, or null.</summary>
-    public static IResult? ThrottledAnswer(HttpContext context)
+    public static IResult? ThrottledAnswer(HttpContext context) =>
+        context.Items[RetryAfterItem] is int seconds ? Refusal(context, seconds) : null;
+
+    /// <summary>429 <c>rate-limited</c> with <c>Retry-After</c> for a client over its allowance.</summary>
+    public static IResult Refusal(HttpContext context, int retryAfterSeconds)
     {
-        if (context.Items[RetryAfterItem] is not int seconds) return null;
-        context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        context.Response.Headers.RetryAfter = retryAfterSeconds.ToString(CultureInfo.InvariantCulture);
         return Problems.RateLimited("Too many failed authentications from this address; retry after the Retry-After seconds.");
     }
 

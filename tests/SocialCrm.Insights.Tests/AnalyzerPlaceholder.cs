@@ -1,0 +1,1 @@
+namespace SocialCrm.Insights.Tests;

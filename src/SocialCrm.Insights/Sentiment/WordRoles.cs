@@ -1,0 +1,94 @@
+namespace SocialCrm.Insights;
+
+/// <summary>
+/// The closed-class words the rules look for: negators, intensifiers and dampeners, contrast words.
+/// Written by the team from English usage; the values follow Hutto &amp; Gilbert (2014): a modifier moves
+/// the next sentiment word by about 0.293 on the -4..4 scale, a negation scales it by -0.74.
+/// </summary>
+internal static class WordRoles
+{
+    public const double Boost = 0.293;
+    public const double Dampen = -0.293;
+    public const double NegationScalar = -0.74;
+    /// <summary>What ALL-CAPS adds to a word's magnitude when the rest of the message is not shouted.</summary>
+    public const double CapsEmphasis = 0.733;
+
+    private static readonly string[] Negators =
+    [
+        "not", "no", "never", "nothing", "nobody", "none", "nowhere", "neither", "nor",
+        "without", "cannot", "least", "rarely", "seldom", "hardly", "barely", "scarcely", "despite",
+        // Contractions written without their apostrophe; any word ending in n't is a negator too.
+        "dont", "doesnt", "didnt", "isnt", "arent", "wasnt", "werent", "cant", "couldnt", "wont",
+        "wouldnt", "shouldnt", "havent", "hasnt", "hadnt", "aint", "mustnt", "neednt", "mightnt", "shant",
+    ];
+
+    private static readonly string[] Intensifiers =
+    [
+        "absolutely", "amazingly", "awfully", "completely", "considerably", "crazy", "damn", "decidedly",
+        "deeply", "effing", "enormously", "entirely", "especially", "exceptionally", "extra", "extremely",
+        "fabulously", "flipping", "freaking", "freakin", "fricking", "frickin", "frigging", "friggin",
+        "fucking", "fuckin", "fully", "greatly", "hella", "highly", "hugely", "incredibly", "insanely",
+        "intensely", "majorly", "mega", "more", "most", "particularly", "pretty", "purely", "quite",
+        "real", "really", "remarkably", "ridiculously", "so", "soo", "substantially", "super", "terribly",
+        "thoroughly", "too", "totally", "tremendously", "truly", "uber", "unbelievably", "unusually",
+        "utterly", "very", "wildly",
+    ];
+
+    private static readonly string[] Dampeners =
+    [
+        "almost", "fairly", "kinda", "kindof", "less", "marginally", "mildly", "moderately", "occasionally",
+        "partly", "relatively", "slightly", "somewhat", "sorta", "sortof", "reasonably",
+    ];
+
+    private static readonly string[] ContrastWords = ["but", "however"];
+
+    /// <summary>Words before "like" that make it the verb of liking rather than "such as" or "similar to".</summary>
+    private static readonly string[] LikeVerbContext =
+    [
+        "i", "we", "you", "they", "u", "ya", "y'all", "yall", "people", "everyone", "really", "also", "just",
+        "totally", "definitely", "actually", "honestly", "genuinely", "still", "do", "did", "does", "so",
+        "kinda", "both", "all", "don't", "didn't", "doesn't", "dont", "didnt", "doesnt", "to",
+    ];
+
+    private static readonly Dictionary<string, (TokenRole Role, double Scalar)> Roles = Build();
+    private static readonly Dictionary<string, (TokenRole Role, double Scalar)>.AlternateLookup<ReadOnlySpan<char>> RoleLookup =
+        Roles.GetAlternateLookup<ReadOnlySpan<char>>();
+    private static readonly HashSet<string> LikeContext = new(LikeVerbContext, StringComparer.OrdinalIgnoreCase);
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> LikeContextLookup =
+        LikeContext.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    /// <summary>The role of a word, with repeated letters tolerated ("sooo", "nooo", "reallyyy").</summary>
+    public static (TokenRole Role, double Scalar) Of(ReadOnlySpan<char> word)
+    {
+        if (RoleLookup.TryGetValue(word, out var role))
+            return role;
+        if (word.EndsWith("n't", StringComparison.OrdinalIgnoreCase))
+            return (TokenRole.Negator, 0);
+        Span<char> buffer = stackalloc char[Elongation.MaxLength];
+        if (Elongation.TryCollapse(word, buffer, 1, out var collapsed) && RoleLookup.TryGetValue(collapsed, out role))
+            return role;
+        return (TokenRole.Plain, 0);
+    }
+
+    public static bool MakesLikeAVerb(ReadOnlySpan<char> previousWord) => LikeContextLookup.Contains(previousWord);
+
+    public static bool IsNever(ReadOnlySpan<char> word) => word.Equals("never", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>"never so good", "never this happy": the negation reinforces instead of flipping.</summary>
+    public static bool IsDegreeWord(ReadOnlySpan<char> word) =>
+        word.Equals("so", StringComparison.OrdinalIgnoreCase) || word.Equals("this", StringComparison.OrdinalIgnoreCase);
+
+    private static Dictionary<string, (TokenRole, double)> Build()
+    {
+        var roles = new Dictionary<string, (TokenRole, double)>(StringComparer.OrdinalIgnoreCase);
+        foreach (var word in Intensifiers)
+            roles[word] = (TokenRole.Modifier, Boost);
+        foreach (var word in Dampeners)
+            roles[word] = (TokenRole.Modifier, Dampen);
+        foreach (var word in Negators)
+            roles[word] = (TokenRole.Negator, 0);
+        foreach (var word in ContrastWords)
+            roles[word] = (TokenRole.Contrast, 0);
+        return roles;
+    }
+}

@@ -37,6 +37,10 @@ internal static class Idioms
         ("well done", 2.3), ("can't wait", 2.2), ("cant wait", 2.2), ("cannot wait", 2.2),
         ("looking forward", 1.8), ("look forward", 1.8), ("out of stock", -1.0), ("out of order", -1.2),
         ("do better", -1.5), ("not a fan", -1.5), ("no thanks", -1.0),
+        ("could be better", -1.2), ("could have been better", -1.2), ("could've been better", -1.2),
+        ("should be better", -1.2), ("expected better", -1.5), ("expected more", -1.2),
+        ("a joke", -1.5), ("what a joke", -2.0), ("such a joke", -2.0),
+        ("worth it", 1.8), ("worth the money", 1.8), ("worth the price", 1.8), ("worth the wait", 1.8),
     ];
 
     private static readonly (string Text, double Value)[] Modifiers =

@@ -10,7 +10,8 @@ internal static class Scoring
     private const int Window = 3;
     private const double BeforeContrast = 0.5;
     private const double AfterContrast = 1.5;
-    private const double NeverSoBoost = 1.25;
+    /// <summary>A negation that strengthens instead of flipping: "never so good", "couldn't be happier".</summary>
+    private const double Reinforcement = 1.25;
     private const double ExclamationEmphasis = 0.292;
     private const int MaxExclamations = 4;
     private const double QuestionEmphasis = 0.18;
@@ -86,7 +87,9 @@ internal static class Scoring
             }
             else if (before.Role == TokenRole.Negator)
             {
-                valence *= IsNeverSo(text, tokens, i, distance) ? NeverSoBoost : WordRoles.NegationScalar;
+                valence *= IsNeverSo(text, tokens, i, distance) || IsPraiseBeyondWords(text, tokens, i, distance)
+                    ? Reinforcement
+                    : WordRoles.NegationScalar;
             }
         }
         return valence;
@@ -101,6 +104,36 @@ internal static class Scoring
         {
             if (WordRoles.IsDegreeWord(tokens[k].In(text)))
                 return true;
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// "couldn't be happier", "can't be better", "couldn't be more pleased", "can't thank you enough":
+    /// a modal negation of a comparative, or of anything followed by "enough", is a superlative.
+    /// </summary>
+    private static bool IsPraiseBeyondWords(ReadOnlySpan<char> text, ReadOnlySpan<Token> tokens, int i, int distance)
+    {
+        var negation = i - distance;
+        var previous = negation > 0 ? tokens[negation - 1].In(text) : default;
+        if (!WordRoles.IsModalNegation(tokens[negation].In(text), previous))
+            return false;
+        var comparative = WordRoles.IsComparative(tokens[i].In(text))
+            || (i > negation + 1 && (WordRoles.Is(tokens[i - 1].In(text), "more") || WordRoles.Is(tokens[i - 1].In(text), "less")));
+        if (comparative)
+        {
+            for (var k = negation + 1; k < i; k++)
+            {
+                if (WordRoles.Is(tokens[k].In(text), "be") || WordRoles.Is(tokens[k].In(text), "been"))
+                    return true;
+            }
+        }
+        for (var k = i; k < tokens.Length && k <= i + Window; k++)
+        {
+            if (k > i && WordRoles.Is(tokens[k].In(text), "enough"))
+                return true;
+            if (tokens[k].Has(TokenFlags.ClauseEnd))
+                break;
         }
         return false;
     }

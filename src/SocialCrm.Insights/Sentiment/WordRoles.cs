@@ -15,7 +15,7 @@ internal static class WordRoles
 
     private static readonly string[] Negators =
     [
-        "not", "no", "never", "nothing", "nobody", "none", "nowhere", "neither", "nor",
+        "not", "no", "never", "nothing", "nobody", "none", "nowhere", "neither", "nor", "zero",
         "without", "cannot", "least", "rarely", "seldom", "hardly", "barely", "scarcely", "despite",
         // Contractions written without their apostrophe; any word ending in n't is a negator too.
         "dont", "doesnt", "didnt", "isnt", "arent", "wasnt", "werent", "cant", "couldnt", "wont",
@@ -71,6 +71,20 @@ internal static class WordRoles
     }
 
     public static bool MakesLikeAVerb(ReadOnlySpan<char> previousWord) => LikeContextLookup.Contains(previousWord);
+
+    /// <summary>"can't", "couldn't", "cannot", "could not": the negations of "couldn't be happier", "can't thank you enough".</summary>
+    public static bool IsModalNegation(ReadOnlySpan<char> word, ReadOnlySpan<char> previous) =>
+        word.Equals("can't", StringComparison.OrdinalIgnoreCase) || word.Equals("cant", StringComparison.OrdinalIgnoreCase)
+        || word.Equals("couldn't", StringComparison.OrdinalIgnoreCase) || word.Equals("couldnt", StringComparison.OrdinalIgnoreCase)
+        || word.Equals("cannot", StringComparison.OrdinalIgnoreCase)
+        || (word.Equals("not", StringComparison.OrdinalIgnoreCase)
+            && (previous.Equals("could", StringComparison.OrdinalIgnoreCase) || previous.Equals("can", StringComparison.OrdinalIgnoreCase)));
+
+    /// <summary>"happier", "better", "worse": a comparative, which a modal negation makes a superlative.</summary>
+    public static bool IsComparative(ReadOnlySpan<char> word) =>
+        word.Length > 4 && word.EndsWith("er", StringComparison.OrdinalIgnoreCase) || word.Equals("worse", StringComparison.OrdinalIgnoreCase);
+
+    public static bool Is(ReadOnlySpan<char> word, string other) => word.Equals(other, StringComparison.OrdinalIgnoreCase);
 
     public static bool IsNever(ReadOnlySpan<char> word) => word.Equals("never", StringComparison.OrdinalIgnoreCase);
 

@@ -39,7 +39,8 @@ if (errorsIndex >= 0)
 if (!args.Contains("--no-bench"))
 {
     var throughput = Throughput.Measure(analyzer, set.Select(t => t.Text).ToList());
-    Console.WriteLine($"throughput {throughput.MessagesPerSecond:0} messages/s (one thread, {throughput.Messages} messages after warm-up)");
+    Console.WriteLine($"throughput {throughput.MessagesPerSecond:0} messages/s (one thread, wall clock, {throughput.Messages} messages after warm-up)");
+    Console.WriteLine($"throughput-cpu {throughput.MessagesPerCpuSecond:0} messages per CPU second (same run, by process CPU time)");
     Console.WriteLine($"allocated {throughput.BytesPerMessage:0.0} bytes/message");
 }
 return 0;

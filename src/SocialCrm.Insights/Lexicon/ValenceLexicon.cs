@@ -1,57 +1,80 @@
 using System.Globalization;
-using System.Reflection;
 
 namespace SocialCrm.Insights;
 
+/// <summary>What the built-in lexicon knows of a word, found with one lookup.</summary>
+internal readonly record struct WordEntry(double Valence, TokenRole Role, double Scalar, bool StartsPhrase);
+
 /// <summary>
-/// The built-in valences: VADER's lexicon, then the team's (which wins), read once from the assembly.
-/// Lookups take spans and ignore case, so reading a message allocates nothing.
+/// The built-in valences: VADER's lexicon, then the team's (which wins), read once from the assembly,
+/// merged with the rules' closed-class words and the first words of idioms. Lookups take spans and
+/// ignore case, so reading a message allocates nothing.
 /// </summary>
 internal sealed class ValenceLexicon
 {
-    private readonly Dictionary<string, double> _words;
-    private readonly Dictionary<string, double>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+    private readonly Dictionary<string, WordEntry>.AlternateLookup<ReadOnlySpan<char>> _lookup;
 
-    private ValenceLexicon(Dictionary<string, double> words, PhraseTable phrases)
+    private ValenceLexicon(Dictionary<string, WordEntry> entries, PhraseTable phrases)
     {
-        _words = words;
-        _lookup = words.GetAlternateLookup<ReadOnlySpan<char>>();
+        _lookup = entries.GetAlternateLookup<ReadOnlySpan<char>>();
+        Count = entries.Count;
         Phrases = phrases;
     }
 
     /// <summary>Idioms and the lexicon's own multi-word entries.</summary>
     public PhraseTable Phrases { get; }
 
-    public int Count => _words.Count;
+    public int Count { get; }
 
     public static ValenceLexicon LoadBuiltIn()
     {
-        var words = new Dictionary<string, double>(StringComparer.OrdinalIgnoreCase);
+        var valences = new Dictionary<string, double>(StringComparer.OrdinalIgnoreCase);
         var phrases = new List<Phrase>();
-        Read("vader_lexicon.txt", words, phrases);
-        Read("team_lexicon.txt", words, phrases);
+        Read("vader_lexicon.txt", valences, phrases);
+        Read("team_lexicon.txt", valences, phrases);
         phrases.AddRange(Idioms.All());
-        return new ValenceLexicon(words, new PhraseTable(phrases));
+
+        var entries = new Dictionary<string, WordEntry>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (word, valence) in valences)
+            entries[word] = new WordEntry(valence, TokenRole.Plain, 0, false);
+        foreach (var (word, role, scalar) in WordRoles.All())
+            entries[word] = entries.GetValueOrDefault(word) with { Role = role, Scalar = scalar };
+        foreach (var phrase in phrases)
+            entries[phrase.Words[0]] = entries.GetValueOrDefault(phrase.Words[0]) with { StartsPhrase = true };
+        return new ValenceLexicon(entries, new PhraseTable(phrases));
     }
 
     /// <summary>The valence of a token exactly as written (emoticons, emoji, words), ignoring case.</summary>
-    public bool TryGetExact(ReadOnlySpan<char> token, out double valence) => _lookup.TryGetValue(token, out valence);
-
-    /// <summary>The valence of a word, trying "goood" as "good" and "loooove" as "love" if need be.</summary>
-    public bool TryGetWord(ReadOnlySpan<char> word, out double valence)
+    public bool TryGetExact(ReadOnlySpan<char> token, out double valence)
     {
-        if (_lookup.TryGetValue(word, out valence))
-            return true;
-        Span<char> buffer = stackalloc char[Elongation.MaxLength];
-        if (Elongation.TryCollapse(word, buffer, 2, out var twice) && _lookup.TryGetValue(twice, out valence))
-            return true;
-        return Elongation.TryCollapse(word, buffer, 1, out var once) && _lookup.TryGetValue(once, out valence);
+        var found = _lookup.TryGetValue(token, out var entry);
+        valence = entry.Valence;
+        return found;
     }
+
+    /// <summary>What is known of a word, trying "goood" as "good" and "sooo" as "so" if need be.</summary>
+    public WordEntry Find(ReadOnlySpan<char> word)
+    {
+        if (_lookup.TryGetValue(word, out var entry))
+            return WithContraction(word, entry);
+        Span<char> buffer = stackalloc char[Elongation.MaxLength];
+        if (Elongation.TryCollapse(word, buffer, 2, out var twice) && _lookup.TryGetValue(twice, out entry))
+            return entry;
+        if (Elongation.TryCollapse(word, buffer, 1, out var once) && _lookup.TryGetValue(once, out entry))
+            return entry;
+        return WithContraction(word, default);
+    }
+
+    /// <summary>Any word ending in n't ("shouldn't", "mustn't") negates.</summary>
+    private static WordEntry WithContraction(ReadOnlySpan<char> word, WordEntry entry) =>
+        entry.Role == TokenRole.Plain && word.EndsWith("n't", StringComparison.OrdinalIgnoreCase)
+            ? entry with { Role = TokenRole.Negator }
+            : entry;
 
     private static void Read(string name, Dictionary<string, double> words, List<Phrase> phrases)
     {
         using var stream = typeof(ValenceLexicon).Assembly.GetManifestResourceStream($"SocialCrm.Insights.Lexicon.{name}")
-            ?? throw new InvalidOperationException($"The lexicon {name} is not embedded in {Assembly.GetExecutingAssembly().GetName().Name}.");
+            ?? throw new InvalidOperationException($"The lexicon {name} is not embedded in SocialCrm.Insights.");
         using var reader = new StreamReader(stream);
         while (reader.ReadLine() is { } line)
         {

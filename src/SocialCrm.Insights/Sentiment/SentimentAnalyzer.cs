@@ -49,7 +49,7 @@ public sealed class SentimentAnalyzer
 
             // A token takes at least one character, so the text's length bounds their number.
             var tokens = source.Length < StackTokens
-                ? stackalloc Token[StackTokens]
+                ? stackalloc Token[source.Length + 1]
                 : (rentedTokens = ArrayPool<Token>.Shared.Rent(source.Length + 1));
             var count = Tokenizer.Read(source, tokens, _lexicon);
             if (count == 0)

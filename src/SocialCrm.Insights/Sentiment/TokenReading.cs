@@ -18,21 +18,24 @@ internal static class TokenReading
                 lexicon.TryGetExact(word, out token.Valence);
                 continue;
             }
-            var phrase = brand.Phrases.Match(text, tokens, i);
+            var phrase = brand.Phrases.IsEmpty ? null : brand.Phrases.Match(text, tokens, i);
             if (phrase is null && brand.TryGetWord(word, out var brandValence))
             {
                 token.Valence = brandValence;
                 continue;
             }
-            phrase ??= lexicon.Phrases.Match(text, tokens, i);
+            var entry = lexicon.Find(word);
+            if (phrase is null && entry.StartsPhrase)
+                phrase = lexicon.Phrases.Match(text, tokens, i);
             if (phrase is not null)
             {
                 Apply(phrase, tokens, i);
                 i += phrase.Words.Length - 1;
                 continue;
             }
-            (token.Role, token.Scalar) = WordRoles.Of(word);
-            lexicon.TryGetWord(word, out token.Valence);
+            token.Role = entry.Role;
+            token.Scalar = entry.Scalar;
+            token.Valence = entry.Valence;
             if (token.Valence != 0 && word.Equals("like", StringComparison.OrdinalIgnoreCase) && !IsLikeTheVerb(text, tokens, i))
                 token.Valence = 0;
         }
@@ -74,15 +77,16 @@ internal static class TokenReading
             if (token.Valence == 0 || token.Role is not (TokenRole.Modifier or TokenRole.Negator))
                 continue;
             var hasNext = i + 1 < tokens.Length && !token.Has(TokenFlags.ClauseEnd) && tokens[i + 1].Kind == TokenKind.Word;
+            ref readonly var next = ref tokens[i + (hasNext ? 1 : 0)];
+            var modifiesNext = hasNext && (next.Valence != 0 || next.Role is TokenRole.Modifier);
             if (token.Role == TokenRole.Negator)
             {
-                // "no problems": the negation does the work; "No." alone is a negative answer.
-                if (hasNext)
+                // "no problems": the negation does the work; "No." or "no way" is a negative answer.
+                if (modifiesNext)
                     token.Valence = 0;
                 continue;
             }
-            ref readonly var next = ref tokens[i + (hasNext ? 1 : 0)];
-            if (hasNext && (next.Valence != 0 || next.Role is TokenRole.Modifier))
+            if (modifiesNext)
                 token.Valence = 0;
             else
                 token.Role = TokenRole.Plain;

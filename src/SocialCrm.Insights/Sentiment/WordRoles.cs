@@ -50,24 +50,21 @@ internal static class WordRoles
         "kinda", "both", "all", "don't", "didn't", "doesn't", "dont", "didnt", "doesnt", "to",
     ];
 
-    private static readonly Dictionary<string, (TokenRole Role, double Scalar)> Roles = Build();
-    private static readonly Dictionary<string, (TokenRole Role, double Scalar)>.AlternateLookup<ReadOnlySpan<char>> RoleLookup =
-        Roles.GetAlternateLookup<ReadOnlySpan<char>>();
     private static readonly HashSet<string> LikeContext = new(LikeVerbContext, StringComparer.OrdinalIgnoreCase);
     private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> LikeContextLookup =
         LikeContext.GetAlternateLookup<ReadOnlySpan<char>>();
 
-    /// <summary>The role of a word, with repeated letters tolerated ("sooo", "nooo", "reallyyy").</summary>
-    public static (TokenRole Role, double Scalar) Of(ReadOnlySpan<char> word)
+    /// <summary>Every closed-class word with its role; the lexicon merges them with the valences.</summary>
+    public static IEnumerable<(string Word, TokenRole Role, double Scalar)> All()
     {
-        if (RoleLookup.TryGetValue(word, out var role))
-            return role;
-        if (word.EndsWith("n't", StringComparison.OrdinalIgnoreCase))
-            return (TokenRole.Negator, 0);
-        Span<char> buffer = stackalloc char[Elongation.MaxLength];
-        if (Elongation.TryCollapse(word, buffer, 1, out var collapsed) && RoleLookup.TryGetValue(collapsed, out role))
-            return role;
-        return (TokenRole.Plain, 0);
+        foreach (var word in Intensifiers)
+            yield return (word, TokenRole.Modifier, Boost);
+        foreach (var word in Dampeners)
+            yield return (word, TokenRole.Modifier, Dampen);
+        foreach (var word in Negators)
+            yield return (word, TokenRole.Negator, 0);
+        foreach (var word in ContrastWords)
+            yield return (word, TokenRole.Contrast, 0);
     }
 
     public static bool MakesLikeAVerb(ReadOnlySpan<char> previousWord) => LikeContextLookup.Contains(previousWord);
@@ -91,18 +88,4 @@ internal static class WordRoles
     /// <summary>"never so good", "never this happy": the negation reinforces instead of flipping.</summary>
     public static bool IsDegreeWord(ReadOnlySpan<char> word) =>
         word.Equals("so", StringComparison.OrdinalIgnoreCase) || word.Equals("this", StringComparison.OrdinalIgnoreCase);
-
-    private static Dictionary<string, (TokenRole, double)> Build()
-    {
-        var roles = new Dictionary<string, (TokenRole, double)>(StringComparer.OrdinalIgnoreCase);
-        foreach (var word in Intensifiers)
-            roles[word] = (TokenRole.Modifier, Boost);
-        foreach (var word in Dampeners)
-            roles[word] = (TokenRole.Modifier, Dampen);
-        foreach (var word in Negators)
-            roles[word] = (TokenRole.Negator, 0);
-        foreach (var word in ContrastWords)
-            roles[word] = (TokenRole.Contrast, 0);
-        return roles;
-    }
 }

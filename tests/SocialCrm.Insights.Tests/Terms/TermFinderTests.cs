@@ -168,6 +168,12 @@ public sealed class TermFinderTests
     }
 
     [Fact]
+    public void Chat_abbreviations_and_stretched_words_are_not_terms()
+    {
+        Assert.Equal(["remote"], Find("The remote is sooooo awful brb").Disadvantages);
+    }
+
+    [Fact]
     public void Overlong_words_are_not_terms()
     {
         Assert.Same(TermFindings.None, Find("The supercalifragilisticexpialidociousgadget is awful"));

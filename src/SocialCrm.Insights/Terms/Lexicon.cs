@@ -19,6 +19,8 @@ internal enum WordClass : uint
     Auxiliary = 1 << 5,
     /// <summary>Starts a new clause ("but", "however").</summary>
     Contrast = 1 << 6,
+    /// <summary>"and": starts a new segment of the clause, scored on its own.</summary>
+    Coordinator = 1 << 14,
     /// <summary>Too vague to be a term alone ("time", "product"), yet it may end one ("delivery time").</summary>
     Generic = 1 << 7,
     /// <summary>Never the object of an unusual use ("makes a great gift", "works great for the price").</summary>
@@ -115,6 +117,8 @@ internal static class Lexicon
         salty sticky sleepy hefty silky blurry grainy choppy lucky unlucky worthy trustworthy silly scary steady
         tidy messy fancy fluffy flashy glossy grumpy gloomy dreamy leaky squeaky scratchy spotty itchy soggy
         usable unusable wrong top-notch state-of-the-art so-so must-have
+        two three four five six seven eight nine ten eleven twelve twenty thirty fifty hundred thousand million
+        half couple dozen xs xl xxl xxxl medium
         terribly horribly badly barely hardly nearly really totally definitely absolutely completely seriously
         honestly literally basically actually surely simply certainly obviously apparently hopefully especially
         super hella mad makeshift okayish ok-ish
@@ -144,7 +148,7 @@ internal static class Lexicon
         review reviews update updates change changes fix check checks care cost costs pay play plays print prints
         text texts email emails message messages chat chats contact cover covers watch watches look looks feel feels
         fit fits smell smells taste tastes sound sounds work turn turns switch upgrade upgrades exchange set sets
-        show shows drink drinks cook clean cleans wash washes design designs test tests support purchase stand
+        show shows drink drinks cook clean cleans wash washes design designs test tests support purchase stand open
         """;
 
     private const string VerbCues = """
@@ -156,13 +160,15 @@ internal static class Lexicon
 
     private const string Contrasts = "but however although though tho whereas except";
 
+    private const string Coordinators = "and";
+
     private const string Generics = """
         thing stuff product item brand company business way time day week month year hour minute second moment
         today tonight tomorrow yesterday morning evening night weekend monday tuesday wednesday thursday friday
         saturday sunday people person guy girl boy man woman lady everyone everybody everything anyone anybody
         anything someone somebody something kind sort type part piece end side place point reason fact kid child
         baby mom mum dad mother father wife husband son daughter sister brother friend family boyfriend girlfriend
-        bf gf hubby partner folk star dollar buck euro quid cent usd purchase
+        bf gf hubby partner folk star dollar buck euro quid cent usd purchase experience
         """;
 
     private const string NotUses = """
@@ -183,7 +189,7 @@ internal static class Lexicon
         request contest interest forest harvest protest conquest manifest inquest bequest
         handful spoonful mouthful cupful
         vegetable timetable turntable constable collectible convertible deductible
-        tv pc dvd usb ssd hdd lcd led hd sd xl xxl xs gps nfc sms mms vr crm ps
+        tv pc dvd usb ssd hdd lcd led hd sd gps nfc sms mms vr crm ps
         """;
 
     private const string Positives = """
@@ -227,6 +233,7 @@ internal static class Lexicon
         Add(words, Verbs, WordClass.Verb);
         Add(words, Ambiguous, WordClass.Ambiguous);
         Add(words, Contrasts, WordClass.Contrast);
+        Add(words, Coordinators, WordClass.Stop | WordClass.Coordinator);
         Add(words, Generics, WordClass.Generic | WordClass.NotAUse);
         Add(words, NotUses, WordClass.NotAUse);
         Add(words, Nouns, WordClass.Noun);

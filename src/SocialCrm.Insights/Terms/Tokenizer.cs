@@ -6,7 +6,8 @@ namespace SocialCrm.Insights.Terms;
 /// <summary>
 /// Splits a message into tokens, segments and clauses in one pass, without allocating. A clause ends at
 /// . ! ? ; : … or a line break, at a contrast word ("but", "however", "though"…) and after an emoji that
-/// follows words ("love the battery 😍 screen is awful"). A comma or dash ends a segment inside its clause.
+/// follows words ("love the battery 😍 screen is awful"). A comma, a dash or "and" ends a segment inside
+/// its clause.
 /// Links, e-mail addresses and @mentions are skipped; a #hashtag is read as its words ("#BatteryLife").
 /// </summary>
 internal ref struct Tokenizer
@@ -157,10 +158,10 @@ internal ref struct Tokenizer
 
         var length = _normUsed - normStart;
         var entry = shape == TokenShape.Word ? Lexicon.Find(_norm.Slice(normStart, length)) : default;
-        if (entry.Is(WordClass.Contrast))
+        if (entry.Is(WordClass.Contrast | WordClass.Coordinator))
         {
             _normUsed = normStart;
-            EndSegment(endsClause: true);
+            EndSegment(endsClause: entry.Is(WordClass.Contrast));
         }
         else
         {

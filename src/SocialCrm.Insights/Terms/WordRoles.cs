@@ -26,9 +26,25 @@ internal static class WordRoles
         if (entry.Is(WordClass.Verb)) return Role.Verb;
         if (entry.Is(WordClass.Ambiguous) && ActsAsVerb(tokens, i, word)) return Role.Verb;
         if (entry.Is(WordClass.Generic)) return Role.Generic;
-        if (entry.Is(WordClass.Noun | WordClass.Ambiguous)) return Role.Candidate;
+        if (entry.Is(WordClass.Noun)) return Role.Candidate;
         if (entry.Is(WordClass.VerbCue | WordClass.Contrast)) return Role.Stop;
-        return ByShape(word);
+        var role = entry.Is(WordClass.Ambiguous) ? Role.Candidate : ByShape(word);
+        return role == Role.Candidate && VerbAfterNoun(tokens, i, word, norm) ? Role.Verb : role;
+    }
+
+    /// <summary>
+    /// "the battery drains so fast", "the app crashes constantly": an -s word right after a noun and
+    /// right before an adverb is the noun's verb, not the end of its phrase.
+    /// </summary>
+    private static bool VerbAfterNoun(ReadOnlySpan<Token> tokens, int i, ReadOnlySpan<char> word, ReadOnlySpan<char> norm)
+    {
+        if (word[^1] != 's' || word.EndsWith("ss") || word.EndsWith("us") || word.EndsWith("is")) return false;
+        if (i == 0 || !tokens[i].Joins || tokens[i - 1].Role != Role.Candidate) return false;
+        if (i + 1 >= tokens.Length || tokens[i + 1].Segment != tokens[i].Segment || tokens[i + 1].Shape != TokenShape.Word)
+            return false;
+        var next = tokens[i + 1];
+        return next.Entry.Is(WordClass.Modifier | WordClass.Intensifier)
+            || (next.Entry.Class == WordClass.None && norm.Slice(next.NormStart, next.NormLength).EndsWith("ly"));
     }
 
     private static Role ByShape(ReadOnlySpan<char> word)

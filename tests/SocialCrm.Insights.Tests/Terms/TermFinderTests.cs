@@ -65,6 +65,15 @@ public sealed class TermFinderTests
     }
 
     [Fact]
+    public void And_splits_a_clause_into_separately_scored_parts()
+    {
+        var found = Find("The packaging was great and the instructions were awful");
+
+        Assert.Equal(["packaging"], found.Advantages);
+        Assert.Equal(["instruction"], found.Disadvantages);
+    }
+
+    [Fact]
     public void A_neutral_part_of_a_list_takes_the_clause_sentiment()
     {
         var found = Find("I love the camera, the screen and the speakers");
@@ -114,6 +123,14 @@ public sealed class TermFinderTests
         Assert.Equal([term], Find(text).Advantages);
     }
 
+    [Theory]
+    [InlineData("Awful, my phone battery drains so fast now", "phone battery")]
+    [InlineData("The app crashes constantly, awful", "app")]
+    public void A_verb_after_a_noun_does_not_join_its_phrase(string text, string term)
+    {
+        Assert.Equal([term], Find(text).Disadvantages);
+    }
+
     [Fact]
     public void A_vague_noun_alone_is_not_a_term()
     {
@@ -139,7 +156,7 @@ public sealed class TermFinderTests
     [Fact]
     public void Numbers_are_not_terms()
     {
-        var found = Find("Paid 300 dollars and the screen died in 2 days, awful");
+        var found = Find("Paid 300 dollars and the screen died after two days, awful");
 
         Assert.Equal(["screen"], found.Disadvantages);
     }

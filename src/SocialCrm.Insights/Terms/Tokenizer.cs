@@ -29,7 +29,7 @@ internal ref struct Tokenizer
     private bool _joins;
 
     /// <param name="norm">Receives the lower-case words: as long as the text.</param>
-    /// <param name="tokens">Room for the tokens: half the text's length plus two is always enough.</param>
+    /// <param name="tokens">Room for the tokens: half the text's length plus two holds any ordinary text; tokens past the room are dropped.</param>
     /// <param name="segments">As long as tokens.</param>
     public Tokenizer(ReadOnlySpan<char> text, Span<char> norm, Span<Token> tokens, Span<Segment> segments)
     {

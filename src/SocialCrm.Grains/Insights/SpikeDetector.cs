@@ -119,7 +119,8 @@ public sealed class SpikeDetector(AlertSettings settings)
             if (window.Messages < line / 2) decisions.Add(new SpikeDecision.Resolve(openId, AlertKinds.Volume, channel));
             return;
         }
-        if (window.Messages < line || CoolingDown(channel, AlertKinds.Volume, nowMs)) return;
+        // A burst of anger is a burst of volume too: its negative-share alert already tells it.
+        if (window.Messages < line || CoolingDown(channel, AlertKinds.Volume, nowMs) || _open.ContainsKey((channel, AlertKinds.NegativeShare))) return;
         var share = (double)window.Negative / window.Messages;
         decisions.Add(new SpikeDecision.Raise(AlertKinds.Volume, channel, window.StartMs, window.Messages, Math.Round(share, 4),
             Math.Round(baseline.Share, 4), Math.Round(expected, 2), window.Samples));

@@ -36,6 +36,15 @@ public sealed partial class InsightTally(InsightStore store, IGrainFactory grain
     {
         public long Messages, Positive, Neutral, Negative;
         public double ScoreSum;
+
+        public void Add(MoodCount other)
+        {
+            Messages += other.Messages;
+            Positive += other.Positive;
+            Neutral += other.Neutral;
+            Negative += other.Negative;
+            ScoreSum += other.ScoreSum;
+        }
     }
 
     private sealed class TermCount
@@ -168,11 +177,7 @@ public sealed partial class InsightTally(InsightStore store, IGrainFactory grain
         static void Add<TKey>(Dictionary<TKey, MoodCount> rows, TKey key, MoodCount count) where TKey : notnull
         {
             if (!rows.TryGetValue(key, out var sum)) rows[key] = sum = new MoodCount();
-            sum.Messages += count.Messages;
-            sum.Positive += count.Positive;
-            sum.Neutral += count.Neutral;
-            sum.Negative += count.Negative;
-            sum.ScoreSum += count.ScoreSum;
+            sum.Add(count);
         }
     }
 
@@ -186,11 +191,7 @@ public sealed partial class InsightTally(InsightStore store, IGrainFactory grain
         foreach (var (key, count) in taken.Mood)
         {
             if (!_pending.Mood.TryGetValue(key, out var mood)) _pending.Mood[key] = mood = new MoodCount();
-            mood.Messages += count.Messages;
-            mood.Positive += count.Positive;
-            mood.Neutral += count.Neutral;
-            mood.Negative += count.Negative;
-            mood.ScoreSum += count.ScoreSum;
+            mood.Add(count);
         }
         foreach (var (key, count) in taken.Terms)
         {

@@ -230,7 +230,7 @@ public abstract class InsightScenarios<TBackend>(TBackend backend) where TBacken
     }
 
     [Fact]
-    public async Task Erasure_takes_the_scores_and_term_examples_and_a_persons_mood_needs_a_basis()
+    public async Task The_export_shows_the_scores_erasure_takes_them_and_term_examples_and_a_persons_mood_needs_a_basis()
     {
         var setup = await Node.NewBrandWithChannelAsync();
         using var admin = setup.Admin();
@@ -251,6 +251,8 @@ public abstract class InsightScenarios<TBackend>(TBackend backend) where TBacken
 
         Assert.True(await EventuallyAsync(async () =>
             (await admin.GetJson(setup.Path("insights/terms"))).Body!["disadvantages"]!.AsArray().Any(t => t!["term"]!.GetValue<string>() == "zipper")));
+        var export = await admin.GetJson(setup.Path($"customers/{customerId}/export"));
+        Assert.Equal("negative", export.Body!["conversations"]![0]!["messages"]![0]!["sentiment"]!["label"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.OK, (await admin.Delete(setup.Path("customers/" + customerId))).Status);
 
         var messages = await admin.GetJson(setup.Path($"conversations/{ann.Str("conversationId")}/messages"));

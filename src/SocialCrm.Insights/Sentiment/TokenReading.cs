@@ -16,6 +16,8 @@ internal static class TokenReading
             if (token.Kind == TokenKind.Symbol)
             {
                 lexicon.TryGetExact(word, out token.Valence);
+                if (token.Valence > 0 && WordRoles.IsLaughter(word))
+                    token.Flags |= TokenFlags.Laughter;
                 continue;
             }
             var phrase = brand.Phrases.IsEmpty ? null : brand.Phrases.Match(text, tokens, i);
@@ -38,8 +40,35 @@ internal static class TokenReading
             token.Valence = entry.Valence;
             if (token.Valence != 0 && word.Equals("like", StringComparison.OrdinalIgnoreCase) && !IsLikeTheVerb(text, tokens, i))
                 token.Valence = 0;
+            if (token.Valence > 0 && WordRoles.IsLaughter(word))
+                token.Flags |= TokenFlags.Laughter;
+            if (token.Valence == 0 && IsFreeOfHyphenated(word, lexicon))
+                token.Valence = FreeOf;
         }
+        ReadFreeOf(text, tokens);
         ResolveDoubleDuty(tokens);
+    }
+
+    /// <summary>"stress free", "hassle-free", "cruelty free": free of something bad is mildly good.</summary>
+    private const double FreeOf = 1.5;
+
+    private static bool IsFreeOfHyphenated(ReadOnlySpan<char> word, ValenceLexicon lexicon) =>
+        word.Length > 6 && word.EndsWith("-free", StringComparison.OrdinalIgnoreCase)
+        && lexicon.TryGetExact(word[..^5], out var before) && before < 0;
+
+    private static void ReadFreeOf(ReadOnlySpan<char> text, Span<Token> tokens)
+    {
+        for (var i = 0; i + 1 < tokens.Length; i++)
+        {
+            ref var token = ref tokens[i];
+            ref var next = ref tokens[i + 1];
+            if (token.Valence >= 0 || token.Kind != TokenKind.Word || token.Role != TokenRole.Plain
+                || token.Has(TokenFlags.ClauseEnd) || next.Kind != TokenKind.Word || !WordRoles.Is(next.In(text), "free"))
+                continue;
+            token.Valence = FreeOf;
+            next.Valence = 0;
+            next.Role = TokenRole.Consumed;
+        }
     }
 
     private static void Apply(Phrase phrase, Span<Token> tokens, int at)

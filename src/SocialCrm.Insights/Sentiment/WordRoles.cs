@@ -50,6 +50,34 @@ internal static class WordRoles
         "kinda", "both", "all", "don't", "didn't", "doesn't", "dont", "didnt", "doesnt", "to",
     ];
 
+    /// <summary>Laughter: mirth in praise, mockery in a complaint (see <c>Scoring</c>).</summary>
+    private static readonly string[] LaughterWords =
+    [
+        "lol", "lolol", "lool", "loool", "lmao", "lmfao", "rofl", "roflmao", "haha", "hahaha", "hahahaha",
+        "hehe", "hehehe", "xd", "\U0001F602", "\U0001F923",
+    ];
+
+    /// <summary>
+    /// Words that open a question asking for information or a favour: "Which model…?", "Can you…?".
+    /// "why" and "how come" are left out: they mostly ask for an account of something gone wrong.
+    /// </summary>
+    private static readonly string[] QuestionOpeners =
+    [
+        "what", "what's", "whats", "which", "where", "where's", "when", "when's", "who", "whom", "whose",
+        "how", "can", "could", "do", "does", "did", "is", "are", "was", "were", "will", "would", "should",
+        "shall", "may", "might", "have", "has", "any", "anyone", "anybody", "wen",
+    ];
+
+    /// <summary>"my", "your", …: before a word after a negated verb, they mark the word as the verb's object.</summary>
+    private static readonly string[] PossessiveWords = ["my", "your", "our", "their", "his", "her", "its"];
+
+    private static readonly HashSet<string> Laughter = new(LaughterWords, StringComparer.OrdinalIgnoreCase);
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> LaughterLookup = Laughter.GetAlternateLookup<ReadOnlySpan<char>>();
+    private static readonly HashSet<string> Openers = new(QuestionOpeners, StringComparer.OrdinalIgnoreCase);
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> OpenersLookup = Openers.GetAlternateLookup<ReadOnlySpan<char>>();
+    private static readonly HashSet<string> Possessives = new(PossessiveWords, StringComparer.OrdinalIgnoreCase);
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> PossessivesLookup = Possessives.GetAlternateLookup<ReadOnlySpan<char>>();
+
     private static readonly HashSet<string> LikeContext = new(LikeVerbContext, StringComparer.OrdinalIgnoreCase);
     private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> LikeContextLookup =
         LikeContext.GetAlternateLookup<ReadOnlySpan<char>>();
@@ -66,6 +94,29 @@ internal static class WordRoles
         foreach (var word in ContrastWords)
             yield return (word, TokenRole.Contrast, 0);
     }
+
+    /// <summary>"lol", "lmao", "haha", 😂, and their stretched forms ("hahahaha", "lolll").</summary>
+    public static bool IsLaughter(ReadOnlySpan<char> word)
+    {
+        if (LaughterLookup.Contains(word))
+            return true;
+        Span<char> buffer = stackalloc char[Elongation.MaxLength];
+        if (Elongation.TryCollapse(word, buffer, 1, out var once) && LaughterLookup.Contains(once))
+            return true;
+        // "hahahahaha", "ahahah": any run of "ha" of three or more.
+        if (word.Length < 5)
+            return false;
+        foreach (var c in word)
+        {
+            if (c is not ('h' or 'a' or 'H' or 'A'))
+                return false;
+        }
+        return true;
+    }
+
+    public static bool IsQuestionOpener(ReadOnlySpan<char> word) => OpenersLookup.Contains(word);
+
+    public static bool IsPossessive(ReadOnlySpan<char> word) => PossessivesLookup.Contains(word);
 
     public static bool MakesLikeAVerb(ReadOnlySpan<char> previousWord) => LikeContextLookup.Contains(previousWord);
 

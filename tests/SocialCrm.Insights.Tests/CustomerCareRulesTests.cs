@@ -100,4 +100,36 @@ public sealed class CustomerCareRulesTests
     [InlineData("Cruelty free and vegan")]
     [InlineData("Cruelty-free and vegan")]
     public void Free_of_something_bad_is_good(string text) => Assert.Equal(SentimentLabel.Positive, Label(text));
+
+    [Theory]
+    [InlineData("The tutorial is too long")]
+    [InlineData("A bit pricey for what it is")]
+    [InlineData("The steak was slightly overdone")]
+    [InlineData("Queues are a tad slow at lunch")]
+    public void Too_much_or_a_bit_of_a_plain_quality_is_a_mild_complaint(string text) =>
+        Assert.Equal(SentimentLabel.Negative, Label(text));
+
+    [Fact]
+    public void Too_meaning_also_is_not_a_complaint()
+    {
+        Assert.Equal(SentimentLabel.Neutral, Label("Me too"));
+        Assert.Equal(SentimentLabel.Neutral, Label("I ordered the soup too"));
+        Assert.True(Score("too good") > 0);
+    }
+
+    [Theory]
+    [InlineData("Online chat could be quicker")]
+    [InlineData("The rooms should have been cleaner")]
+    public void A_wish_that_it_were_better_is_a_mild_complaint(string text) =>
+        Assert.Equal(SentimentLabel.Negative, Label(text));
+
+    [Fact]
+    public void Could_be_worse_is_not_a_complaint() => Assert.True(Score("It could be worse") > 0);
+
+    [Fact]
+    public void Review_words_missing_from_vader_carry_sentiment()
+    {
+        Assert.Equal(SentimentLabel.Positive, Label("Legendary service as always"));
+        Assert.Equal(SentimentLabel.Negative, Label("The pasta was bland"));
+    }
 }

@@ -40,6 +40,7 @@ internal static class Idioms
         ("looking forward", 1.8), ("look forward", 1.8), ("out of stock", -1.0), ("out of order", -1.2),
         ("do better", -1.5), ("not a fan", -1.5), ("no thanks", -1.0),
         ("could be better", -1.2), ("could have been better", -1.2), ("could've been better", -1.2),
+        ("could be worse", 0.8), ("could have been worse", 0.8), ("could've been worse", 0.8),
         ("should be better", -1.2), ("expected better", -1.5), ("expected more", -1.2),
         ("a joke", -1.5), ("what a joke", -2.0), ("such a joke", -2.0),
         ("worth it", 1.8), ("worth the money", 1.8), ("worth the price", 1.8), ("worth the wait", 1.8),

@@ -47,6 +47,47 @@ internal static class TokenReading
         }
         ReadFreeOf(text, tokens);
         ResolveDoubleDuty(tokens);
+        ReadExcess(text, tokens);
+        ReadWishes(text, tokens);
+    }
+
+    /// <summary>A quality there is too much or too little of ("too long", "a bit pricey", "slightly overcooked"): a mild complaint.</summary>
+    private const double Excess = -1.0;
+
+    /// <summary>"could be quicker", "should have been cheaper": a wish that it were better, as "could be better".</summary>
+    private const double Wish = -1.2;
+
+    private static void ReadExcess(ReadOnlySpan<char> text, Span<Token> tokens)
+    {
+        for (var i = 0; i + 1 < tokens.Length; i++)
+        {
+            ref readonly var token = ref tokens[i];
+            if (token.Role != TokenRole.Modifier || token.Has(TokenFlags.ClauseEnd) || !WordRoles.IsExcess(token.In(text)))
+                continue;
+            ref var next = ref tokens[i + 1];
+            var word = next.In(text);
+            if (next.Kind == TokenKind.Word && next.Role == TokenRole.Plain && next.Valence == 0 && char.IsLetter(word[0])
+                && !WordRoles.IsFunctionWord(word))
+                next.Valence = Excess;
+        }
+    }
+
+    private static void ReadWishes(ReadOnlySpan<char> text, Span<Token> tokens)
+    {
+        for (var i = 1; i + 1 < tokens.Length; i++)
+        {
+            var word = tokens[i].In(text);
+            if (!WordRoles.Is(word, "be") && !WordRoles.Is(word, "been"))
+                continue;
+            var modal = tokens[i - 1].In(text);
+            if (WordRoles.Is(modal, "have") && i >= 2)
+                modal = tokens[i - 2].In(text);
+            ref var next = ref tokens[i + 1];
+            if (!WordRoles.IsWishModal(modal) || tokens[i].Has(TokenFlags.ClauseEnd) || next.Kind != TokenKind.Word
+                || next.Role != TokenRole.Plain || next.Valence < 0 || !WordRoles.IsQualityComparative(next.In(text)))
+                continue;
+            next.Valence = Wish;
+        }
     }
 
     /// <summary>"stress free", "hassle-free", "cruelty free": free of something bad is mildly good.</summary>

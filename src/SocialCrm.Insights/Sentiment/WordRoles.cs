@@ -68,9 +68,36 @@ internal static class WordRoles
         "shall", "may", "might", "have", "has", "any", "anyone", "anybody", "wen",
     ];
 
+    /// <summary>Modifiers that, before a plain word, say there is too much or too little of it: "too long", "a bit pricey".</summary>
+    private static readonly string[] ExcessWords = ["too", "bit", "tad", "slightly", "somewhat"];
+
+    /// <summary>Words that are not qualities: "too" before them means "also", "a bit" before them is a quantity.</summary>
+    private static readonly string[] FunctionWords =
+    [
+        "the", "a", "an", "and", "or", "nor", "of", "for", "to", "in", "on", "at", "with", "by", "from", "as", "than",
+        "then", "so", "if", "when", "my", "your", "our", "their", "his", "her", "its", "it", "this", "that", "these",
+        "those", "i", "me", "we", "us", "you", "they", "them", "he", "she", "him", "is", "are", "was", "were", "be",
+        "been", "am", "being", "have", "has", "had", "do", "does", "did", "will", "would", "can", "could", "should",
+        "there", "here", "up", "out", "off", "about", "into", "over", "after", "before", "just", "also", "all", "any",
+        "some", "one", "two", "three", "again", "now", "yet", "still", "though", "lol",
+    ];
+
+    /// <summary>Words ending in -er that are not comparatives.</summary>
+    private static readonly string[] NotComparatives =
+    [
+        "another", "other", "either", "neither", "whether", "never", "ever", "over", "under", "after", "together",
+        "rather", "however", "whatever", "whenever", "forever", "later", "number", "order", "answer", "customer",
+    ];
+
     /// <summary>"my", "your", …: before a word after a negated verb, they mark the word as the verb's object.</summary>
     private static readonly string[] PossessiveWords = ["my", "your", "our", "their", "his", "her", "its"];
 
+    private static readonly HashSet<string> Excess = new(ExcessWords, StringComparer.OrdinalIgnoreCase);
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> ExcessLookup = Excess.GetAlternateLookup<ReadOnlySpan<char>>();
+    private static readonly HashSet<string> Function = new(FunctionWords, StringComparer.OrdinalIgnoreCase);
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> FunctionLookup = Function.GetAlternateLookup<ReadOnlySpan<char>>();
+    private static readonly HashSet<string> NonComparative = new(NotComparatives, StringComparer.OrdinalIgnoreCase);
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> NonComparativeLookup = NonComparative.GetAlternateLookup<ReadOnlySpan<char>>();
     private static readonly HashSet<string> Laughter = new(LaughterWords, StringComparer.OrdinalIgnoreCase);
     private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> LaughterLookup = Laughter.GetAlternateLookup<ReadOnlySpan<char>>();
     private static readonly HashSet<string> Openers = new(QuestionOpeners, StringComparer.OrdinalIgnoreCase);
@@ -113,6 +140,19 @@ internal static class WordRoles
         }
         return true;
     }
+
+    public static bool IsExcess(ReadOnlySpan<char> word) => ExcessLookup.Contains(word);
+
+    public static bool IsFunctionWord(ReadOnlySpan<char> word) => FunctionLookup.Contains(word);
+
+    /// <summary>"could", "should", "could've", "should've": before "be", a wish that something were different.</summary>
+    public static bool IsWishModal(ReadOnlySpan<char> word) =>
+        word.Equals("could", StringComparison.OrdinalIgnoreCase) || word.Equals("should", StringComparison.OrdinalIgnoreCase)
+        || word.Equals("could've", StringComparison.OrdinalIgnoreCase) || word.Equals("should've", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>"cleaner", "quicker", "cheaper": a comparative of a quality, as a wish's object.</summary>
+    public static bool IsQualityComparative(ReadOnlySpan<char> word) =>
+        word.Length > 5 && word.EndsWith("er", StringComparison.OrdinalIgnoreCase) && !NonComparativeLookup.Contains(word);
 
     public static bool IsQuestionOpener(ReadOnlySpan<char> word) => OpenersLookup.Contains(word);
 

@@ -132,4 +132,17 @@ public sealed class CustomerCareRulesTests
         Assert.Equal(SentimentLabel.Positive, Label("Legendary service as always"));
         Assert.Equal(SentimentLabel.Negative, Label("The pasta was bland"));
     }
+
+    [Theory]
+    [InlineData("Great, another delay 🙄")]
+    [InlineData("Love waiting in a queue for an hour 😒")]
+    public void An_eye_roll_turns_praise_into_irony(string text) => Assert.Equal(SentimentLabel.Negative, Label(text));
+
+    [Fact]
+    public void A_lone_word_of_praise_after_a_complaint_is_irony()
+    {
+        Assert.Equal(SentimentLabel.Negative, Label("Your app doesn't support my phone anymore, great"));
+        Assert.Equal(SentimentLabel.Positive, Label("Sorry for the late reply, thanks"));
+        Assert.Equal(SentimentLabel.Positive, Label("Took a while to arrive, love it"));
+    }
 }

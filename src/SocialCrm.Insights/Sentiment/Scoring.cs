@@ -27,7 +27,8 @@ internal static class Scoring
     {
         var shouting = HasCapsDifferential(tokens);
         var exclaimed = text.Contains('!');
-        double sum = 0, laughter = 0;
+        var context = new Context(shouting, exclaimed, Sarcasm.HasEyeRoll(text, tokens), Sarcasm.TrailingPraise(tokens));
+        double sum = 0, laughter = 0, trailing = 0;
         var laughs = 0;
         var sentenceStart = 0;
         while (sentenceStart < tokens.Length)
@@ -35,18 +36,25 @@ internal static class Scoring
             var sentenceEnd = sentenceStart;
             while (sentenceEnd < tokens.Length - 1 && !tokens[sentenceEnd].Has(TokenFlags.SentenceEnd))
                 sentenceEnd++;
-            sum += ScoreSentence(text, tokens, sentenceStart, sentenceEnd, shouting, exclaimed, ref laughter, ref laughs);
+            sum += ScoreSentence(text, tokens, sentenceStart, sentenceEnd, context, ref laughter, ref laughs, ref trailing);
             sentenceStart = sentenceEnd + 1;
         }
+        // "Your app doesn't support my phone anymore, great": a lone word of praise after a complaint is irony.
+        if (trailing > 0 && sum - trailing <= -ClearComplaint)
+            sum += trailing * (WordRoles.NegationScalar - 1);
         // "Laces snapped on day two lol": laughter at a complaint mocks, so it adds to the complaint.
         sum += sum <= -ClearComplaint ? -laughs * LaughterEmphasis : laughter;
         sum = AddPunctuationEmphasis(text, sum);
         return sum / Math.Sqrt(sum * sum + Alpha);
     }
 
-    private static double ScoreSentence(ReadOnlySpan<char> text, ReadOnlySpan<Token> tokens, int start, int end, bool shouting, bool exclaimed,
-        ref double laughter, ref int laughs)
+    /// <summary>What holds for the whole message while its sentences are scored.</summary>
+    private readonly record struct Context(bool Shouting, bool Exclaimed, bool EyeRoll, int TrailingPraise);
+
+    private static double ScoreSentence(ReadOnlySpan<char> text, ReadOnlySpan<Token> tokens, int start, int end, in Context context,
+        ref double laughter, ref int laughs, ref double trailing)
     {
+        var shouting = context.Shouting;
         int firstContrast = -1, lastContrast = -1;
         for (var i = start; i <= end; i++)
         {
@@ -58,7 +66,7 @@ internal static class Scoring
         }
         // "Great food. But the service was awful.": the next sentence contrasts with this one.
         var nextContrasts = end + 1 < tokens.Length && tokens[end + 1].Role == TokenRole.Contrast;
-        var asks = Questions.IsRequest(text, tokens, start, end, exclaimed, shouting);
+        var asks = Questions.IsRequest(text, tokens, start, end, context.Exclaimed, shouting);
 
         var sum = 0.0;
         for (var i = start; i <= end; i++)
@@ -76,10 +84,15 @@ internal static class Scoring
             // "Which model is best for running?": praise words in a request name what is wanted.
             if (asks && valence > 0 && token.Kind == TokenKind.Word)
                 continue;
+            // "Great, another delay 🙄": an eye-roll turns the praise around it into irony.
+            if (context.EyeRoll && valence > 0 && token.Kind == TokenKind.Word)
+                valence *= WordRoles.NegationScalar;
             if (firstContrast >= 0 && firstContrast < i)
                 valence *= AfterContrast;
             if (lastContrast > i || nextContrasts)
                 valence *= BeforeContrast;
+            if (i == context.TrailingPraise)
+                trailing = valence;
             sum += valence;
         }
         if (sum == 0 && Questions.IsShouted(text, tokens, start, end))

@@ -46,6 +46,7 @@ public sealed class CustomerCareRulesTests
     [InlineData("Can you please help me?")]
     [InlineData("Do you sell gift cards?")]
     [InlineData("Is the moisturiser fragrance free?")]
+    [InlineData("Please send me the invoice for my last order")]
     public void A_request_for_information_is_neutral_despite_praise_words(string text) =>
         Assert.Equal(SentimentLabel.Neutral, Label(text));
 
@@ -55,6 +56,8 @@ public sealed class CustomerCareRulesTests
         Assert.Equal(SentimentLabel.Positive, Label("Love these! Do you sell them in blue?"));
         Assert.Equal(SentimentLabel.Positive, Label("Love these. Do you sell them in blue?"));
         Assert.Equal(SentimentLabel.Positive, Label("Can you believe how good this is!"));
+        Assert.Equal(SentimentLabel.Positive, Label("Please never change this recipe"));
+        Assert.Equal(SentimentLabel.Negative, Label("Please fix the app"));
     }
 
     [Theory]
@@ -129,6 +132,8 @@ public sealed class CustomerCareRulesTests
     [Fact]
     public void Review_words_missing_from_vader_carry_sentiment()
     {
+        Assert.Equal(SentimentLabel.Negative, Label("The hold music is unbearable"));
+        Assert.Equal(SentimentLabel.Negative, Label("Speed is nowhere near what you advertised"));
         Assert.Equal(SentimentLabel.Positive, Label("Legendary service as always"));
         Assert.Equal(SentimentLabel.Negative, Label("The pasta was bland"));
     }

@@ -72,6 +72,7 @@ internal static class Idioms
         ("took forever", -1.5), ("takes forever", -1.5), ("taking forever", -1.5), ("waited forever", -1.5),
         ("arrived late", -1.2), ("late again", -1.2), ("minutes late", -1.0), ("hour late", -1.3),
         ("hours late", -1.3), ("days late", -1.3), ("weeks late", -1.3),
+        ("nowhere near", -1.2), ("not even close", -1.2),
         ("please fix", -1.0), ("fix your", -1.2), ("need to fix", -1.0),
         ("never buying", -2.0), ("never ordering", -2.0), ("never flying", -2.0), ("never using", -2.0),
         ("not buying again", -2.0), ("not ordering again", -2.0), ("won't be back", -2.0), ("not coming back", -1.8),

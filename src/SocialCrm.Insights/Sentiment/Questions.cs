@@ -11,14 +11,18 @@ internal static class Questions
     public const double ShoutedValence = -1.5;
 
     /// <summary>
-    /// The sentence opens with a question word ("what", "can", "does", not "why"), ends with a question
-    /// mark, and shows no feeling: no exclamation mark in the message, no negation, no contrast and no
+    /// The sentence opens with a question word ("what", "can", "does", not "why") and ends with a question
+    /// mark, or opens with "please"; and it shows no feeling: no exclamation mark in the message, no negation, no contrast and no
     /// word stressed in capitals.
     /// </summary>
     public static bool IsRequest(ReadOnlySpan<char> text, ReadOnlySpan<Token> tokens, int start, int end, bool exclaimed, bool shouting)
     {
-        if (exclaimed || tokens[start].Kind != TokenKind.Word || !WordRoles.IsQuestionOpener(tokens[start].In(text))
-            || !EndsWithQuestionMark(text, tokens, end))
+        if (exclaimed || tokens[start].Kind != TokenKind.Word)
+            return false;
+        var first = tokens[start].In(text);
+        // "Please send me the invoice": a polite imperative asks without a question mark.
+        var asks = WordRoles.IsPlease(first) || (WordRoles.IsQuestionOpener(first) && EndsWithQuestionMark(text, tokens, end));
+        if (!asks)
             return false;
         for (var i = start; i <= end; i++)
         {

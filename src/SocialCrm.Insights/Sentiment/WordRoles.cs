@@ -154,6 +154,10 @@ internal static class WordRoles
     public static bool IsQualityComparative(ReadOnlySpan<char> word) =>
         word.Length > 5 && word.EndsWith("er", StringComparison.OrdinalIgnoreCase) && !NonComparativeLookup.Contains(word);
 
+    public static bool IsPlease(ReadOnlySpan<char> word) =>
+        word.Equals("please", StringComparison.OrdinalIgnoreCase) || word.Equals("pls", StringComparison.OrdinalIgnoreCase)
+        || word.Equals("plz", StringComparison.OrdinalIgnoreCase);
+
     public static bool IsQuestionOpener(ReadOnlySpan<char> word) => OpenersLookup.Contains(word);
 
     public static bool IsPossessive(ReadOnlySpan<char> word) => PossessivesLookup.Contains(word);

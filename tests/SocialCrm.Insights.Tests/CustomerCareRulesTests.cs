@@ -58,6 +58,7 @@ public sealed class CustomerCareRulesTests
         Assert.Equal(SentimentLabel.Positive, Label("Can you believe how good this is!"));
         Assert.Equal(SentimentLabel.Positive, Label("Please never change this recipe"));
         Assert.Equal(SentimentLabel.Negative, Label("Please fix the app"));
+        Assert.Equal(SentimentLabel.Positive, Label("Does anyone else love this show?"));
     }
 
     [Theory]

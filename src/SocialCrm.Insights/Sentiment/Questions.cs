@@ -12,8 +12,8 @@ internal static class Questions
 
     /// <summary>
     /// The sentence opens with a question word ("what", "can", "does", not "why") and ends with a question
-    /// mark, or opens with "please"; and it shows no feeling: no exclamation mark in the message, no negation, no contrast and no
-    /// word stressed in capitals.
+    /// mark, or opens with "please"; and it shows no feeling: no exclamation mark in the message, no negation, no contrast,
+    /// no "else" ("who else loves…?") and no word stressed in capitals.
     /// </summary>
     public static bool IsRequest(ReadOnlySpan<char> text, ReadOnlySpan<Token> tokens, int start, int end, bool exclaimed, bool shouting)
     {
@@ -27,7 +27,8 @@ internal static class Questions
         for (var i = start; i <= end; i++)
         {
             ref readonly var token = ref tokens[i];
-            if (token.Role is TokenRole.Negator or TokenRole.Contrast)
+            // "Who else loves this show?", "Anyone else excited?": asking for agreement shares a feeling.
+            if (token.Role is TokenRole.Negator or TokenRole.Contrast || WordRoles.Is(token.In(text), "else"))
                 return false;
             if (shouting && token.Valence != 0 && token.Has(TokenFlags.AllCaps))
                 return false;

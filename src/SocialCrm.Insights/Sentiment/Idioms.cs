@@ -11,6 +11,8 @@ internal static class Idioms
     {
         foreach (var (text, value) in Valenced)
             yield return new Phrase(text.Split(' '), value, PhraseKind.Valence);
+        foreach (var (text, value) in ServiceFailures)
+            yield return new Phrase(text.Split(' '), value, PhraseKind.Valence);
         foreach (var (text, value) in Modifiers)
             yield return new Phrase(text.Split(' '), value, PhraseKind.Modifier);
         foreach (var text in Neutral)
@@ -38,9 +40,42 @@ internal static class Idioms
         ("looking forward", 1.8), ("look forward", 1.8), ("out of stock", -1.0), ("out of order", -1.2),
         ("do better", -1.5), ("not a fan", -1.5), ("no thanks", -1.0),
         ("could be better", -1.2), ("could have been better", -1.2), ("could've been better", -1.2),
+        ("could be worse", 0.8), ("could have been worse", 0.8), ("could've been worse", 0.8),
         ("should be better", -1.2), ("expected better", -1.5), ("expected more", -1.2),
         ("a joke", -1.5), ("what a joke", -2.0), ("such a joke", -2.0),
         ("worth it", 1.8), ("worth the money", 1.8), ("worth the price", 1.8), ("worth the wait", 1.8),
+    ];
+
+    // Customer care: a service that failed, said without a sentiment word ("still waiting for a reply",
+    // "order never arrived", "charged twice"). Mild values, so a review mentioning one is not swamped.
+    private static readonly (string Text, double Value)[] ServiceFailures =
+    [
+        ("still waiting", -1.5), ("still nothing", -1.5), ("still no word", -1.5), ("still no reply", -1.5),
+        ("still no response", -1.5), ("still no update", -1.5), ("still no refund", -1.8),
+        ("never arrived", -1.8), ("never came", -1.5), ("never showed", -1.8), ("never showed up", -1.8),
+        ("never turned up", -1.8), ("never received", -1.8), ("never delivered", -1.8), ("never got back", -1.5),
+        ("never heard back", -1.5), ("never responded", -1.8), ("never replied", -1.8), ("never called", -1.5),
+        ("never called back", -1.5), ("never loads", -1.5),
+        ("no response", -1.5), ("no reply", -1.5), ("no answer", -1.2), ("no update", -1.2), ("no updates", -1.2),
+        ("no callback", -1.5), ("no call back", -1.5), ("no explanation", -1.5), ("no notice", -1.2),
+        ("without notice", -1.2), ("without any notice", -1.2), ("without warning", -1.2), ("without asking", -1.2),
+        ("no refund", -1.5), ("without a refund", -1.5), ("where is my refund", -1.5), ("where's my refund", -1.5),
+        ("want a refund", -1.5), ("want my refund", -1.5), ("want my money back", -2.0), ("need a refund", -1.2),
+        ("demand a refund", -2.0),
+        ("charged twice", -2.0), ("charged me twice", -2.0), ("double charged", -2.0), ("on hold", -1.2),
+        ("hung up", -1.5), ("hung up on me", -2.0), ("lost luggage", -2.0), ("lost my luggage", -2.0),
+        ("doesn't work", -1.8), ("don't work", -1.8), ("didn't work", -1.8), ("does not work", -1.8),
+        ("do not work", -1.8), ("did not work", -1.8), ("won't work", -1.8), ("not working", -1.8),
+        ("isn't working", -1.8), ("stopped working", -2.0), ("no longer works", -1.8),
+        ("won't load", -1.5), ("doesn't load", -1.5), ("won't let me", -1.2), ("can't log in", -1.5),
+        ("cant log in", -1.5), ("can't login", -1.5), ("out of sync", -1.2),
+        ("took forever", -1.5), ("takes forever", -1.5), ("taking forever", -1.5), ("waited forever", -1.5),
+        ("arrived late", -1.2), ("late again", -1.2), ("minutes late", -1.0), ("hour late", -1.3),
+        ("hours late", -1.3), ("days late", -1.3), ("weeks late", -1.3),
+        ("nowhere near", -1.2), ("not even close", -1.2),
+        ("please fix", -1.0), ("fix your", -1.2), ("need to fix", -1.0),
+        ("never buying", -2.0), ("never ordering", -2.0), ("never flying", -2.0), ("never using", -2.0),
+        ("not buying again", -2.0), ("not ordering again", -2.0), ("won't be back", -2.0), ("not coming back", -1.8),
     ];
 
     private static readonly (string Text, double Value)[] Modifiers =

@@ -16,28 +16,45 @@ internal static class Scoring
     private const int MaxExclamations = 4;
     private const double QuestionEmphasis = 0.18;
     private const double ManyQuestionsEmphasis = 0.96;
+    /// <summary>What each laughter token adds to a complaint: as much as an exclamation mark.</summary>
+    private const double LaughterEmphasis = ExclamationEmphasis;
+    /// <summary>How negative the rest must be for laughter to read as mockery: one plain complaint word.</summary>
+    private const double ClearComplaint = 1.0;
     /// <summary>Where a sum of x lands at x / sqrt(x² + Alpha): 15, as VADER's normalisation.</summary>
     private const double Alpha = 15;
 
     public static double Score(ReadOnlySpan<char> text, ReadOnlySpan<Token> tokens)
     {
         var shouting = HasCapsDifferential(tokens);
-        var sum = 0.0;
+        var exclaimed = text.Contains('!');
+        var context = new Context(shouting, exclaimed, Sarcasm.HasEyeRoll(text, tokens), Sarcasm.TrailingPraise(tokens));
+        double sum = 0, laughter = 0, trailing = 0;
+        var laughs = 0;
         var sentenceStart = 0;
         while (sentenceStart < tokens.Length)
         {
             var sentenceEnd = sentenceStart;
             while (sentenceEnd < tokens.Length - 1 && !tokens[sentenceEnd].Has(TokenFlags.SentenceEnd))
                 sentenceEnd++;
-            sum += ScoreSentence(text, tokens, sentenceStart, sentenceEnd, shouting);
+            sum += ScoreSentence(text, tokens, sentenceStart, sentenceEnd, context, ref laughter, ref laughs, ref trailing);
             sentenceStart = sentenceEnd + 1;
         }
+        // "Your app doesn't support my phone anymore, great": a lone word of praise after a complaint is irony.
+        if (trailing > 0 && sum - trailing <= -ClearComplaint)
+            sum += trailing * (WordRoles.NegationScalar - 1);
+        // "Laces snapped on day two lol": laughter at a complaint mocks, so it adds to the complaint.
+        sum += sum <= -ClearComplaint ? -laughs * LaughterEmphasis : laughter;
         sum = AddPunctuationEmphasis(text, sum);
         return sum / Math.Sqrt(sum * sum + Alpha);
     }
 
-    private static double ScoreSentence(ReadOnlySpan<char> text, ReadOnlySpan<Token> tokens, int start, int end, bool shouting)
+    /// <summary>What holds for the whole message while its sentences are scored.</summary>
+    private readonly record struct Context(bool Shouting, bool Exclaimed, bool EyeRoll, int TrailingPraise);
+
+    private static double ScoreSentence(ReadOnlySpan<char> text, ReadOnlySpan<Token> tokens, int start, int end, in Context context,
+        ref double laughter, ref int laughs, ref double trailing)
     {
+        var shouting = context.Shouting;
         int firstContrast = -1, lastContrast = -1;
         for (var i = start; i <= end; i++)
         {
@@ -49,6 +66,7 @@ internal static class Scoring
         }
         // "Great food. But the service was awful.": the next sentence contrasts with this one.
         var nextContrasts = end + 1 < tokens.Length && tokens[end + 1].Role == TokenRole.Contrast;
+        var asks = Questions.IsRequest(text, tokens, start, end, context.Exclaimed, shouting);
 
         var sum = 0.0;
         for (var i = start; i <= end; i++)
@@ -56,13 +74,29 @@ internal static class Scoring
             ref readonly var token = ref tokens[i];
             if (token.Valence == 0)
                 continue;
+            if (token.Has(TokenFlags.Laughter))
+            {
+                laughter += token.Valence;
+                laughs++;
+                continue;
+            }
             var valence = token.Kind == TokenKind.Word ? Adjusted(text, tokens, i, shouting) : token.Valence;
+            // "Which model is best for running?": praise words in a request name what is wanted.
+            if (asks && valence > 0 && token.Kind == TokenKind.Word)
+                continue;
+            // "Great, another delay 🙄": an eye-roll turns the praise around it into irony.
+            if (context.EyeRoll && valence > 0 && token.Kind == TokenKind.Word)
+                valence *= WordRoles.NegationScalar;
             if (firstContrast >= 0 && firstContrast < i)
                 valence *= AfterContrast;
             if (lastContrast > i || nextContrasts)
                 valence *= BeforeContrast;
+            if (i == context.TrailingPraise)
+                trailing = valence;
             sum += valence;
         }
+        if (sum == 0 && Questions.IsShouted(text, tokens, start, end))
+            sum = Questions.ShoutedValence;
         return sum;
     }
 
@@ -87,6 +121,8 @@ internal static class Scoring
             }
             else if (before.Role == TokenRole.Negator)
             {
+                if (IsObjectOfNegatedVerb(text, tokens, i, distance))
+                    continue;
                 valence *= IsNeverSo(text, tokens, i, distance) || IsPraiseBeyondWords(text, tokens, i, distance)
                     ? Reinforcement
                     : WordRoles.NegationScalar;
@@ -94,6 +130,14 @@ internal static class Scoring
         }
         return valence;
     }
+
+    /// <summary>
+    /// "Nobody answered my complaint", "didn't fix my problem": a complaint word that is the object of
+    /// a negated verb (a possessive before it, a verb between) stays a complaint.
+    /// </summary>
+    private static bool IsObjectOfNegatedVerb(ReadOnlySpan<char> text, ReadOnlySpan<Token> tokens, int i, int distance) =>
+        distance == Window && tokens[i].Valence < 0
+        && WordRoles.IsPossessive(tokens[i - 1].In(text)) && tokens[i - 2].Role == TokenRole.Plain;
 
     /// <summary>"never so happy", "never this good": "never" with a degree word between strengthens.</summary>
     private static bool IsNeverSo(ReadOnlySpan<char> text, ReadOnlySpan<Token> tokens, int i, int distance)

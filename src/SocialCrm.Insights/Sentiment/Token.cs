@@ -27,6 +27,8 @@ internal enum TokenFlags : byte
     ClauseEnd = 2,
     /// <summary>A full stop, exclamation or question mark, or a line break, follows.</summary>
     SentenceEnd = 4,
+    /// <summary>Laughter ("lol", "haha", 😂): its valence depends on what the rest of the message says.</summary>
+    Laughter = 8,
 }
 
 /// <summary>One token of a message: where it is in the text and what the rules have found about it.</summary>

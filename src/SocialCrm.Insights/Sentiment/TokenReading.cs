@@ -16,6 +16,8 @@ internal static class TokenReading
             if (token.Kind == TokenKind.Symbol)
             {
                 lexicon.TryGetExact(word, out token.Valence);
+                if (token.Valence > 0 && WordRoles.IsLaughter(word))
+                    token.Flags |= TokenFlags.Laughter;
                 continue;
             }
             var phrase = brand.Phrases.IsEmpty ? null : brand.Phrases.Match(text, tokens, i);
@@ -38,8 +40,76 @@ internal static class TokenReading
             token.Valence = entry.Valence;
             if (token.Valence != 0 && word.Equals("like", StringComparison.OrdinalIgnoreCase) && !IsLikeTheVerb(text, tokens, i))
                 token.Valence = 0;
+            if (token.Valence > 0 && WordRoles.IsLaughter(word))
+                token.Flags |= TokenFlags.Laughter;
+            if (token.Valence == 0 && IsFreeOfHyphenated(word, lexicon))
+                token.Valence = FreeOf;
         }
+        ReadFreeOf(text, tokens);
         ResolveDoubleDuty(tokens);
+        ReadExcess(text, tokens);
+        ReadWishes(text, tokens);
+    }
+
+    /// <summary>A quality there is too much or too little of ("too long", "a bit pricey", "slightly overcooked"): a mild complaint.</summary>
+    private const double Excess = -1.0;
+
+    /// <summary>"could be quicker", "should have been cheaper": a wish that it were better, as "could be better".</summary>
+    private const double Wish = -1.2;
+
+    private static void ReadExcess(ReadOnlySpan<char> text, Span<Token> tokens)
+    {
+        for (var i = 0; i + 1 < tokens.Length; i++)
+        {
+            ref readonly var token = ref tokens[i];
+            if (token.Role != TokenRole.Modifier || token.Has(TokenFlags.ClauseEnd) || !WordRoles.IsExcess(token.In(text)))
+                continue;
+            ref var next = ref tokens[i + 1];
+            var word = next.In(text);
+            if (next.Kind == TokenKind.Word && next.Role == TokenRole.Plain && next.Valence == 0 && char.IsLetter(word[0])
+                && !WordRoles.IsFunctionWord(word))
+                next.Valence = Excess;
+        }
+    }
+
+    private static void ReadWishes(ReadOnlySpan<char> text, Span<Token> tokens)
+    {
+        for (var i = 1; i + 1 < tokens.Length; i++)
+        {
+            var word = tokens[i].In(text);
+            if (!WordRoles.Is(word, "be") && !WordRoles.Is(word, "been"))
+                continue;
+            var modal = tokens[i - 1].In(text);
+            if (WordRoles.Is(modal, "have") && i >= 2)
+                modal = tokens[i - 2].In(text);
+            ref var next = ref tokens[i + 1];
+            if (!WordRoles.IsWishModal(modal) || tokens[i].Has(TokenFlags.ClauseEnd) || next.Kind != TokenKind.Word
+                || next.Role != TokenRole.Plain || next.Valence < 0 || !WordRoles.IsQualityComparative(next.In(text)))
+                continue;
+            next.Valence = Wish;
+        }
+    }
+
+    /// <summary>"stress free", "hassle-free", "cruelty free": free of something bad is mildly good.</summary>
+    private const double FreeOf = 1.5;
+
+    private static bool IsFreeOfHyphenated(ReadOnlySpan<char> word, ValenceLexicon lexicon) =>
+        word.Length > 6 && word.EndsWith("-free", StringComparison.OrdinalIgnoreCase)
+        && lexicon.TryGetExact(word[..^5], out var before) && before < 0;
+
+    private static void ReadFreeOf(ReadOnlySpan<char> text, Span<Token> tokens)
+    {
+        for (var i = 0; i + 1 < tokens.Length; i++)
+        {
+            ref var token = ref tokens[i];
+            ref var next = ref tokens[i + 1];
+            if (token.Valence >= 0 || token.Kind != TokenKind.Word || token.Role != TokenRole.Plain
+                || token.Has(TokenFlags.ClauseEnd) || next.Kind != TokenKind.Word || !WordRoles.Is(next.In(text), "free"))
+                continue;
+            token.Valence = FreeOf;
+            next.Valence = 0;
+            next.Role = TokenRole.Consumed;
+        }
     }
 
     private static void Apply(Phrase phrase, Span<Token> tokens, int at)

@@ -50,6 +50,61 @@ internal static class WordRoles
         "kinda", "both", "all", "don't", "didn't", "doesn't", "dont", "didnt", "doesnt", "to",
     ];
 
+    /// <summary>Laughter: mirth in praise, mockery in a complaint (see <c>Scoring</c>).</summary>
+    private static readonly string[] LaughterWords =
+    [
+        "lol", "lolol", "lool", "loool", "lmao", "lmfao", "rofl", "roflmao", "haha", "hahaha", "hahahaha",
+        "hehe", "hehehe", "xd", "\U0001F602", "\U0001F923",
+    ];
+
+    /// <summary>
+    /// Words that open a question asking for information or a favour: "Which model…?", "Can you…?".
+    /// "why" and "how come" are left out: they mostly ask for an account of something gone wrong.
+    /// </summary>
+    private static readonly string[] QuestionOpeners =
+    [
+        "what", "what's", "whats", "which", "where", "where's", "when", "when's", "who", "whom", "whose",
+        "how", "can", "could", "do", "does", "did", "is", "are", "was", "were", "will", "would", "should",
+        "shall", "may", "might", "have", "has", "any", "anyone", "anybody", "wen",
+    ];
+
+    /// <summary>Modifiers that, before a plain word, say there is too much or too little of it: "too long", "a bit pricey".</summary>
+    private static readonly string[] ExcessWords = ["too", "bit", "tad", "slightly", "somewhat"];
+
+    /// <summary>Words that are not qualities: "too" before them means "also", "a bit" before them is a quantity.</summary>
+    private static readonly string[] FunctionWords =
+    [
+        "the", "a", "an", "and", "or", "nor", "of", "for", "to", "in", "on", "at", "with", "by", "from", "as", "than",
+        "then", "so", "if", "when", "my", "your", "our", "their", "his", "her", "its", "it", "this", "that", "these",
+        "those", "i", "me", "we", "us", "you", "they", "them", "he", "she", "him", "is", "are", "was", "were", "be",
+        "been", "am", "being", "have", "has", "had", "do", "does", "did", "will", "would", "can", "could", "should",
+        "there", "here", "up", "out", "off", "about", "into", "over", "after", "before", "just", "also", "all", "any",
+        "some", "one", "two", "three", "again", "now", "yet", "still", "though", "lol",
+    ];
+
+    /// <summary>Words ending in -er that are not comparatives.</summary>
+    private static readonly string[] NotComparatives =
+    [
+        "another", "other", "either", "neither", "whether", "never", "ever", "over", "under", "after", "together",
+        "rather", "however", "whatever", "whenever", "forever", "later", "number", "order", "answer", "customer",
+    ];
+
+    /// <summary>"my", "your", …: before a word after a negated verb, they mark the word as the verb's object.</summary>
+    private static readonly string[] PossessiveWords = ["my", "your", "our", "their", "his", "her", "its"];
+
+    private static readonly HashSet<string> Excess = new(ExcessWords, StringComparer.OrdinalIgnoreCase);
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> ExcessLookup = Excess.GetAlternateLookup<ReadOnlySpan<char>>();
+    private static readonly HashSet<string> Function = new(FunctionWords, StringComparer.OrdinalIgnoreCase);
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> FunctionLookup = Function.GetAlternateLookup<ReadOnlySpan<char>>();
+    private static readonly HashSet<string> NonComparative = new(NotComparatives, StringComparer.OrdinalIgnoreCase);
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> NonComparativeLookup = NonComparative.GetAlternateLookup<ReadOnlySpan<char>>();
+    private static readonly HashSet<string> Laughter = new(LaughterWords, StringComparer.OrdinalIgnoreCase);
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> LaughterLookup = Laughter.GetAlternateLookup<ReadOnlySpan<char>>();
+    private static readonly HashSet<string> Openers = new(QuestionOpeners, StringComparer.OrdinalIgnoreCase);
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> OpenersLookup = Openers.GetAlternateLookup<ReadOnlySpan<char>>();
+    private static readonly HashSet<string> Possessives = new(PossessiveWords, StringComparer.OrdinalIgnoreCase);
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> PossessivesLookup = Possessives.GetAlternateLookup<ReadOnlySpan<char>>();
+
     private static readonly HashSet<string> LikeContext = new(LikeVerbContext, StringComparer.OrdinalIgnoreCase);
     private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> LikeContextLookup =
         LikeContext.GetAlternateLookup<ReadOnlySpan<char>>();
@@ -66,6 +121,46 @@ internal static class WordRoles
         foreach (var word in ContrastWords)
             yield return (word, TokenRole.Contrast, 0);
     }
+
+    /// <summary>"lol", "lmao", "haha", 😂, and their stretched forms ("hahahaha", "lolll").</summary>
+    public static bool IsLaughter(ReadOnlySpan<char> word)
+    {
+        if (LaughterLookup.Contains(word))
+            return true;
+        Span<char> buffer = stackalloc char[Elongation.MaxLength];
+        if (Elongation.TryCollapse(word, buffer, 1, out var once) && LaughterLookup.Contains(once))
+            return true;
+        // "hahahahaha", "ahahah": any run of "ha" of three or more.
+        if (word.Length < 5)
+            return false;
+        foreach (var c in word)
+        {
+            if (c is not ('h' or 'a' or 'H' or 'A'))
+                return false;
+        }
+        return true;
+    }
+
+    public static bool IsExcess(ReadOnlySpan<char> word) => ExcessLookup.Contains(word);
+
+    public static bool IsFunctionWord(ReadOnlySpan<char> word) => FunctionLookup.Contains(word);
+
+    /// <summary>"could", "should", "could've", "should've": before "be", a wish that something were different.</summary>
+    public static bool IsWishModal(ReadOnlySpan<char> word) =>
+        word.Equals("could", StringComparison.OrdinalIgnoreCase) || word.Equals("should", StringComparison.OrdinalIgnoreCase)
+        || word.Equals("could've", StringComparison.OrdinalIgnoreCase) || word.Equals("should've", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>"cleaner", "quicker", "cheaper": a comparative of a quality, as a wish's object.</summary>
+    public static bool IsQualityComparative(ReadOnlySpan<char> word) =>
+        word.Length > 5 && word.EndsWith("er", StringComparison.OrdinalIgnoreCase) && !NonComparativeLookup.Contains(word);
+
+    public static bool IsPlease(ReadOnlySpan<char> word) =>
+        word.Equals("please", StringComparison.OrdinalIgnoreCase) || word.Equals("pls", StringComparison.OrdinalIgnoreCase)
+        || word.Equals("plz", StringComparison.OrdinalIgnoreCase);
+
+    public static bool IsQuestionOpener(ReadOnlySpan<char> word) => OpenersLookup.Contains(word);
+
+    public static bool IsPossessive(ReadOnlySpan<char> word) => PossessivesLookup.Contains(word);
 
     public static bool MakesLikeAVerb(ReadOnlySpan<char> previousWord) => LikeContextLookup.Contains(previousWord);
 

@@ -1,4 +1,5 @@
 using System.Net;
+using SocialCrm.Testing;
 using SocialCrm.Tests.Infrastructure;
 
 namespace SocialCrm.Tests.Api;
@@ -23,11 +24,11 @@ public abstract class BrandsAndKeysScenarios<TBackend>(TBackend backend) where T
     {
         var (_, adminKey) = await Node.NewBrandAsync();
         using var anonymous = Node.Client();
-        (await anonymous.PostJson("/v1/brands", new { id = Steps.NewId("b"), name = "X" })).AssertProblem(HttpStatusCode.Unauthorized, "unauthenticated");
+        (await anonymous.PostJson("/v1/brands", new { id = TestIds.New("b"), name = "X" })).AssertProblem(HttpStatusCode.Unauthorized, "unauthenticated");
         using var wrong = Node.Client("sck_not-a-real-key");
-        (await wrong.PostJson("/v1/brands", new { id = Steps.NewId("b"), name = "X" })).AssertProblem(HttpStatusCode.Unauthorized, "unauthenticated");
+        (await wrong.PostJson("/v1/brands", new { id = TestIds.New("b"), name = "X" })).AssertProblem(HttpStatusCode.Unauthorized, "unauthenticated");
         using var admin = Node.Client(adminKey);
-        (await admin.PostJson("/v1/brands", new { id = Steps.NewId("b"), name = "X" })).AssertProblem(HttpStatusCode.Forbidden, "forbidden");
+        (await admin.PostJson("/v1/brands", new { id = TestIds.New("b"), name = "X" })).AssertProblem(HttpStatusCode.Forbidden, "forbidden");
     }
 
     [Fact]

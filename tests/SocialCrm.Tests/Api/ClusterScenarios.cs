@@ -1,4 +1,5 @@
 using System.Net;
+using SocialCrm.Testing;
 using SocialCrm.Tests.Infrastructure;
 
 namespace SocialCrm.Tests.Api;
@@ -10,7 +11,7 @@ public sealed class ClusterScenarios(PostgresBackend backend) : IClassFixture<Po
     public async Task A_key_revoked_through_one_node_is_refused_at_once_by_the_other()
     {
         var storage = await backend.NewStorageAsync();
-        var clusterId = Steps.NewId("cluster");
+        var clusterId = TestIds.New("cluster");
         await using var first = await backend.StartNodeAsync(storage, clusterId);
         await using var second = await backend.StartNodeAsync(storage, clusterId);
 
@@ -34,7 +35,7 @@ public sealed class ClusterScenarios(PostgresBackend backend) : IClassFixture<Po
     public async Task A_channel_registered_through_one_node_verifies_signatures_on_the_other_once_the_first_is_gone()
     {
         var storage = await backend.NewStorageAsync();
-        var clusterId = Steps.NewId("cluster");
+        var clusterId = TestIds.New("cluster");
         var appSecret = "app-secret-" + Guid.NewGuid().ToString("N")[..12];
         var first = await backend.StartNodeAsync(storage, clusterId);
         await using var second = await backend.StartNodeAsync(storage, clusterId);
@@ -42,7 +43,7 @@ public sealed class ClusterScenarios(PostgresBackend backend) : IClassFixture<Po
         await using (first)
         {
             (brandId, var adminKey) = await first.NewBrandAsync();
-            channelId = Steps.NewId("ch");
+            channelId = TestIds.New("ch");
             using var admin = first.Client(adminKey);
             var created = await admin.PostJson($"/v1/brands/{brandId}/channels",
                 new { id = channelId, platform = "messenger", externalAccountId = "acct-1", displayName = "Main", secrets = new { appSecret } });

@@ -1,5 +1,6 @@
 using System.Net;
 using SocialCrm.Abstractions;
+using SocialCrm.Testing;
 using SocialCrm.Tests.Infrastructure;
 
 namespace SocialCrm.Tests.Api;

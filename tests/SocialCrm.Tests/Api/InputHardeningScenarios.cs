@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
+using SocialCrm.Testing;
 using SocialCrm.Tests.Infrastructure;
 
 namespace SocialCrm.Tests.Api;
@@ -67,9 +68,9 @@ public abstract class InputHardeningScenarios<TBackend>(TBackend backend) where 
         Assert.Equal(HttpStatusCode.Accepted, inbound.Status);
         var conversation = setup.Path($"conversations/{inbound.Str("conversationId")}");
 
-        AssertNames(await bootstrap.PostJson("/v1/brands", new { id = Steps.NewId("b"), name = "Acme\0" }), "name");
+        AssertNames(await bootstrap.PostJson("/v1/brands", new { id = TestIds.New("b"), name = "Acme\0" }), "name");
         AssertNames(await admin.PostJson(setup.Path("api-keys"), new { name = "bot\0", role = "bot" }), "name");
-        AssertNames(await admin.PostJson(setup.Path("channels"), new { id = Steps.NewId("ch"), platform = "webchat", externalAccountId = "site", displayName = "Web\0" }), "displayName");
+        AssertNames(await admin.PostJson(setup.Path("channels"), new { id = TestIds.New("ch"), platform = "webchat", externalAccountId = "site", displayName = "Web\0" }), "displayName");
         AssertNames(await admin.PostJson(conversation + "/messages", new { text = "Hello\0", purpose = "service" }), "text");
         AssertNames(await admin.PutJson(setup.Path($"customers/{inbound.Str("customerId")}/consents/marketing"),
             new { status = "granted", lawfulBasis = "consent", source = "web\0chat" }), "source");
@@ -84,7 +85,7 @@ public abstract class InputHardeningScenarios<TBackend>(TBackend backend) where 
     public async Task A_NUL_in_a_platforms_webhook_is_dropped_and_the_message_stored_once()
     {
         var (brandId, adminKey) = await Node.NewBrandAsync();
-        var channelId = Steps.NewId("ch");
+        var channelId = TestIds.New("ch");
         using var admin = Node.Client(adminKey);
         Assert.Equal(HttpStatusCode.Created, (await admin.PostJson($"/v1/brands/{brandId}/channels",
             new { id = channelId, platform = "messenger", externalAccountId = "acct-1", displayName = "Main", secrets = new { appSecret = "app-secret-1" } })).Status);
@@ -136,9 +137,9 @@ public abstract class InputHardeningScenarios<TBackend>(TBackend backend) where 
         var inbound = await admin.PostJson(setup.InboundPath, BrandSetup.Inbound("m-1", "ann", "Hi"));
 
         AssertNames(await admin.PostJson(setup.Path("api-keys"), new { name, role = "agent" }), "name");
-        AssertNames(await bootstrap.PostJson("/v1/brands", new { id = Steps.NewId("b"), name }), "name");
-        AssertNames(await admin.PostJson(setup.Path("channels"), new { id = Steps.NewId("ch"), platform = "webchat", externalAccountId = "site", displayName = name }), "displayName");
-        AssertNames(await admin.PostJson(setup.Path("channels"), new { id = Steps.NewId("ch"), platform = "webchat", externalAccountId = name }), "externalAccountId");
+        AssertNames(await bootstrap.PostJson("/v1/brands", new { id = TestIds.New("b"), name }), "name");
+        AssertNames(await admin.PostJson(setup.Path("channels"), new { id = TestIds.New("ch"), platform = "webchat", externalAccountId = "site", displayName = name }), "displayName");
+        AssertNames(await admin.PostJson(setup.Path("channels"), new { id = TestIds.New("ch"), platform = "webchat", externalAccountId = name }), "externalAccountId");
         AssertNames(await admin.PutJson(setup.Path($"customers/{inbound.Str("customerId")}/consents/marketing"),
             new { status = "granted", lawfulBasis = "consent", source = name }), "source");
         AssertNames(await admin.PutJson(setup.Path($"customers/{inbound.Str("customerId")}/consents/marketing"),

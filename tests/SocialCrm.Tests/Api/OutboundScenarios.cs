@@ -1,4 +1,5 @@
 using System.Net;
+using SocialCrm.Testing;
 using SocialCrm.Tests.Infrastructure;
 
 namespace SocialCrm.Tests.Api;

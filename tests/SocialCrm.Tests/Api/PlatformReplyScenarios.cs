@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using SocialCrm.Testing;
 using SocialCrm.Tests.Infrastructure;
 
 namespace SocialCrm.Tests.Api;
@@ -23,7 +24,7 @@ public abstract class PlatformReplyScenarios<TBackend>(TBackend backend) where T
     private static async Task<Channel> ChannelAsync(ServiceHost node, string platform, string account, string? accessToken = "channel-token")
     {
         var (brandId, adminKey) = await node.NewBrandAsync();
-        var channelId = Steps.NewId("ch");
+        var channelId = TestIds.New("ch");
         var secret = "app-secret-" + channelId;
         using var admin = node.Client(adminKey);
         var secrets = new Dictionary<string, string?> { [platform == "x" ? "consumerSecret" : "appSecret"] = secret, ["accessToken"] = accessToken };
@@ -37,7 +38,7 @@ public abstract class PlatformReplyScenarios<TBackend>(TBackend backend) where T
     private static async Task<Channel> XChannelAsync(ServiceHost node, DateTimeOffset expiresAt, string? refreshToken = "refresh-1")
     {
         var (brandId, adminKey) = await node.NewBrandAsync();
-        var channelId = Steps.NewId("ch");
+        var channelId = TestIds.New("ch");
         var secret = "consumer-secret-" + channelId;
         using var admin = node.Client(adminKey);
         var created = await admin.PostJson($"/v1/brands/{brandId}/channels", new

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
+using SocialCrm.Testing;
 using SocialCrm.Tests.Infrastructure;
 
 namespace SocialCrm.Tests.Api;
@@ -17,7 +18,7 @@ public abstract class PlatformWebhookScenarios<TBackend>(TBackend backend) where
     private async Task<(string BrandId, string AdminKey, string ChannelId)> ChannelAsync(string platform, object secrets)
     {
         var (brandId, adminKey) = await Node.NewBrandAsync();
-        var channelId = Steps.NewId("ch");
+        var channelId = TestIds.New("ch");
         using var admin = Node.Client(adminKey);
         var created = await admin.PostJson($"/v1/brands/{brandId}/channels",
             new { id = channelId, platform, externalAccountId = "acct-1", displayName = "Main", secrets });

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using SocialCrm.Testing;
 using SocialCrm.Tests.Infrastructure;
 
 namespace SocialCrm.Tests.Api;
@@ -168,7 +169,7 @@ public sealed class RateLimitingTests(RateLimitedNode fixture) : IClassFixture<R
 
     private async Task<(string BrandId, string AdminKey, List<string> Channels)> NewBrandAsync(int channelCount)
     {
-        var brandId = Steps.NewId("brand");
+        var brandId = TestIds.New("brand");
         using var bootstrap = Node.Client(ServiceHost.BootstrapSecret);
         var brand = await PacedAsync(() => bootstrap.PostAsJsonAsync("/v1/brands", new { id = brandId, name = "Brand " + brandId }));
         Assert.Equal(HttpStatusCode.Created, brand.Status);
@@ -177,7 +178,7 @@ public sealed class RateLimitingTests(RateLimitedNode fixture) : IClassFixture<R
         var channels = new List<string>();
         for (var i = 0; i < channelCount; i++)
         {
-            var channelId = Steps.NewId("ch");
+            var channelId = TestIds.New("ch");
             var created = await PacedAsync(() => admin.PostAsJsonAsync($"/v1/brands/{brandId}/channels",
                 new { id = channelId, platform = "webchat", externalAccountId = "acct-" + channelId, displayName = "Channel" }));
             Assert.Equal(HttpStatusCode.Created, created.Status);

@@ -1,4 +1,5 @@
 using System.Net;
+using SocialCrm.Testing;
 using SocialCrm.Tests.Infrastructure;
 
 namespace SocialCrm.Tests.Api;
@@ -52,17 +53,17 @@ public abstract class RoleMatrixScenarios<TBackend>(TBackend backend) where TBac
                 "create-key" => await client.PostJson(setup.Path("api-keys"), new { name = "k", role = "agent" }),
                 "list-keys" => await client.GetJson(setup.Path("api-keys")),
                 "revoke-key" => await client.Delete(setup.Path("api-keys/" + victim.Str("id"))),
-                "create-channel" => await client.PostJson(setup.Path("channels"), new { id = Steps.NewId("c"), platform = "x", externalAccountId = "a" }),
+                "create-channel" => await client.PostJson(setup.Path("channels"), new { id = TestIds.New("c"), platform = "x", externalAccountId = "a" }),
                 "list-channels" => await client.GetJson(setup.Path("channels")),
                 "get-channel" => await client.GetJson(setup.Path("channels/" + setup.ChannelId)),
                 "change-channel-secrets" => await client.PatchJson(setup.Path($"channels/{setup.ChannelId}/secrets"), new { accessToken = "t" }),
-                "inbound" => await client.PostJson(setup.InboundPath, BrandSetup.Inbound(Steps.NewId("m"), "u-1", "again")),
+                "inbound" => await client.PostJson(setup.InboundPath, BrandSetup.Inbound(TestIds.New("m"), "u-1", "again")),
                 "inbox" => await client.GetJson(setup.Path("conversations")),
                 "get-conversation" => await client.GetJson(setup.Path("conversations/" + conversationId)),
                 "list-messages" => await client.GetJson(setup.Path($"conversations/{conversationId}/messages")),
                 "reply" => await client.PostJson(setup.Path($"conversations/{conversationId}/messages"), new { text = "hi", purpose = "service" }),
                 "get-customer" => await client.GetJson(setup.Path("customers/" + customerId)),
-                "create-brand" => await client.PostJson("/v1/brands", new { id = Steps.NewId("b"), name = "n" }),
+                "create-brand" => await client.PostJson("/v1/brands", new { id = TestIds.New("b"), name = "n" }),
                 _ => throw new InvalidOperationException(name),
             };
             if (allowed.Contains(role))

@@ -6,6 +6,7 @@ using SocialCrm.Abstractions;
 using SocialCrm.Abstractions.Channels;
 using SocialCrm.Grains;
 using SocialCrm.Grains.Channels;
+using SocialCrm.Testing;
 using SocialCrm.Tests.Infrastructure;
 
 namespace SocialCrm.Tests.Api;
@@ -40,7 +41,7 @@ public abstract class SecretsAtRestScenarios<TBackend>(TBackend backend) where T
     private static async Task<(string BrandId, string ChannelId)> RegisterAsync(ServiceHost node, Secrets secrets, string webhookUrl)
     {
         var (brandId, adminKey) = await node.NewBrandAsync();
-        var channelId = Steps.NewId("ch");
+        var channelId = TestIds.New("ch");
         using var admin = node.Client(adminKey);
         var channel = await admin.PostJson($"/v1/brands/{brandId}/channels", new
         {
@@ -122,7 +123,7 @@ public abstract class SecretsAtRestScenarios<TBackend>(TBackend backend) where T
         var storage = Settings(await backend.NewStorageAsync());
         await using var node = await backend.StartNodeAsync(storage);
         var (brandId, _) = await node.NewBrandAsync();
-        var channelId = Steps.NewId("ch");
+        var channelId = TestIds.New("ch");
         // The state as versions before sealing wrote it, straight into the grain storage.
         var grainId = node.Grains.GetGrain<IChannelGrain>(Ids.Scoped(brandId, channelId)).GetGrainId();
         var grainStorage = node.Services.GetRequiredKeyedService<IGrainStorage>(GrainStorage.Name);

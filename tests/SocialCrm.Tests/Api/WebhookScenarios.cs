@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using SocialCrm.Testing;
 using SocialCrm.Tests.Infrastructure;
 
 namespace SocialCrm.Tests.Api;
@@ -159,7 +160,7 @@ public abstract class WebhookScenarios<TBackend>(TBackend backend) where TBacken
         using var admin = setup.Admin();
         foreach (var url in new[] { "http://127.0.0.1:9/hook", "http://10.0.0.5/hook", "http://169.254.169.254/latest", "http://[::1]/x", "http://localhost/x" })
         {
-            var refused = (await admin.PostJson(setup.Path("webhooks"), new { id = Steps.NewId("h"), url, secret = Secret, events = new[] { "message.created" } }))
+            var refused = (await admin.PostJson(setup.Path("webhooks"), new { id = TestIds.New("h"), url, secret = Secret, events = new[] { "message.created" } }))
                 .AssertProblem(HttpStatusCode.BadRequest, "validation");
             Assert.NotNull(refused.Body!["errors"]!["url"]);
         }
@@ -198,7 +199,7 @@ public sealed class WebhookCrashScenarios(SqliteBackend backend) : IClassFixture
         await using (var first = await HostProcess.StartAsync(storage))
         {
             using var bootstrap = first.Client(ServiceHost.BootstrapSecret);
-            brandId = Steps.NewId("brand");
+            brandId = TestIds.New("brand");
             adminKey = (await bootstrap.PostJson("/v1/brands", new { id = brandId, name = "Crash test" })).Str("adminKey");
             using var admin = first.Client(adminKey);
             await admin.PostJson($"/v1/brands/{brandId}/channels", new { id = "web", platform = "webchat", externalAccountId = "site" });

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Configuration;
 using SocialCrm.Abstractions;
 using SocialCrm.Abstractions.Channels;
 using SocialCrm.Channels.Outbound;
-using SocialCrm.Tests.Infrastructure;
+using SocialCrm.Testing;
 
 namespace SocialCrm.Tests.Channels;
 

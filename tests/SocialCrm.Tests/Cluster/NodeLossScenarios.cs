@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using SocialCrm.Testing;
 using SocialCrm.Tests.Infrastructure;
 
 namespace SocialCrm.Tests.Cluster;
@@ -34,7 +35,7 @@ public sealed class NodeLossScenarios
     public async Task A_node_killed_under_inbound_load_loses_nothing_acknowledged_and_stores_nothing_twice()
     {
         var storage = await _postgres.NewStorageAsync();
-        var clusterId = Steps.NewId("cluster");
+        var clusterId = TestIds.New("cluster");
         var starting = Stopwatch.StartNew();
         var nodes = await StartTwoNodesAsync(NodeSettings(storage, clusterId));
         Log($"both nodes ready after {starting.Elapsed.TotalSeconds:F1} s");
@@ -159,7 +160,7 @@ public sealed class NodeLossScenarios
     /// <summary>A brand with a web chat channel, an ingest key and a retention period, made through one node and configured through the other.</summary>
     private static async Task<LoadBrand> NewBrandAsync(HostProcess through, HostProcess other)
     {
-        var brandId = Steps.NewId("brand");
+        var brandId = TestIds.New("brand");
         using var bootstrap = through.Client(ServiceHost.BootstrapSecret);
         var adminKey = (await bootstrap.PostJson("/v1/brands", new { id = brandId, name = "Cluster " + brandId })).Str("adminKey");
         using var admin = through.Client(adminKey);

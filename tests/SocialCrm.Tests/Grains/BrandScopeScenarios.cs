@@ -2,7 +2,7 @@ using SocialCrm.Abstractions;
 using SocialCrm.Abstractions.Channels;
 using SocialCrm.Abstractions.Customers;
 using SocialCrm.Abstractions.Security;
-using SocialCrm.Tests.Infrastructure;
+using SocialCrm.Testing;
 using static SocialCrm.Tests.Grains.GrainSteps;
 
 namespace SocialCrm.Tests.Grains;
@@ -76,7 +76,7 @@ public abstract class BrandScopeScenarios<TCluster>(TCluster cluster) where TClu
     public async Task Another_brands_channels_refuse_every_call_and_none_is_created_or_changed(Caller caller)
     {
         var a = await cluster.Client.NewBrandAsync();
-        var newChannelId = Steps.NewId("ch");
+        var newChannelId = TestIds.New("ch");
         var registration = new ChannelRegistration(Platform.Messenger, "page-evil", "Hijacked", new ChannelSecrets("evil-secret", null, null, null));
 
         CallAs(await CallerBrandAsync(caller));

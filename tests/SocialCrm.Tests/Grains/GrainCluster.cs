@@ -7,7 +7,7 @@ using Orleans.TestingHost;
 using SocialCrm.Grains;
 using SocialCrm.Persistence;
 using SocialCrm.Persistence.Storage;
-using SocialCrm.Tests.Infrastructure;
+using SocialCrm.Testing;
 
 namespace SocialCrm.Tests.Grains;
 
@@ -22,7 +22,7 @@ public sealed record GrainStore(IReadOnlyDictionary<string, string?> Settings);
 /// test uses its own brand); restart scenarios start theirs on a store of their own. Given a clock,
 /// the silos use it instead of the system's.
 /// </summary>
-public abstract class GrainCluster(Backend backend, short silos, TimeProvider? clock = null) : IAsyncLifetime
+public abstract class GrainCluster(TestDatabase database, short silos, TimeProvider? clock = null) : IAsyncLifetime
 {
     // Grain state and reminders are stored under the service id: a restarted cluster must keep it.
     private const string ServiceId = "socialcrm";
@@ -36,7 +36,7 @@ public abstract class GrainCluster(Backend backend, short silos, TimeProvider? c
     {
         get
         {
-            if (backend.Unavailable is { } reason) Assert.Skip(reason);
+            if (database.Unavailable is { } reason) Assert.Skip(reason);
             return (_shared ?? throw new InvalidOperationException("The grain cluster did not start.")).Client;
         }
     }
@@ -44,7 +44,7 @@ public abstract class GrainCluster(Backend backend, short silos, TimeProvider? c
     /// <summary>A fresh, empty store with the schema applied, as the host's start-up does.</summary>
     public async Task<GrainStore> NewStoreAsync()
     {
-        var settings = CapPostgresPool(await backend.NewStorageAsync());
+        var settings = CapPostgresPool(await database.NewStorageAsync());
         var services = new ServiceCollection()
             .AddLogging()
             .AddSocialCrmPersistence(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
@@ -112,7 +112,7 @@ public abstract class GrainCluster(Backend backend, short silos, TimeProvider? c
 
     public async ValueTask InitializeAsync()
     {
-        if (backend.Unavailable is not null) return;
+        if (database.Unavailable is not null) return;
         _shared = (await StartClusterAsync(await NewStoreAsync())).Cluster;
     }
 
@@ -137,31 +137,31 @@ public sealed class RunningCluster(InProcessTestCluster cluster) : IAsyncDisposa
 }
 
 /// <summary>SQLite is the one-node embedded default: one silo.</summary>
-public sealed class SqliteGrainCluster() : GrainCluster(new SqliteBackend(), silos: 1);
+public sealed class SqliteGrainCluster() : GrainCluster(new SqliteTestDatabase(), silos: 1);
 
 /// <summary>PostgreSQL serves clusters: two silos, so calls cross silos as they do in production.</summary>
-public sealed class PostgresGrainCluster() : GrainCluster(new PostgresBackend(), silos: 2);
+public sealed class PostgresGrainCluster() : GrainCluster(new PostgresTestDatabase(), silos: 2);
 
 /// <summary>SQL Server, only when SOCIALCRM_TEST_SQLSERVER is given: two silos.</summary>
-public sealed class SqlServerGrainCluster() : GrainCluster(new SqlServerBackend(), silos: 2);
+public sealed class SqlServerGrainCluster() : GrainCluster(new SqlServerTestDatabase(), silos: 2);
 
 /// <summary>A cluster whose silos read the time from a <see cref="TestClock"/> the tests move; one per test class.</summary>
 public abstract class ClockedGrainCluster : GrainCluster
 {
-    protected ClockedGrainCluster(Backend backend, short silos) : this(backend, silos, new TestClock())
+    protected ClockedGrainCluster(TestDatabase database, short silos) : this(database, silos, new TestClock())
     {
     }
 
-    private ClockedGrainCluster(Backend backend, short silos, TestClock clock) : base(backend, silos, clock) => Clock = clock;
+    private ClockedGrainCluster(TestDatabase database, short silos, TestClock clock) : base(database, silos, clock) => Clock = clock;
 
     public TestClock Clock { get; }
 }
 
 /// <summary>SQLite, one silo, on a test clock.</summary>
-public sealed class SqliteClockedGrainCluster() : ClockedGrainCluster(new SqliteBackend(), silos: 1);
+public sealed class SqliteClockedGrainCluster() : ClockedGrainCluster(new SqliteTestDatabase(), silos: 1);
 
 /// <summary>PostgreSQL, two silos sharing one test clock.</summary>
-public sealed class PostgresClockedGrainCluster() : ClockedGrainCluster(new PostgresBackend(), silos: 2);
+public sealed class PostgresClockedGrainCluster() : ClockedGrainCluster(new PostgresTestDatabase(), silos: 2);
 
 /// <summary>SQL Server (only when SOCIALCRM_TEST_SQLSERVER is given), two silos sharing one test clock.</summary>
-public sealed class SqlServerClockedGrainCluster() : ClockedGrainCluster(new SqlServerBackend(), silos: 2);
+public sealed class SqlServerClockedGrainCluster() : ClockedGrainCluster(new SqlServerTestDatabase(), silos: 2);

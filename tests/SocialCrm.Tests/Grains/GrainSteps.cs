@@ -5,7 +5,7 @@ using SocialCrm.Abstractions.Channels;
 using SocialCrm.Abstractions.Conversations;
 using SocialCrm.Abstractions.Customers;
 using SocialCrm.Abstractions.Security;
-using SocialCrm.Tests.Infrastructure;
+using SocialCrm.Testing;
 
 namespace SocialCrm.Tests.Grains;
 
@@ -35,7 +35,7 @@ public static class GrainSteps
     /// <summary>A new brand with one channel (web chat unless told). The request context it sets stays inside this call.</summary>
     public static async Task<GrainBrand> NewBrandAsync(this IGrainFactory grains, Platform platform = Platform.WebChat)
     {
-        var brand = new GrainBrand(grains, Steps.NewId("brand"), Steps.NewId("ch"));
+        var brand = new GrainBrand(grains, TestIds.New("brand"), TestIds.New("ch"));
         BrandContext.Set(brand.BrandId);
         var created = await brand.Brand.Create("Brand " + brand.BrandId);
         Assert.True(created.Succeeded, created.Refusal?.Detail);

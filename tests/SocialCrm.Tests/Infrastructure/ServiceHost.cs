@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans;
+using SocialCrm.Testing;
 
 namespace SocialCrm.Tests.Infrastructure;
 

@@ -2,18 +2,17 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using SocialCrm.Testing;
 
 namespace SocialCrm.Tests.Infrastructure;
 
 /// <summary>Small steps every scenario takes through the public HTTP API.</summary>
 public static class Steps
 {
-    public static string NewId(string prefix) => prefix + "-" + Guid.NewGuid().ToString("N")[..10];
-
     /// <summary>A new brand with its admin key.</summary>
     public static async Task<(string BrandId, string AdminKey)> NewBrandAsync(this ServiceHost node)
     {
-        var brandId = NewId("brand");
+        var brandId = TestIds.New("brand");
         using var bootstrap = node.Client(ServiceHost.BootstrapSecret);
         var created = await bootstrap.PostJson("/v1/brands", new { id = brandId, name = "Brand " + brandId });
         Assert.Equal(HttpStatusCode.Created, created.Status);
@@ -30,7 +29,7 @@ public static class Steps
 
     public static async Task<string> NewChannelAsync(this ServiceHost node, string brandId, string adminKey, string platform = "webchat")
     {
-        var channelId = NewId("ch");
+        var channelId = TestIds.New("ch");
         using var admin = node.Client(adminKey);
         var created = await admin.PostJson($"/v1/brands/{brandId}/channels",
             new { id = channelId, platform, externalAccountId = "acct-" + channelId, displayName = "Channel", secrets = new { appSecret = "app-secret-" + channelId } });

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
+using SocialCrm.Testing;
 using SocialCrm.Tests.Infrastructure;
 
 namespace SocialCrm.Tests.Operations;
@@ -20,7 +21,7 @@ public abstract class MetricsScenarios<TBackend>(TBackend backend) where TBacken
     {
         await using var node = await HostProcess.StartAsync(await backend.NewStorageAsync());
         using var bootstrap = node.Client(ServiceHost.BootstrapSecret);
-        var brandId = Steps.NewId("brand");
+        var brandId = TestIds.New("brand");
         var adminKey = (await bootstrap.PostJson("/v1/brands", new { id = brandId, name = "Metrics" })).Str("adminKey");
         using var admin = node.Client(adminKey);
         Assert.Equal(HttpStatusCode.Created, (await admin.PostJson($"/v1/brands/{brandId}/channels",

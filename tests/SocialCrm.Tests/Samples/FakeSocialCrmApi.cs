@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using SocialCrm.Tests.Infrastructure;
+using SocialCrm.Testing;
 
 namespace SocialCrm.Tests.Samples;
 

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace SocialCrm.Tests.Infrastructure;
+namespace SocialCrm.Testing;
 
 /// <summary>One log record as a node wrote it: its message, structured values, exception and scopes, all as text.</summary>
 public sealed record CapturedLog(string Category, LogLevel Level, string Message, IReadOnlyList<string> Values, IReadOnlyList<KeyValuePair<string, string>> Scopes)

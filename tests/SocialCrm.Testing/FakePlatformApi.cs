@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
-namespace SocialCrm.Tests.Infrastructure;
+namespace SocialCrm.Testing;
 
 /// <summary>One call the service made to a platform's API (a form body is recorded as an object of its fields).</summary>
 public sealed record PlatformApiCall(string Path, string? Authorization, JsonNode? Body);

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace SocialCrm.Tests.Infrastructure;
+namespace SocialCrm.Testing;
 
 /// <summary>
 /// Loopback ports for the nodes the tests start (HTTP, silo, gateway): never Orleans' defaults

@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
-namespace SocialCrm.Tests.Infrastructure;
+namespace SocialCrm.Testing;
 
 /// <summary>
 /// The outside world for web chat replies: a real HTTP endpoint on loopback that receives the

@@ -1,31 +1,16 @@
 using Npgsql;
 
-namespace SocialCrm.Tests.Infrastructure;
+namespace SocialCrm.Testing;
 
-/// <summary>
-/// A storage backend the suites run against: it makes fresh, empty storage and starts nodes on it.
-/// The shared node serves most scenarios (each uses its own brand); restart scenarios start their own.
-/// </summary>
-public abstract class Backend : IAsyncLifetime
+/// <summary>A database the suites run against: it makes fresh, empty storage, or says why it cannot run here.</summary>
+public abstract class TestDatabase
 {
-    private ServiceHost? _shared;
-
     public abstract string Name { get; }
 
-    /// <summary>Why this backend cannot run here, or null when it can.</summary>
+    /// <summary>Why this database cannot run here, or null when it can.</summary>
     public virtual string? Unavailable => null;
 
-    /// <summary>The shared node, started once per test class.</summary>
-    public ServiceHost Node
-    {
-        get
-        {
-            if (Unavailable is { } reason) Assert.Skip(reason);
-            return _shared ?? throw new InvalidOperationException("The backend did not start.");
-        }
-    }
-
-    /// <summary>Settings of a fresh, empty store (the test is skipped where the backend cannot run).</summary>
+    /// <summary>Settings of a fresh, empty store (the test is skipped where the database cannot run).</summary>
     public Task<Dictionary<string, string?>> NewStorageAsync()
     {
         if (Unavailable is { } reason) Assert.Skip(reason);
@@ -33,25 +18,10 @@ public abstract class Backend : IAsyncLifetime
     }
 
     protected abstract Task<Dictionary<string, string?>> CreateStorageAsync();
-
-    /// <summary>Starts a node on the given storage (for restart scenarios: stop one, start another on the same store).</summary>
-    public Task<ServiceHost> StartNodeAsync(IReadOnlyDictionary<string, string?> storage, string? clusterId = null) =>
-        new ServiceHost(storage, clusterId).StartedAsync();
-
-    public async ValueTask InitializeAsync()
-    {
-        if (Unavailable is not null) return;
-        _shared = await StartNodeAsync(await CreateStorageAsync());
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_shared is not null) await _shared.DisposeAsync();
-    }
 }
 
 /// <summary>The embedded default: SQLite files in a temporary data folder.</summary>
-public sealed class SqliteBackend : Backend
+public sealed class SqliteTestDatabase : TestDatabase
 {
     public override string Name => "sqlite";
 
@@ -68,7 +38,7 @@ public sealed class SqliteBackend : Backend
 }
 
 /// <summary>A live PostgreSQL server (SOCIALCRM_TEST_POSTGRES); each store is a new database on it.</summary>
-public sealed class PostgresBackend : Backend
+public sealed class PostgresTestDatabase : TestDatabase
 {
     public const string Variable = "SOCIALCRM_TEST_POSTGRES";
 
@@ -97,7 +67,7 @@ public sealed class PostgresBackend : Backend
 }
 
 /// <summary>A live SQL Server (SOCIALCRM_TEST_SQLSERVER), only when one is given: none can run on our build machine.</summary>
-public sealed class SqlServerBackend : Backend
+public sealed class SqlServerTestDatabase : TestDatabase
 {
     public const string Variable = "SOCIALCRM_TEST_SQLSERVER";
 

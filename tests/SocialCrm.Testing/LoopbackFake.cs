@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace SocialCrm.Tests.Infrastructure;
+namespace SocialCrm.Testing;
 
 /// <summary>A fake of the outside world: a real HTTP server on a free loopback port, stopped when disposed.</summary>
 public abstract class LoopbackFake : IAsyncDisposable

@@ -2,7 +2,7 @@ using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 
-namespace SocialCrm.Tests.Infrastructure;
+namespace SocialCrm.Testing;
 
 /// <summary>
 /// Direct access to a node's database, for what a test must do behind the service's back: age rows,

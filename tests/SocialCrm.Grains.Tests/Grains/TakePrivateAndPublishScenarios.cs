@@ -2,9 +2,9 @@ using SocialCrm.Abstractions;
 using SocialCrm.Abstractions.Consent;
 using SocialCrm.Abstractions.Conversations;
 using SocialCrm.Abstractions.Security;
-using static SocialCrm.Tests.Grains.GrainSteps;
+using static SocialCrm.Grains.Tests.Grains.GrainSteps;
 
-namespace SocialCrm.Tests.Grains;
+namespace SocialCrm.Grains.Tests.Grains;
 
 /// <summary>
 /// Taking a public complaint private, and going public: an agent moves a commenter into their one

@@ -3,7 +3,7 @@ using Microsoft.Data.Sqlite;
 using Npgsql;
 using SocialCrm.Persistence.Storage;
 
-namespace SocialCrm.Tests.Persistence;
+namespace SocialCrm.Grains.Tests.Persistence;
 
 /// <summary>
 /// Which database errors are worth a retry (503 with Retry-After) and which would fail the same way

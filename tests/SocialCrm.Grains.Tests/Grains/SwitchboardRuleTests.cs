@@ -2,7 +2,7 @@ using SocialCrm.Abstractions;
 using SocialCrm.Abstractions.Conversations;
 using SocialCrm.Grains.Conversations;
 
-namespace SocialCrm.Tests.Grains;
+namespace SocialCrm.Grains.Tests.Grains;
 
 /// <summary>The switchboard and the messaging window as pure rules: no cluster, no database.</summary>
 public sealed class SwitchboardRuleTests

@@ -9,7 +9,7 @@ using SocialCrm.Persistence;
 using SocialCrm.Persistence.Storage;
 using SocialCrm.Testing;
 
-namespace SocialCrm.Tests.Grains;
+namespace SocialCrm.Grains.Tests.Grains;
 
 /// <summary>A store for grain-level clusters: its settings, with the schema already applied.</summary>
 public sealed record GrainStore(IReadOnlyDictionary<string, string?> Settings);

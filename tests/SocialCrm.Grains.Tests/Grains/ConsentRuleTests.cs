@@ -2,7 +2,7 @@ using SocialCrm.Abstractions;
 using SocialCrm.Abstractions.Consent;
 using SocialCrm.Grains.Consent;
 
-namespace SocialCrm.Tests.Grains;
+namespace SocialCrm.Grains.Tests.Grains;
 
 /// <summary>The consent rules without a cluster: which lawful bases are recorded, and when consent is in effect.</summary>
 public sealed class ConsentRuleTests

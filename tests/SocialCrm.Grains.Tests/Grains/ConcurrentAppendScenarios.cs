@@ -1,7 +1,7 @@
 using SocialCrm.Abstractions.Security;
-using static SocialCrm.Tests.Grains.GrainSteps;
+using static SocialCrm.Grains.Tests.Grains.GrainSteps;
 
-namespace SocialCrm.Tests.Grains;
+namespace SocialCrm.Grains.Tests.Grains;
 
 /// <summary>Many messages at once: each acked once, numbered without gaps, all durable.</summary>
 public abstract class ConcurrentAppendScenarios<TCluster>(TCluster cluster) where TCluster : GrainCluster

@@ -1,9 +1,9 @@
 using SocialCrm.Abstractions;
 using SocialCrm.Abstractions.Conversations;
 using SocialCrm.Abstractions.Security;
-using static SocialCrm.Tests.Grains.GrainSteps;
+using static SocialCrm.Grains.Tests.Grains.GrainSteps;
 
-namespace SocialCrm.Tests.Grains;
+namespace SocialCrm.Grains.Tests.Grains;
 
 /// <summary>An agent's client resending a reply (same clientMessageId) never sends it twice.</summary>
 public abstract class ReplyIdempotencyScenarios<TCluster>(TCluster cluster) where TCluster : GrainCluster

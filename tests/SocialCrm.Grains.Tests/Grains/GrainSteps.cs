@@ -7,7 +7,7 @@ using SocialCrm.Abstractions.Customers;
 using SocialCrm.Abstractions.Security;
 using SocialCrm.Testing;
 
-namespace SocialCrm.Tests.Grains;
+namespace SocialCrm.Grains.Tests.Grains;
 
 /// <summary>
 /// A brand with one channel, made through the grain interfaces. Its grains are addressed through the

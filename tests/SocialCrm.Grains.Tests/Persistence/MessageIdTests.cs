@@ -1,6 +1,6 @@
 using SocialCrm.Abstractions;
 
-namespace SocialCrm.Tests.Persistence;
+namespace SocialCrm.Grains.Tests.Persistence;
 
 /// <summary>
 /// Message ids sort by the time they were made, so the id index grows at its end; they stay ids of

@@ -1,9 +1,9 @@
 using SocialCrm.Abstractions;
 using SocialCrm.Abstractions.Conversations;
 using SocialCrm.Abstractions.Security;
-using static SocialCrm.Tests.Grains.GrainSteps;
+using static SocialCrm.Grains.Tests.Grains.GrainSteps;
 
-namespace SocialCrm.Tests.Grains;
+namespace SocialCrm.Grains.Tests.Grains;
 
 /// <summary>A platform retrying a webhook never duplicates a message: not now, not after a restart.</summary>
 public abstract class InboundIdempotencyScenarios<TCluster>(TCluster cluster) where TCluster : GrainCluster

@@ -1,9 +1,9 @@
 using SocialCrm.Abstractions;
 using SocialCrm.Abstractions.Conversations;
 using SocialCrm.Abstractions.Security;
-using static SocialCrm.Tests.Grains.GrainSteps;
+using static SocialCrm.Grains.Tests.Grains.GrainSteps;
 
-namespace SocialCrm.Tests.Grains;
+namespace SocialCrm.Grains.Tests.Grains;
 
 /// <summary>
 /// The switchboard: one controller at a time, the human inbox or one bot. Only the controller may

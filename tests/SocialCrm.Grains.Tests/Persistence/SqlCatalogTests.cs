@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using SocialCrm.Persistence.Storage;
 
-namespace SocialCrm.Tests.Persistence;
+namespace SocialCrm.Grains.Tests.Persistence;
 
 /// <summary>
 /// The three dialects must offer the same queries with the same parameters: SQL Server cannot run

@@ -4,7 +4,7 @@ using SocialCrm.Abstractions.Channels;
 using SocialCrm.Channels.Outbound;
 using SocialCrm.Testing;
 
-namespace SocialCrm.Tests.Channels;
+namespace SocialCrm.Grains.Tests.Channels;
 
 /// <summary>
 /// A reply whose sending slipped past Messenger's 24-hour window (retries, a restart): only a human

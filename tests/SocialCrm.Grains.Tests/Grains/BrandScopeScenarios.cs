@@ -3,9 +3,9 @@ using SocialCrm.Abstractions.Channels;
 using SocialCrm.Abstractions.Customers;
 using SocialCrm.Abstractions.Security;
 using SocialCrm.Testing;
-using static SocialCrm.Tests.Grains.GrainSteps;
+using static SocialCrm.Grains.Tests.Grains.GrainSteps;
 
-namespace SocialCrm.Tests.Grains;
+namespace SocialCrm.Grains.Tests.Grains;
 
 /// <summary>Who is calling, as the request context says.</summary>
 public enum Caller

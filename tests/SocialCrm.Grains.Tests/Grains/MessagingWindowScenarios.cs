@@ -1,9 +1,9 @@
 using SocialCrm.Abstractions;
 using SocialCrm.Abstractions.Conversations;
 using SocialCrm.Abstractions.Security;
-using static SocialCrm.Tests.Grains.GrainSteps;
+using static SocialCrm.Grains.Tests.Grains.GrainSteps;
 
-namespace SocialCrm.Tests.Grains;
+namespace SocialCrm.Grains.Tests.Grains;
 
 /// <summary>
 /// The platforms' reply windows, on a clock the scenarios move (no waiting): Messenger, Instagram and

@@ -1,4 +1,4 @@
-namespace SocialCrm.Tests.Grains;
+namespace SocialCrm.Grains.Tests.Grains;
 
 /// <summary>
 /// A clock a test moves forward: the system clock plus an offset. Only the wall-clock time is moved;

@@ -4,9 +4,9 @@ using Orleans.Streams;
 using Orleans.Streams.Core;
 using SocialCrm.Abstractions.Bots;
 using SocialCrm.Abstractions.Security;
-using static SocialCrm.Tests.Grains.GrainSteps;
+using static SocialCrm.Grains.Tests.Grains.GrainSteps;
 
-namespace SocialCrm.Tests.Grains;
+namespace SocialCrm.Grains.Tests.Grains;
 
 /// <summary>An in-cluster bot: a grain subscribed to conversations' message.created stream, keyed like the conversation.</summary>
 public interface IStreamProbeGrain : IGrainWithStringKey

@@ -1,7 +1,7 @@
 using System.Net;
 using SocialCrm.Channels.Webhooks;
 
-namespace SocialCrm.Tests.Channels;
+namespace SocialCrm.Grains.Tests.Channels;
 
 /// <summary>
 /// The SSRF guard over address literals only: each address of the IANA special-purpose registries

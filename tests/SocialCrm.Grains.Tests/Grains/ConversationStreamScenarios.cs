@@ -60,8 +60,10 @@ public abstract class ConversationStreamScenarios<TCluster>(TCluster cluster) wh
     }
 }
 
+[Trait("Backend", "sqlite")]
 public sealed class ConversationStreamsOnSqlite(SqliteGrainCluster cluster)
     : ConversationStreamScenarios<SqliteGrainCluster>(cluster), IClassFixture<SqliteGrainCluster>;
 
+[Trait("Backend", "postgres")]
 public sealed class ConversationStreamsOnPostgres(PostgresGrainCluster cluster)
     : ConversationStreamScenarios<PostgresGrainCluster>(cluster), IClassFixture<PostgresGrainCluster>;

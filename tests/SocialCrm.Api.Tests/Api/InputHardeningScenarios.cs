@@ -1,7 +1,6 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
-using SocialCrm.Testing;
 using SocialCrm.Api.Tests.Infrastructure;
 
 namespace SocialCrm.Api.Tests.Api;

@@ -4,7 +4,6 @@ using System.Security.Cryptography;
 using Microsoft.AspNetCore.Hosting;
 using Orleans;
 using Orleans.Runtime;
-using SocialCrm.Testing;
 using SocialCrm.Api.Tests.Infrastructure;
 
 namespace SocialCrm.Api.Tests.Api;

@@ -1,5 +1,4 @@
 using System.Net;
-using SocialCrm.Testing;
 using SocialCrm.Api.Tests.Infrastructure;
 
 namespace SocialCrm.Api.Tests.Api;

@@ -6,7 +6,6 @@ using SocialCrm.Abstractions;
 using SocialCrm.Abstractions.Channels;
 using SocialCrm.Grains;
 using SocialCrm.Grains.Channels;
-using SocialCrm.Testing;
 using SocialCrm.Api.Tests.Infrastructure;
 
 namespace SocialCrm.Api.Tests.Api;

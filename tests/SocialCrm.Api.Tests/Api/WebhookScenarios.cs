@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using SocialCrm.Testing;
 using SocialCrm.Api.Tests.Infrastructure;
 
 namespace SocialCrm.Api.Tests.Api;

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using SocialCrm.Testing;
 using SocialCrm.Api.Tests.Infrastructure;
 
 namespace SocialCrm.Api.Tests.Cluster;

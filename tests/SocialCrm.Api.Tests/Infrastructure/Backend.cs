@@ -1,4 +1,3 @@
-using SocialCrm.Testing;
 
 namespace SocialCrm.Api.Tests.Infrastructure;
 

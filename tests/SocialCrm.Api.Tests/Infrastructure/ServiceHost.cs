@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans;
-using SocialCrm.Testing;
 
 namespace SocialCrm.Api.Tests.Infrastructure;
 

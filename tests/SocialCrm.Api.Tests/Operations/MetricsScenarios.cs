@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
-using SocialCrm.Testing;
 using SocialCrm.Api.Tests.Infrastructure;
 
 namespace SocialCrm.Api.Tests.Operations;

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using SocialCrm.Testing;
 
 namespace SocialCrm.Api.Tests.Samples;
 

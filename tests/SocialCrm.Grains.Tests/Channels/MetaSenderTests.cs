@@ -2,7 +2,6 @@ using Microsoft.Extensions.Configuration;
 using SocialCrm.Abstractions;
 using SocialCrm.Abstractions.Channels;
 using SocialCrm.Channels.Outbound;
-using SocialCrm.Testing;
 
 namespace SocialCrm.Grains.Tests.Channels;
 

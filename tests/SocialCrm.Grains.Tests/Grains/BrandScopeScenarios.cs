@@ -2,7 +2,6 @@ using SocialCrm.Abstractions;
 using SocialCrm.Abstractions.Channels;
 using SocialCrm.Abstractions.Customers;
 using SocialCrm.Abstractions.Security;
-using SocialCrm.Testing;
 using static SocialCrm.Grains.Tests.Grains.GrainSteps;
 
 namespace SocialCrm.Grains.Tests.Grains;

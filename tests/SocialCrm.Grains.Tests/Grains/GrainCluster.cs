@@ -7,7 +7,6 @@ using Orleans.TestingHost;
 using SocialCrm.Grains;
 using SocialCrm.Persistence;
 using SocialCrm.Persistence.Storage;
-using SocialCrm.Testing;
 
 namespace SocialCrm.Grains.Tests.Grains;
 

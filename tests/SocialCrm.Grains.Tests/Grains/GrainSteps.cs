@@ -5,7 +5,6 @@ using SocialCrm.Abstractions.Channels;
 using SocialCrm.Abstractions.Conversations;
 using SocialCrm.Abstractions.Customers;
 using SocialCrm.Abstractions.Security;
-using SocialCrm.Testing;
 
 namespace SocialCrm.Grains.Tests.Grains;
 

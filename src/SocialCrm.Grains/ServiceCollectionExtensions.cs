@@ -6,6 +6,7 @@ using SocialCrm.Channels.Webhooks;
 using SocialCrm.Grains.Bots;
 using SocialCrm.Grains.Consent;
 using SocialCrm.Grains.Customers;
+using SocialCrm.Grains.Insights;
 using SocialCrm.Grains.Conversations;
 using SocialCrm.Grains.Recovery;
 using SocialCrm.Grains.Security;
@@ -19,7 +20,7 @@ public static class ServiceCollectionExtensions
     /// <summary>
     /// Everything a silo's grains need besides Orleans itself: the persistence layer, the clock,
     /// sealing of secrets at rest, the inbound pipeline, the platforms' outbound senders and the
-    /// webhook sender, the brand event feed, and the sweeps that resume pending replies and deliveries.
+    /// webhook sender, the brand event feed, the insights' reader and per-node tally, and the sweeps that resume pending replies and deliveries.
     /// </summary>
     public static IServiceCollection AddSocialCrmGrains(this IServiceCollection services, IConfiguration configuration)
     {
@@ -34,6 +35,10 @@ public static class ServiceCollectionExtensions
         services.Configure<ConversationStreamOptions>(configuration.GetSection(ConversationStreamOptions.Section));
         services.Configure<BrandEventOptions>(configuration.GetSection(BrandEventOptions.Section));
         services.AddSingleton<BrandEventFeed>();
+        services.Configure<InsightOptions>(configuration.GetSection(InsightOptions.Section));
+        services.AddSingleton<MessageReader>();
+        services.AddSingleton<InsightTally>();
+        services.AddHostedService(sp => sp.GetRequiredService<InsightTally>());
         services.AddOutboundSenders(configuration);
         services.AddWebhookSender(configuration);
         return services;

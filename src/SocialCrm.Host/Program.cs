@@ -79,6 +79,7 @@ app.MapCustomersApi();
 app.MapPrivacyApi();
 app.MapWebhooksApi();
 app.MapEventsApi();
+app.MapInsightsApi();
 
 app.Run();
 

@@ -4,6 +4,7 @@ using SocialCrm.Persistence.Brands;
 using SocialCrm.Persistence.Channels;
 using SocialCrm.Persistence.Conversations;
 using SocialCrm.Persistence.Customers;
+using SocialCrm.Persistence.Insights;
 using SocialCrm.Persistence.Privacy;
 using SocialCrm.Persistence.Secrets;
 using SocialCrm.Persistence.Storage;
@@ -17,7 +18,7 @@ public static class ServiceCollectionExtensions
     /// <summary>
     /// The database (section <c>Storage</c>), its schema installer, the group-commit writer and every
     /// store over the service's own tables: message log, inbox, customers, API keys, privacy, audit,
-    /// webhooks, channel health and the key ring table.
+    /// webhooks, channel health, the key ring table and the insight aggregates.
     /// </summary>
     public static IServiceCollection AddSocialCrmPersistence(this IServiceCollection services, IConfiguration configuration)
     {
@@ -34,6 +35,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<WebhookStore>();
         services.AddSingleton<ChannelHealthStore>();
         services.AddSingleton<KeyRingTable>();
+        services.AddSingleton<InsightStore>();
         return services;
     }
 }

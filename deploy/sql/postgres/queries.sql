@@ -9,24 +9,25 @@ SELECT conversation_id, seq, id, author_id FROM messages WHERE brand_id = @brand
 -- name: InsertMessage
 INSERT INTO messages (brand_id, conversation_id, seq, id, channel_id, author_type, author_id, body, visibility, purpose,
                       created_at_ms, sent_at_ms, external_message_id, in_reply_to, dedupe_key, delivery_status, redacted,
-                      event_type, event_data, quoted_message_id)
+                      event_type, event_data, quoted_message_id, sentiment_score)
 VALUES (@brand_id, @conversation_id, @seq, @id, @channel_id, @author_type, @author_id, @body, @visibility, @purpose,
         @created_at_ms, @sent_at_ms, @external_message_id, @in_reply_to, @dedupe_key, @delivery_status, false,
-        @event_type, @event_data, @quoted_message_id);
+        @event_type, @event_data, @quoted_message_id, @sentiment_score);
 
 -- name: UpsertConversation
 INSERT INTO conversations (brand_id, id, channel_id, visibility, kind, status, assignee, controller, customer_id,
                            external_thread_id, created_at_ms, last_activity_ms, last_message_at_ms,
-                           last_customer_message_at_ms, message_count, last_seq)
+                           last_customer_message_at_ms, message_count, last_seq, sentiment_score, sentiment_label)
 VALUES (@brand_id, @id, @channel_id, @visibility, @kind, @status, @assignee, @controller, @customer_id,
         @external_thread_id, @created_at_ms, @last_activity_ms, @last_message_at_ms,
-        @last_customer_message_at_ms, @message_count, @last_seq)
+        @last_customer_message_at_ms, @message_count, @last_seq, @sentiment_score, @sentiment_label)
 ON CONFLICT (brand_id, id) DO UPDATE SET
     status = excluded.status, assignee = excluded.assignee, controller = excluded.controller,
     customer_id = excluded.customer_id, last_activity_ms = excluded.last_activity_ms,
     last_message_at_ms = excluded.last_message_at_ms,
     last_customer_message_at_ms = excluded.last_customer_message_at_ms,
-    message_count = excluded.message_count, last_seq = excluded.last_seq;
+    message_count = excluded.message_count, last_seq = excluded.last_seq,
+    sentiment_score = excluded.sentiment_score, sentiment_label = excluded.sentiment_label;
 
 -- name: InsertParticipant
 INSERT INTO conversation_participants (brand_id, customer_id, conversation_id, joined_at_ms)
@@ -39,40 +40,43 @@ ON CONFLICT DO NOTHING;
 -- name: InsertMessage+rows
 INSERT INTO messages (brand_id, conversation_id, seq, id, channel_id, author_type, author_id, body, visibility, purpose,
                       created_at_ms, sent_at_ms, external_message_id, in_reply_to, dedupe_key, delivery_status, redacted,
-                      event_type, event_data, quoted_message_id)
+                      event_type, event_data, quoted_message_id, sentiment_score)
 SELECT brand_id, conversation_id, seq, id, channel_id, author_type, author_id, body, visibility, purpose,
        created_at_ms, sent_at_ms, external_message_id, in_reply_to, dedupe_key, delivery_status, false,
-       event_type, event_data, quoted_message_id
+       event_type, event_data, quoted_message_id, sentiment_score
 FROM unnest(@brand_id::text[], @conversation_id::text[], @seq::bigint[], @id::text[], @channel_id::text[],
             @author_type::text[], @author_id::text[], @body::text[], @visibility::text[], @purpose::text[],
             @created_at_ms::bigint[], @sent_at_ms::bigint[], @external_message_id::text[], @in_reply_to::text[],
             @dedupe_key::text[], @delivery_status::text[], @event_type::text[], @event_data::text[],
-            @quoted_message_id::text[])
+            @quoted_message_id::text[], @sentiment_score::double precision[])
      AS r(brand_id, conversation_id, seq, id, channel_id, author_type, author_id, body, visibility, purpose,
           created_at_ms, sent_at_ms, external_message_id, in_reply_to, dedupe_key, delivery_status, event_type,
-          event_data, quoted_message_id);
+          event_data, quoted_message_id, sentiment_score);
 
 -- name: UpsertConversation+rows
 -- A conversation moved twice in one commit keeps its later row (an upsert may touch a row only once).
 INSERT INTO conversations (brand_id, id, channel_id, visibility, kind, status, assignee, controller, customer_id,
                            external_thread_id, created_at_ms, last_activity_ms, last_message_at_ms,
-                           last_customer_message_at_ms, message_count, last_seq)
+                           last_customer_message_at_ms, message_count, last_seq, sentiment_score, sentiment_label)
 SELECT DISTINCT ON (brand_id, id) brand_id, id, channel_id, visibility, kind, status, assignee, controller, customer_id,
        external_thread_id, created_at_ms, last_activity_ms, last_message_at_ms, last_customer_message_at_ms,
-       message_count, last_seq
+       message_count, last_seq, sentiment_score, sentiment_label
 FROM unnest(@brand_id::text[], @id::text[], @channel_id::text[], @visibility::text[], @kind::text[], @status::text[],
             @assignee::text[], @controller::text[], @customer_id::text[], @external_thread_id::text[],
             @created_at_ms::bigint[], @last_activity_ms::bigint[], @last_message_at_ms::bigint[],
-            @last_customer_message_at_ms::bigint[], @message_count::bigint[], @last_seq::bigint[]) WITH ORDINALITY
+            @last_customer_message_at_ms::bigint[], @message_count::bigint[], @last_seq::bigint[],
+            @sentiment_score::double precision[], @sentiment_label::text[]) WITH ORDINALITY
      AS r(brand_id, id, channel_id, visibility, kind, status, assignee, controller, customer_id, external_thread_id,
-          created_at_ms, last_activity_ms, last_message_at_ms, last_customer_message_at_ms, message_count, last_seq, ord)
+          created_at_ms, last_activity_ms, last_message_at_ms, last_customer_message_at_ms, message_count, last_seq,
+          sentiment_score, sentiment_label, ord)
 ORDER BY brand_id, id, ord DESC
 ON CONFLICT (brand_id, id) DO UPDATE SET
     status = excluded.status, assignee = excluded.assignee, controller = excluded.controller,
     customer_id = excluded.customer_id, last_activity_ms = excluded.last_activity_ms,
     last_message_at_ms = excluded.last_message_at_ms,
     last_customer_message_at_ms = excluded.last_customer_message_at_ms,
-    message_count = excluded.message_count, last_seq = excluded.last_seq;
+    message_count = excluded.message_count, last_seq = excluded.last_seq,
+    sentiment_score = excluded.sentiment_score, sentiment_label = excluded.sentiment_label;
 
 -- name: InsertParticipant+rows
 INSERT INTO conversation_participants (brand_id, customer_id, conversation_id, joined_at_ms)
@@ -81,12 +85,13 @@ ON CONFLICT DO NOTHING;
 
 -- name: LoadConversation
 SELECT last_seq, message_count, last_message_at_ms, last_customer_message_at_ms, last_activity_ms,
-       channel_id, visibility, kind, status, assignee, controller, customer_id, external_thread_id, created_at_ms
+       channel_id, visibility, kind, status, assignee, controller, customer_id, external_thread_id, created_at_ms,
+       sentiment_score, sentiment_label
 FROM conversations WHERE brand_id = @brand_id AND id = @id;
 
 -- name: ReadMessages
 SELECT seq, id, author_type, author_id, body, created_at_ms, visibility, delivery_status, redacted,
-       external_message_id, in_reply_to, purpose, event_type, event_data, quoted_message_id, sent_at_ms
+       external_message_id, in_reply_to, purpose, event_type, event_data, quoted_message_id, sent_at_ms, sentiment_score
 FROM messages
 WHERE brand_id = @brand_id AND conversation_id = @conversation_id AND seq > @after_seq
 ORDER BY seq
@@ -102,12 +107,13 @@ LIMIT @limit;
 
 -- name: ListInbox
 SELECT c.id, c.channel_id, c.visibility, c.kind, c.status, c.customer_id, c.assignee, c.controller,
-       c.last_activity_ms, c.message_count, c.external_thread_id
+       c.last_activity_ms, c.message_count, c.external_thread_id, c.sentiment_score, c.sentiment_label
 FROM conversations c
 WHERE c.brand_id = @brand_id
   AND (@status IS NULL OR c.status = @status)
   AND (@channel_id IS NULL OR c.channel_id = @channel_id)
   AND (@visibility IS NULL OR c.visibility = @visibility)
+  AND (@sentiment IS NULL OR c.sentiment_label = @sentiment)
   AND (@assignee IS NULL OR c.assignee = @assignee)
   AND (@customer_id IS NULL OR EXISTS (SELECT 1 FROM conversation_participants p
                                        WHERE p.brand_id = c.brand_id AND p.customer_id = @customer_id
@@ -120,12 +126,13 @@ LIMIT @limit;
 -- name: ListInboxAssigned
 -- The same, for one assignee: a separate statement so the planner can take the assignee index.
 SELECT c.id, c.channel_id, c.visibility, c.kind, c.status, c.customer_id, c.assignee, c.controller,
-       c.last_activity_ms, c.message_count, c.external_thread_id
+       c.last_activity_ms, c.message_count, c.external_thread_id, c.sentiment_score, c.sentiment_label
 FROM conversations c
 WHERE c.brand_id = @brand_id
   AND (@status IS NULL OR c.status = @status)
   AND (@channel_id IS NULL OR c.channel_id = @channel_id)
   AND (@visibility IS NULL OR c.visibility = @visibility)
+  AND (@sentiment IS NULL OR c.sentiment_label = @sentiment)
   AND c.assignee = @assignee
   AND (@customer_id IS NULL OR EXISTS (SELECT 1 FROM conversation_participants p
                                        WHERE p.brand_id = c.brand_id AND p.customer_id = @customer_id
@@ -221,7 +228,7 @@ ORDER BY c.id;
 
 -- name: ExportMessages
 SELECT m.conversation_id, m.seq, m.id, m.author_type, m.author_id, m.body, m.created_at_ms, m.visibility, m.redacted,
-       m.external_message_id, m.event_type, m.delivery_status
+       m.external_message_id, m.event_type, m.delivery_status, m.sentiment_score
 FROM messages m
 JOIN conversation_participants p
   ON p.brand_id = m.brand_id AND p.conversation_id = m.conversation_id AND p.customer_id = @customer_id
@@ -232,7 +239,7 @@ ORDER BY m.conversation_id, m.seq;
 -- A customer's messages are found through the conversations they took part in (their participant
 -- rows, deleted only after these statements), not through an index on the author: such an index is
 -- written by every message and read only by an erasure.
-UPDATE messages SET body = NULL, redacted = true
+UPDATE messages SET body = NULL, sentiment_score = NULL, redacted = true
 WHERE brand_id = @brand_id AND body IS NOT NULL AND quoted_message_id IN
     (SELECT m.id FROM messages m
      WHERE m.brand_id = @brand_id AND m.author_type = 'customer' AND m.author_id = @customer_id
@@ -254,7 +261,7 @@ WHERE brand_id = @brand_id AND author_type <> 'customer' AND in_reply_to IS NOT 
 -- name: RedactMessagesOfCustomer
 -- Their words, and the platform's ids of them (a WhatsApp message id encodes the phone number); the
 -- idempotency key holds that id too, so a platform resending an erased message stores it afresh.
-UPDATE messages SET body = NULL, redacted = true, external_message_id = NULL, in_reply_to = NULL, dedupe_key = NULL
+UPDATE messages SET body = NULL, sentiment_score = NULL, redacted = true, external_message_id = NULL, in_reply_to = NULL, dedupe_key = NULL
 WHERE brand_id = @brand_id AND author_type = 'customer' AND author_id = @customer_id
   AND (body IS NOT NULL OR external_message_id IS NOT NULL OR in_reply_to IS NOT NULL OR dedupe_key IS NOT NULL)
   AND conversation_id IN (SELECT p.conversation_id FROM conversation_participants p
@@ -263,15 +270,16 @@ WHERE brand_id = @brand_id AND author_type = 'customer' AND author_id = @custome
 -- name: RedactPrivateConversationsOfCustomer
 -- In their private conversations the brand's words are about them too ("we will ship to ..."): bodies,
 -- platform ids and the platform's last error go; the history of events (ids and times) stays.
-UPDATE messages SET body = NULL, redacted = true, external_message_id = NULL, in_reply_to = NULL, last_error = NULL
+UPDATE messages SET body = NULL, sentiment_score = NULL, redacted = true, external_message_id = NULL, in_reply_to = NULL, last_error = NULL
 WHERE brand_id = @brand_id AND event_type IS NULL
   AND (body IS NOT NULL OR external_message_id IS NOT NULL OR in_reply_to IS NOT NULL OR last_error IS NOT NULL)
   AND conversation_id IN (SELECT c.id FROM conversations c
                           WHERE c.brand_id = @brand_id AND c.visibility = 'private' AND c.customer_id = @customer_id);
 
 -- name: ForgetPrivateThreadsOfCustomer
-UPDATE conversations SET external_thread_id = NULL
-WHERE brand_id = @brand_id AND visibility = 'private' AND customer_id = @customer_id AND external_thread_id IS NOT NULL;
+UPDATE conversations SET external_thread_id = NULL, sentiment_score = NULL, sentiment_label = NULL
+WHERE brand_id = @brand_id AND visibility = 'private' AND customer_id = @customer_id
+  AND (external_thread_id IS NOT NULL OR sentiment_score IS NOT NULL);
 
 -- name: CancelPendingToCustomer
 UPDATE messages SET delivery_status = 'cancelled'
@@ -287,7 +295,7 @@ DELETE FROM conversation_participants WHERE brand_id = @brand_id AND customer_id
 -- name: PurgeMessagesBefore
 -- Message ids sort by creation time (Ids.NewTimeOrdered): the id index finds the old ones, and no index
 -- on the creation time has to be written by every message. @before_id is the smallest id of @before_ms.
-UPDATE messages SET body = NULL, redacted = true
+UPDATE messages SET body = NULL, sentiment_score = NULL, redacted = true
 WHERE brand_id = @brand_id AND id < @before_id AND created_at_ms < @before_ms AND body IS NOT NULL;
 
 -- Audit: an append-only, hash-chained log per brand.
@@ -388,3 +396,108 @@ SELECT brand_id, id, secret FROM webhooks;
 
 -- name: SealWebhookSecret
 UPDATE webhooks SET secret = @sealed WHERE brand_id = @brand_id AND id = @id AND secret = @secret;
+
+-- Insights: aggregates added to by each node's tally, once a second.
+
+-- name: AddMood
+INSERT INTO insight_mood (brand_id, granularity, bucket_start_ms, channel_id, visibility, messages, positive, neutral, negative, score_sum)
+VALUES (@brand_id, @granularity, @bucket_start_ms, @channel_id, @visibility, @messages, @positive, @neutral, @negative, @score_sum)
+ON CONFLICT (brand_id, granularity, bucket_start_ms, channel_id, visibility) DO UPDATE SET
+    messages = insight_mood.messages + excluded.messages, positive = insight_mood.positive + excluded.positive,
+    neutral = insight_mood.neutral + excluded.neutral, negative = insight_mood.negative + excluded.negative,
+    score_sum = insight_mood.score_sum + excluded.score_sum;
+
+-- name: AddTerm
+INSERT INTO insight_terms (brand_id, day_ms, channel_id, kind, term, mentions, example1, example2, example3)
+VALUES (@brand_id, @day_ms, @channel_id, @kind, @term, @mentions, @example1, @example2, @example3)
+ON CONFLICT (brand_id, day_ms, kind, term, channel_id) DO UPDATE SET
+    mentions = insight_terms.mentions + excluded.mentions,
+    example1 = COALESCE(insight_terms.example1, excluded.example1),
+    example2 = COALESCE(insight_terms.example2, excluded.example2),
+    example3 = COALESCE(insight_terms.example3, excluded.example3);
+
+-- name: MoodBuckets
+SELECT bucket_start_ms, SUM(messages), SUM(positive), SUM(neutral), SUM(negative), SUM(score_sum)
+FROM insight_mood
+WHERE brand_id = @brand_id AND granularity = @granularity AND bucket_start_ms >= @from_ms AND bucket_start_ms < @to_ms
+  AND (@channel_id IS NULL OR channel_id = @channel_id)
+  AND (@visibility IS NULL OR visibility = @visibility)
+GROUP BY bucket_start_ms
+ORDER BY bucket_start_ms;
+
+-- name: MoodBaseline
+-- A brand's usual level per channel: its minute buckets over the baseline period (the spike detector's yardstick).
+SELECT channel_id, SUM(messages), SUM(negative)
+FROM insight_mood
+WHERE brand_id = @brand_id AND granularity = 'm' AND bucket_start_ms >= @from_ms AND bucket_start_ms < @to_ms
+GROUP BY channel_id;
+
+-- name: TopTerms
+SELECT term, SUM(mentions) AS total, MAX(example1), MAX(example2), MAX(example3)
+FROM insight_terms
+WHERE brand_id = @brand_id AND kind = @kind AND day_ms >= @from_ms AND day_ms < @to_ms
+  AND (@channel_id IS NULL OR channel_id = @channel_id)
+GROUP BY term
+ORDER BY total DESC, term
+LIMIT @limit;
+
+-- name: ClearTermExamplesOfCustomer
+-- Run before the participant rows go: they are how a customer's messages are found.
+UPDATE insight_terms SET
+    example1 = CASE WHEN example1 IN (SELECT m.id FROM messages m WHERE m.brand_id = @brand_id AND m.author_type = 'customer'
+        AND m.author_id = @customer_id AND m.conversation_id IN (SELECT p.conversation_id FROM conversation_participants p
+                                                                 WHERE p.brand_id = @brand_id AND p.customer_id = @customer_id))
+        THEN NULL ELSE example1 END,
+    example2 = CASE WHEN example2 IN (SELECT m.id FROM messages m WHERE m.brand_id = @brand_id AND m.author_type = 'customer'
+        AND m.author_id = @customer_id AND m.conversation_id IN (SELECT p.conversation_id FROM conversation_participants p
+                                                                 WHERE p.brand_id = @brand_id AND p.customer_id = @customer_id))
+        THEN NULL ELSE example2 END,
+    example3 = CASE WHEN example3 IN (SELECT m.id FROM messages m WHERE m.brand_id = @brand_id AND m.author_type = 'customer'
+        AND m.author_id = @customer_id AND m.conversation_id IN (SELECT p.conversation_id FROM conversation_participants p
+                                                                 WHERE p.brand_id = @brand_id AND p.customer_id = @customer_id))
+        THEN NULL ELSE example3 END
+WHERE brand_id = @brand_id
+  AND (example1 IS NOT NULL OR example2 IS NOT NULL OR example3 IS NOT NULL);
+
+-- name: InsertAlert
+INSERT INTO insight_alerts (brand_id, id, kind, status, channel_id, window_start_ms, detected_at_ms, resolved_at_ms,
+                            negative_share, baseline_share, messages, baseline_messages, sample_ids)
+VALUES (@brand_id, @id, @kind, @status, @channel_id, @window_start_ms, @detected_at_ms, NULL,
+        @negative_share, @baseline_share, @messages, @baseline_messages, @sample_ids);
+
+-- name: ResolveAlert
+UPDATE insight_alerts SET status = 'resolved', resolved_at_ms = @resolved_at_ms
+WHERE brand_id = @brand_id AND id = @id AND status = 'raised';
+
+-- name: ListAlerts
+-- Newest first; ids sort by detection time.
+SELECT id, kind, status, channel_id, window_start_ms, detected_at_ms, resolved_at_ms, negative_share, baseline_share,
+       messages, baseline_messages, sample_ids
+FROM insight_alerts
+WHERE brand_id = @brand_id
+  AND (@status IS NULL OR status = @status)
+  AND (@from_ms IS NULL OR detected_at_ms >= @from_ms)
+  AND (@to_ms IS NULL OR detected_at_ms < @to_ms)
+  AND (@before_id IS NULL OR id < @before_id)
+ORDER BY id DESC
+LIMIT @limit;
+
+-- name: RecentAlerts
+-- What the spike detector must remember after a restart: episodes still open, and those inside their cool-down.
+SELECT id, kind, status, channel_id, window_start_ms, detected_at_ms, resolved_at_ms, negative_share, baseline_share,
+       messages, baseline_messages, sample_ids
+FROM insight_alerts
+WHERE brand_id = @brand_id AND (status = 'raised' OR detected_at_ms >= @since_ms);
+
+-- name: CustomerMood
+-- One person's mood: read only where profiling is allowed (the grain checks), never stored.
+SELECT COUNT(*),
+       SUM(CASE WHEN m.sentiment_score >= 0.05 THEN 1 ELSE 0 END),
+       SUM(CASE WHEN m.sentiment_score <= -0.05 THEN 1 ELSE 0 END),
+       SUM(m.sentiment_score),
+       SUM(CASE WHEN m.sent_at_ms >= @recent_from_ms THEN 1 ELSE 0 END),
+       SUM(CASE WHEN m.sent_at_ms >= @recent_from_ms THEN m.sentiment_score ELSE 0 END)
+FROM messages m
+WHERE m.brand_id = @brand_id AND m.author_type = 'customer' AND m.author_id = @customer_id AND m.sentiment_score IS NOT NULL
+  AND m.conversation_id IN (SELECT p.conversation_id FROM conversation_participants p
+                            WHERE p.brand_id = @brand_id AND p.customer_id = @customer_id);

@@ -176,3 +176,59 @@ CREATE TABLE IF NOT EXISTS data_protection_keys (
     friendly_name varchar(256) NOT NULL PRIMARY KEY,
     xml           text         NOT NULL
 );
+-- go
+-- Insights. Each customer message's sentiment is stored beside its text and removed with it; the
+-- conversation keeps its latest customer message's, for the inbox's sentiment filter.
+ALTER TABLE messages ADD COLUMN IF NOT EXISTS sentiment_score double precision NULL;
+ALTER TABLE conversations ADD COLUMN IF NOT EXISTS sentiment_score double precision NULL;
+ALTER TABLE conversations ADD COLUMN IF NOT EXISTS sentiment_label varchar(8) NULL;
+-- go
+-- The brand's mood by the messages' platform time, pre-aggregated per node and added up here, one
+-- row per bucket of each granularity ('m'inute, 'h'our, 'd'ay), channel and visibility: a year of
+-- days is a few hundred rows whatever the size of the log.
+CREATE TABLE IF NOT EXISTS insight_mood (
+    brand_id        varchar(64) NOT NULL,
+    granularity     char(1)     NOT NULL,
+    bucket_start_ms bigint      NOT NULL,
+    channel_id      varchar(64) NOT NULL,
+    visibility      varchar(16) NOT NULL,
+    messages        bigint      NOT NULL,
+    positive        bigint      NOT NULL,
+    neutral         bigint      NOT NULL,
+    negative        bigint      NOT NULL,
+    score_sum       double precision NOT NULL,
+    PRIMARY KEY (brand_id, granularity, bucket_start_ms, channel_id, visibility)
+);
+-- go
+-- What customers praise, complain about and use the product for, per day and channel, with up to
+-- three example messages (an erasure clears its customer's).
+CREATE TABLE IF NOT EXISTS insight_terms (
+    brand_id   varchar(64) NOT NULL,
+    day_ms     bigint      NOT NULL,
+    channel_id varchar(64) NOT NULL,
+    kind       varchar(16) NOT NULL,
+    term       varchar(64) NOT NULL,
+    mentions   bigint      NOT NULL,
+    example1   varchar(64) NULL,
+    example2   varchar(64) NULL,
+    example3   varchar(64) NULL,
+    PRIMARY KEY (brand_id, day_ms, kind, term, channel_id)
+);
+-- go
+-- Spike alerts: raised once per episode, then resolved when the channel calms down.
+CREATE TABLE IF NOT EXISTS insight_alerts (
+    brand_id          varchar(64) NOT NULL,
+    id                varchar(64) NOT NULL,
+    kind              varchar(16) NOT NULL,
+    status            varchar(16) NOT NULL,
+    channel_id        varchar(64) NOT NULL,
+    window_start_ms   bigint      NOT NULL,
+    detected_at_ms    bigint      NOT NULL,
+    resolved_at_ms    bigint      NULL,
+    negative_share    double precision NOT NULL,
+    baseline_share    double precision NOT NULL,
+    messages          bigint      NOT NULL,
+    baseline_messages double precision NOT NULL,
+    sample_ids        varchar(400) NOT NULL,
+    PRIMARY KEY (brand_id, id)
+);

@@ -184,3 +184,65 @@ CREATE TABLE IF NOT EXISTS data_protection_keys (
     friendly_name TEXT NOT NULL PRIMARY KEY,
     xml           TEXT NOT NULL
 ) WITHOUT ROWID;
+-- go
+-- Insights. Each customer message's sentiment is stored beside its text and removed with it; the
+-- conversation keeps its latest customer message's, for the inbox's sentiment filter. SQLite has no
+-- "ADD COLUMN IF NOT EXISTS": the installer lets a database that has the column already pass.
+-- tolerate: duplicate column name
+ALTER TABLE messages ADD COLUMN sentiment_score REAL NULL;
+-- go
+-- tolerate: duplicate column name
+ALTER TABLE conversations ADD COLUMN sentiment_score REAL NULL;
+-- go
+-- tolerate: duplicate column name
+ALTER TABLE conversations ADD COLUMN sentiment_label TEXT NULL;
+-- go
+-- The brand's mood by the messages' platform time, pre-aggregated per node and added up here, one
+-- row per bucket of each granularity ('m'inute, 'h'our, 'd'ay), channel and visibility: a year of
+-- days is a few hundred rows whatever the size of the log.
+CREATE TABLE IF NOT EXISTS insight_mood (
+    brand_id        TEXT    NOT NULL,
+    granularity     TEXT    NOT NULL,
+    bucket_start_ms INTEGER NOT NULL,
+    channel_id      TEXT    NOT NULL,
+    visibility      TEXT    NOT NULL,
+    messages        INTEGER NOT NULL,
+    positive        INTEGER NOT NULL,
+    neutral         INTEGER NOT NULL,
+    negative        INTEGER NOT NULL,
+    score_sum       REAL    NOT NULL,
+    PRIMARY KEY (brand_id, granularity, bucket_start_ms, channel_id, visibility)
+) WITHOUT ROWID;
+-- go
+-- What customers praise, complain about and use the product for, per day and channel, with up to
+-- three example messages (an erasure clears its customer's).
+CREATE TABLE IF NOT EXISTS insight_terms (
+    brand_id     TEXT    NOT NULL,
+    day_ms       INTEGER NOT NULL,
+    channel_id   TEXT    NOT NULL,
+    kind         TEXT    NOT NULL,
+    term         TEXT    NOT NULL,
+    mentions     INTEGER NOT NULL,
+    example1     TEXT    NULL,
+    example2     TEXT    NULL,
+    example3     TEXT    NULL,
+    PRIMARY KEY (brand_id, day_ms, kind, term, channel_id)
+) WITHOUT ROWID;
+-- go
+-- Spike alerts: raised once per episode, then resolved when the channel calms down.
+CREATE TABLE IF NOT EXISTS insight_alerts (
+    brand_id          TEXT    NOT NULL,
+    id                TEXT    NOT NULL,
+    kind              TEXT    NOT NULL,
+    status            TEXT    NOT NULL,
+    channel_id        TEXT    NOT NULL,
+    window_start_ms   INTEGER NOT NULL,
+    detected_at_ms    INTEGER NOT NULL,
+    resolved_at_ms    INTEGER NULL,
+    negative_share    REAL    NOT NULL,
+    baseline_share    REAL    NOT NULL,
+    messages          INTEGER NOT NULL,
+    baseline_messages REAL    NOT NULL,
+    sample_ids        TEXT    NOT NULL,
+    PRIMARY KEY (brand_id, id)
+) WITHOUT ROWID;

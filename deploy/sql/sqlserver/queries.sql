@@ -9,10 +9,10 @@ SELECT conversation_id, seq, id, author_id FROM dbo.messages WHERE brand_id = @b
 -- name: InsertMessage
 INSERT INTO dbo.messages (brand_id, conversation_id, seq, id, channel_id, author_type, author_id, body, visibility, purpose,
                           created_at_ms, sent_at_ms, external_message_id, in_reply_to, dedupe_key, delivery_status, redacted,
-                      event_type, event_data, quoted_message_id)
+                      event_type, event_data, quoted_message_id, sentiment_score)
 VALUES (@brand_id, @conversation_id, @seq, @id, @channel_id, @author_type, @author_id, @body, @visibility, @purpose,
         @created_at_ms, @sent_at_ms, @external_message_id, @in_reply_to, @dedupe_key, @delivery_status, 0,
-        @event_type, @event_data, @quoted_message_id);
+        @event_type, @event_data, @quoted_message_id, @sentiment_score);
 
 -- name: UpsertConversation
 MERGE dbo.conversations WITH (HOLDLOCK) AS target
@@ -21,13 +21,14 @@ ON target.brand_id = source.brand_id AND target.id = source.id
 WHEN MATCHED THEN UPDATE SET
     status = @status, assignee = @assignee, controller = @controller, customer_id = @customer_id,
     last_activity_ms = @last_activity_ms, last_message_at_ms = @last_message_at_ms,
-    last_customer_message_at_ms = @last_customer_message_at_ms, message_count = @message_count, last_seq = @last_seq
+    last_customer_message_at_ms = @last_customer_message_at_ms, message_count = @message_count, last_seq = @last_seq,
+    sentiment_score = @sentiment_score, sentiment_label = @sentiment_label
 WHEN NOT MATCHED THEN INSERT (brand_id, id, channel_id, visibility, kind, status, assignee, controller, customer_id,
                               external_thread_id, created_at_ms, last_activity_ms, last_message_at_ms,
-                              last_customer_message_at_ms, message_count, last_seq)
+                              last_customer_message_at_ms, message_count, last_seq, sentiment_score, sentiment_label)
     VALUES (@brand_id, @id, @channel_id, @visibility, @kind, @status, @assignee, @controller, @customer_id,
             @external_thread_id, @created_at_ms, @last_activity_ms, @last_message_at_ms,
-            @last_customer_message_at_ms, @message_count, @last_seq);
+            @last_customer_message_at_ms, @message_count, @last_seq, @sentiment_score, @sentiment_label);
 
 -- name: InsertParticipant
 IF NOT EXISTS (SELECT 1 FROM dbo.conversation_participants
@@ -37,12 +38,13 @@ VALUES (@brand_id, @customer_id, @conversation_id, @joined_at_ms);
 
 -- name: LoadConversation
 SELECT last_seq, message_count, last_message_at_ms, last_customer_message_at_ms, last_activity_ms,
-       channel_id, visibility, kind, status, assignee, controller, customer_id, external_thread_id, created_at_ms
+       channel_id, visibility, kind, status, assignee, controller, customer_id, external_thread_id, created_at_ms,
+       sentiment_score, sentiment_label
 FROM dbo.conversations WHERE brand_id = @brand_id AND id = @id;
 
 -- name: ReadMessages
 SELECT TOP (@limit) seq, id, author_type, author_id, body, created_at_ms, visibility, delivery_status, redacted,
-       external_message_id, in_reply_to, purpose, event_type, event_data, quoted_message_id, sent_at_ms
+       external_message_id, in_reply_to, purpose, event_type, event_data, quoted_message_id, sent_at_ms, sentiment_score
 FROM dbo.messages
 WHERE brand_id = @brand_id AND conversation_id = @conversation_id AND seq > @after_seq
 ORDER BY seq;
@@ -56,12 +58,13 @@ ORDER BY id;
 
 -- name: ListInbox
 SELECT TOP (@limit) c.id, c.channel_id, c.visibility, c.kind, c.status, c.customer_id, c.assignee, c.controller,
-       c.last_activity_ms, c.message_count, c.external_thread_id
+       c.last_activity_ms, c.message_count, c.external_thread_id, c.sentiment_score, c.sentiment_label
 FROM dbo.conversations c
 WHERE c.brand_id = @brand_id
   AND (@status IS NULL OR c.status = @status)
   AND (@channel_id IS NULL OR c.channel_id = @channel_id)
   AND (@visibility IS NULL OR c.visibility = @visibility)
+  AND (@sentiment IS NULL OR c.sentiment_label = @sentiment)
   AND (@assignee IS NULL OR c.assignee = @assignee)
   AND (@customer_id IS NULL OR EXISTS (SELECT 1 FROM dbo.conversation_participants p
                                        WHERE p.brand_id = c.brand_id AND p.customer_id = @customer_id
@@ -74,12 +77,13 @@ OPTION (RECOMPILE);
 -- name: ListInboxAssigned
 -- The same, for one assignee: a separate statement so the planner can take the assignee index.
 SELECT TOP (@limit) c.id, c.channel_id, c.visibility, c.kind, c.status, c.customer_id, c.assignee, c.controller,
-       c.last_activity_ms, c.message_count, c.external_thread_id
+       c.last_activity_ms, c.message_count, c.external_thread_id, c.sentiment_score, c.sentiment_label
 FROM dbo.conversations c
 WHERE c.brand_id = @brand_id
   AND (@status IS NULL OR c.status = @status)
   AND (@channel_id IS NULL OR c.channel_id = @channel_id)
   AND (@visibility IS NULL OR c.visibility = @visibility)
+  AND (@sentiment IS NULL OR c.sentiment_label = @sentiment)
   AND c.assignee = @assignee
   AND (@customer_id IS NULL OR EXISTS (SELECT 1 FROM dbo.conversation_participants p
                                        WHERE p.brand_id = c.brand_id AND p.customer_id = @customer_id
@@ -174,7 +178,7 @@ ORDER BY c.id;
 
 -- name: ExportMessages
 SELECT m.conversation_id, m.seq, m.id, m.author_type, m.author_id, m.body, m.created_at_ms, m.visibility, m.redacted,
-       m.external_message_id, m.event_type, m.delivery_status
+       m.external_message_id, m.event_type, m.delivery_status, m.sentiment_score
 FROM dbo.messages m
 JOIN dbo.conversation_participants p
   ON p.brand_id = m.brand_id AND p.conversation_id = m.conversation_id AND p.customer_id = @customer_id
@@ -185,7 +189,7 @@ ORDER BY m.conversation_id, m.seq;
 -- A customer's messages are found through the conversations they took part in (their participant
 -- rows, deleted only after these statements), not through an index on the author: such an index is
 -- written by every message and read only by an erasure.
-UPDATE dbo.messages SET body = NULL, redacted = 1
+UPDATE dbo.messages SET body = NULL, sentiment_score = NULL, redacted = 1
 WHERE brand_id = @brand_id AND quoted_message_id IS NOT NULL AND body IS NOT NULL AND quoted_message_id IN
     (SELECT m.id FROM dbo.messages m
      WHERE m.brand_id = @brand_id AND m.author_type = 'customer' AND m.author_id = @customer_id
@@ -207,7 +211,7 @@ WHERE brand_id = @brand_id AND author_type <> 'customer' AND in_reply_to IS NOT 
 -- name: RedactMessagesOfCustomer
 -- Their words, and the platform's ids of them (a WhatsApp message id encodes the phone number); the
 -- idempotency key holds that id too, so a platform resending an erased message stores it afresh.
-UPDATE dbo.messages SET body = NULL, redacted = 1, external_message_id = NULL, in_reply_to = NULL, dedupe_key = NULL
+UPDATE dbo.messages SET body = NULL, sentiment_score = NULL, redacted = 1, external_message_id = NULL, in_reply_to = NULL, dedupe_key = NULL
 WHERE brand_id = @brand_id AND author_type = 'customer' AND author_id = @customer_id
   AND (body IS NOT NULL OR external_message_id IS NOT NULL OR in_reply_to IS NOT NULL OR dedupe_key IS NOT NULL)
   AND conversation_id IN (SELECT p.conversation_id FROM dbo.conversation_participants p
@@ -216,15 +220,16 @@ WHERE brand_id = @brand_id AND author_type = 'customer' AND author_id = @custome
 -- name: RedactPrivateConversationsOfCustomer
 -- In their private conversations the brand's words are about them too ("we will ship to ..."): bodies,
 -- platform ids and the platform's last error go; the history of events (ids and times) stays.
-UPDATE dbo.messages SET body = NULL, redacted = 1, external_message_id = NULL, in_reply_to = NULL, last_error = NULL
+UPDATE dbo.messages SET body = NULL, sentiment_score = NULL, redacted = 1, external_message_id = NULL, in_reply_to = NULL, last_error = NULL
 WHERE brand_id = @brand_id AND event_type IS NULL
   AND (body IS NOT NULL OR external_message_id IS NOT NULL OR in_reply_to IS NOT NULL OR last_error IS NOT NULL)
   AND conversation_id IN (SELECT c.id FROM dbo.conversations c
                           WHERE c.brand_id = @brand_id AND c.visibility = 'private' AND c.customer_id = @customer_id);
 
 -- name: ForgetPrivateThreadsOfCustomer
-UPDATE dbo.conversations SET external_thread_id = NULL
-WHERE brand_id = @brand_id AND visibility = 'private' AND customer_id = @customer_id AND external_thread_id IS NOT NULL;
+UPDATE dbo.conversations SET external_thread_id = NULL, sentiment_score = NULL, sentiment_label = NULL
+WHERE brand_id = @brand_id AND visibility = 'private' AND customer_id = @customer_id
+  AND (external_thread_id IS NOT NULL OR sentiment_score IS NOT NULL);
 
 -- name: CancelPendingToCustomer
 UPDATE dbo.messages SET delivery_status = 'cancelled'
@@ -240,7 +245,7 @@ DELETE FROM dbo.conversation_participants WHERE brand_id = @brand_id AND custome
 -- name: PurgeMessagesBefore
 -- Message ids sort by creation time (Ids.NewTimeOrdered): the id index finds the old ones, and no index
 -- on the creation time has to be written by every message. @before_id is the smallest id of @before_ms.
-UPDATE dbo.messages SET body = NULL, redacted = 1
+UPDATE dbo.messages SET body = NULL, sentiment_score = NULL, redacted = 1
 WHERE brand_id = @brand_id AND id < @before_id AND created_at_ms < @before_ms AND body IS NOT NULL;
 
 -- Audit: an append-only, hash-chained log per brand.
@@ -339,3 +344,114 @@ SELECT brand_id, id, secret FROM dbo.webhooks;
 
 -- name: SealWebhookSecret
 UPDATE dbo.webhooks SET secret = @sealed WHERE brand_id = @brand_id AND id = @id AND secret = @secret;
+
+-- Insights: aggregates added to by each node's tally, once a second.
+
+-- name: AddMood
+MERGE dbo.insight_mood WITH (HOLDLOCK) AS target
+USING (SELECT @brand_id AS brand_id, @granularity AS granularity, @bucket_start_ms AS bucket_start_ms,
+              @channel_id AS channel_id, @visibility AS visibility) AS source
+ON target.brand_id = source.brand_id AND target.granularity = source.granularity AND target.bucket_start_ms = source.bucket_start_ms
+   AND target.channel_id = source.channel_id AND target.visibility = source.visibility
+WHEN MATCHED THEN UPDATE SET
+    messages = target.messages + @messages, positive = target.positive + @positive, neutral = target.neutral + @neutral,
+    negative = target.negative + @negative, score_sum = target.score_sum + @score_sum
+WHEN NOT MATCHED THEN INSERT (brand_id, granularity, bucket_start_ms, channel_id, visibility, messages, positive, neutral, negative, score_sum)
+    VALUES (@brand_id, @granularity, @bucket_start_ms, @channel_id, @visibility, @messages, @positive, @neutral, @negative, @score_sum);
+
+-- name: AddTerm
+MERGE dbo.insight_terms WITH (HOLDLOCK) AS target
+USING (SELECT @brand_id AS brand_id, @day_ms AS day_ms, @kind AS kind, @term AS term, @channel_id AS channel_id) AS source
+ON target.brand_id = source.brand_id AND target.day_ms = source.day_ms AND target.kind = source.kind
+   AND target.term = source.term AND target.channel_id = source.channel_id
+WHEN MATCHED THEN UPDATE SET
+    mentions = target.mentions + @mentions, example1 = COALESCE(target.example1, @example1),
+    example2 = COALESCE(target.example2, @example2), example3 = COALESCE(target.example3, @example3)
+WHEN NOT MATCHED THEN INSERT (brand_id, day_ms, channel_id, kind, term, mentions, example1, example2, example3)
+    VALUES (@brand_id, @day_ms, @channel_id, @kind, @term, @mentions, @example1, @example2, @example3);
+
+-- name: MoodBuckets
+SELECT bucket_start_ms, SUM(messages), SUM(positive), SUM(neutral), SUM(negative), SUM(score_sum)
+FROM dbo.insight_mood
+WHERE brand_id = @brand_id AND granularity = @granularity AND bucket_start_ms >= @from_ms AND bucket_start_ms < @to_ms
+  AND (@channel_id IS NULL OR channel_id = @channel_id)
+  AND (@visibility IS NULL OR visibility = @visibility)
+GROUP BY bucket_start_ms
+ORDER BY bucket_start_ms;
+
+-- name: MoodBaseline
+-- A brand's usual level per channel: its minute buckets over the baseline period (the spike detector's yardstick).
+SELECT channel_id, SUM(messages), SUM(negative)
+FROM dbo.insight_mood
+WHERE brand_id = @brand_id AND granularity = 'm' AND bucket_start_ms >= @from_ms AND bucket_start_ms < @to_ms
+GROUP BY channel_id;
+
+-- name: TopTerms
+SELECT TOP (@limit) term, SUM(mentions) AS total, MAX(example1), MAX(example2), MAX(example3)
+FROM dbo.insight_terms
+WHERE brand_id = @brand_id AND kind = @kind AND day_ms >= @from_ms AND day_ms < @to_ms
+  AND (@channel_id IS NULL OR channel_id = @channel_id)
+GROUP BY term
+ORDER BY total DESC, term;
+
+
+-- name: ClearTermExamplesOfCustomer
+-- Run before the participant rows go: they are how a customer's messages are found.
+UPDATE dbo.insight_terms SET
+    example1 = CASE WHEN example1 IN (SELECT m.id FROM dbo.messages m WHERE m.brand_id = @brand_id AND m.author_type = 'customer'
+        AND m.author_id = @customer_id AND m.conversation_id IN (SELECT p.conversation_id FROM dbo.conversation_participants p
+                                                                 WHERE p.brand_id = @brand_id AND p.customer_id = @customer_id))
+        THEN NULL ELSE example1 END,
+    example2 = CASE WHEN example2 IN (SELECT m.id FROM dbo.messages m WHERE m.brand_id = @brand_id AND m.author_type = 'customer'
+        AND m.author_id = @customer_id AND m.conversation_id IN (SELECT p.conversation_id FROM dbo.conversation_participants p
+                                                                 WHERE p.brand_id = @brand_id AND p.customer_id = @customer_id))
+        THEN NULL ELSE example2 END,
+    example3 = CASE WHEN example3 IN (SELECT m.id FROM dbo.messages m WHERE m.brand_id = @brand_id AND m.author_type = 'customer'
+        AND m.author_id = @customer_id AND m.conversation_id IN (SELECT p.conversation_id FROM dbo.conversation_participants p
+                                                                 WHERE p.brand_id = @brand_id AND p.customer_id = @customer_id))
+        THEN NULL ELSE example3 END
+WHERE brand_id = @brand_id
+  AND (example1 IS NOT NULL OR example2 IS NOT NULL OR example3 IS NOT NULL);
+
+-- name: InsertAlert
+INSERT INTO dbo.insight_alerts (brand_id, id, kind, status, channel_id, window_start_ms, detected_at_ms, resolved_at_ms,
+                            negative_share, baseline_share, messages, baseline_messages, sample_ids)
+VALUES (@brand_id, @id, @kind, @status, @channel_id, @window_start_ms, @detected_at_ms, NULL,
+        @negative_share, @baseline_share, @messages, @baseline_messages, @sample_ids);
+
+-- name: ResolveAlert
+UPDATE dbo.insight_alerts SET status = 'resolved', resolved_at_ms = @resolved_at_ms
+WHERE brand_id = @brand_id AND id = @id AND status = 'raised';
+
+-- name: ListAlerts
+-- Newest first; ids sort by detection time.
+SELECT TOP (@limit) id, kind, status, channel_id, window_start_ms, detected_at_ms, resolved_at_ms, negative_share, baseline_share,
+       messages, baseline_messages, sample_ids
+FROM dbo.insight_alerts
+WHERE brand_id = @brand_id
+  AND (@status IS NULL OR status = @status)
+  AND (@from_ms IS NULL OR detected_at_ms >= @from_ms)
+  AND (@to_ms IS NULL OR detected_at_ms < @to_ms)
+  AND (@before_id IS NULL OR id < @before_id)
+ORDER BY id DESC;
+
+
+-- name: RecentAlerts
+-- What the spike detector must remember after a restart: episodes still open, and those inside their cool-down.
+SELECT id, kind, status, channel_id, window_start_ms, detected_at_ms, resolved_at_ms, negative_share, baseline_share,
+       messages, baseline_messages, sample_ids
+FROM dbo.insight_alerts
+WHERE brand_id = @brand_id AND (status = 'raised' OR detected_at_ms >= @since_ms);
+
+-- name: CustomerMood
+-- One person's mood: read only where profiling is allowed (the grain checks), never stored.
+SELECT COUNT(*),
+       SUM(CASE WHEN m.sentiment_score >= 0.05 THEN 1 ELSE 0 END),
+       SUM(CASE WHEN m.sentiment_score <= -0.05 THEN 1 ELSE 0 END),
+       SUM(m.sentiment_score),
+       SUM(CASE WHEN m.sent_at_ms >= @recent_from_ms THEN 1 ELSE 0 END),
+       SUM(CASE WHEN m.sent_at_ms >= @recent_from_ms THEN m.sentiment_score ELSE 0 END)
+FROM dbo.messages m
+WHERE m.brand_id = @brand_id AND m.author_type = 'customer' AND m.author_id = @customer_id AND m.sentiment_score IS NOT NULL
+  AND m.conversation_id IN (SELECT p.conversation_id FROM dbo.conversation_participants p
+                            WHERE p.brand_id = @brand_id AND p.customer_id = @customer_id);

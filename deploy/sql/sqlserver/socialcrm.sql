@@ -212,3 +212,64 @@ CREATE TABLE dbo.data_protection_keys (
     xml           nvarchar(max) NOT NULL,
     CONSTRAINT pk_data_protection_keys PRIMARY KEY (friendly_name)
 );
+-- go
+-- Insights. Each customer message's sentiment is stored beside its text and removed with it; the
+-- conversation keeps its latest customer message's, for the inbox's sentiment filter.
+IF COL_LENGTH(N'dbo.messages', N'sentiment_score') IS NULL
+ALTER TABLE dbo.messages ADD sentiment_score float NULL;
+-- go
+IF COL_LENGTH(N'dbo.conversations', N'sentiment_score') IS NULL
+ALTER TABLE dbo.conversations ADD sentiment_score float NULL, sentiment_label nvarchar(8) NULL;
+-- go
+-- The brand's mood by the messages' platform time, pre-aggregated per node and added up here, one
+-- row per bucket of each granularity ('m'inute, 'h'our, 'd'ay), channel and visibility: a year of
+-- days is a few hundred rows whatever the size of the log.
+IF OBJECT_ID(N'dbo.insight_mood', N'U') IS NULL
+CREATE TABLE dbo.insight_mood (
+    brand_id        nvarchar(64) NOT NULL,
+    granularity     nchar(1)     NOT NULL,
+    bucket_start_ms bigint       NOT NULL,
+    channel_id      nvarchar(64) NOT NULL,
+    visibility      nvarchar(16) NOT NULL,
+    messages        bigint       NOT NULL,
+    positive        bigint       NOT NULL,
+    neutral         bigint       NOT NULL,
+    negative        bigint       NOT NULL,
+    score_sum       float        NOT NULL,
+    CONSTRAINT pk_insight_mood PRIMARY KEY (brand_id, granularity, bucket_start_ms, channel_id, visibility)
+);
+-- go
+-- What customers praise, complain about and use the product for, per day and channel, with up to
+-- three example messages (an erasure clears its customer's).
+IF OBJECT_ID(N'dbo.insight_terms', N'U') IS NULL
+CREATE TABLE dbo.insight_terms (
+    brand_id   nvarchar(64) NOT NULL,
+    day_ms     bigint       NOT NULL,
+    channel_id nvarchar(64) NOT NULL,
+    kind       nvarchar(16) NOT NULL,
+    term       nvarchar(64) NOT NULL,
+    mentions   bigint       NOT NULL,
+    example1   nvarchar(64) NULL,
+    example2   nvarchar(64) NULL,
+    example3   nvarchar(64) NULL,
+    CONSTRAINT pk_insight_terms PRIMARY KEY (brand_id, day_ms, kind, term, channel_id)
+);
+-- go
+-- Spike alerts: raised once per episode, then resolved when the channel calms down.
+IF OBJECT_ID(N'dbo.insight_alerts', N'U') IS NULL
+CREATE TABLE dbo.insight_alerts (
+    brand_id          nvarchar(64)  NOT NULL,
+    id                nvarchar(64)  NOT NULL,
+    kind              nvarchar(16)  NOT NULL,
+    status            nvarchar(16)  NOT NULL,
+    channel_id        nvarchar(64)  NOT NULL,
+    window_start_ms   bigint        NOT NULL,
+    detected_at_ms    bigint        NOT NULL,
+    resolved_at_ms    bigint        NULL,
+    negative_share    float         NOT NULL,
+    baseline_share    float         NOT NULL,
+    messages          bigint        NOT NULL,
+    baseline_messages float         NOT NULL,
+    sample_ids        nvarchar(400) NOT NULL,
+    CONSTRAINT pk_insight_alerts PRIMARY KEY (brand_id, id)
+);

@@ -50,10 +50,11 @@ public static class EventTypes
     public const string StatusChanged = "conversation.status-changed";
     public const string AssigneeChanged = "conversation.assignee-changed";
     public const string CustomerErased = "customer.erased";
+    public const string InsightAlert = "insight.alert";
 
     public static readonly IReadOnlySet<string> All = new HashSet<string>
     {
-        MessageCreated, ConversationCreated, ControlChanged, StatusChanged, AssigneeChanged, CustomerErased,
+        MessageCreated, ConversationCreated, ControlChanged, StatusChanged, AssigneeChanged, CustomerErased, InsightAlert,
     };
 }
 

@@ -103,7 +103,7 @@ public sealed record ConversationView(
     [property: Id(9)] DateTimeOffset? LastMessageAt,
     [property: Id(10)] DateTimeOffset? WindowClosesAt,
     [property: Id(11)] long MessageCount,
-    [property: Id(12)] double? Sentiment,
+    [property: Id(12)] Insights.SentimentView? Sentiment,
     [property: Id(13)] string? ExternalThreadId,
     [property: Id(14)] DateTimeOffset CreatedAt);
 
@@ -116,7 +116,7 @@ public sealed record MessageView(
     [property: Id(4)] string? Text,
     [property: Id(5)] DateTimeOffset CreatedAt,
     [property: Id(6)] Visibility Visibility,
-    [property: Id(7)] double? Sentiment,
+    [property: Id(7)] Insights.SentimentView? Sentiment,
     [property: Id(8)] string? DeliveryStatus,
     [property: Id(9)] bool Redacted,
     [property: Id(10)] string? ExternalMessageId,

@@ -19,7 +19,8 @@ public sealed record InboxQuery(
     [property: Id(3)] string? Assignee,
     [property: Id(4)] string? CustomerId,
     [property: Id(5)] int Limit,
-    [property: Id(6)] InboxCursor? After);
+    [property: Id(6)] InboxCursor? After,
+    [property: Id(7)] string? Sentiment = null);
 
 /// <summary>Keyset position in the inbox: newest activity first, then id.</summary>
 [GenerateSerializer, Immutable]
@@ -37,7 +38,8 @@ public sealed record InboxItem(
     [property: Id(7)] string Controller,
     [property: Id(8)] DateTimeOffset LastActivityAt,
     [property: Id(9)] long MessageCount,
-    [property: Id(10)] string? ExternalThreadId);
+    [property: Id(10)] string? ExternalThreadId,
+    [property: Id(11)] Insights.SentimentView? Sentiment = null);
 
 [GenerateSerializer, Immutable]
 public sealed record InboxPage([property: Id(0)] IReadOnlyList<InboxItem> Items, [property: Id(1)] InboxCursor? Next);

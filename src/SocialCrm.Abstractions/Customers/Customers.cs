@@ -30,6 +30,13 @@ public interface ICustomerGrain : IBrandScopedGrain
     [ReadOnly, AlwaysInterleave]
     Task<string?> PlatformUserId(Platform platform);
 
+    /// <summary>
+    /// The person's mood over their messages: profiling, so only where they granted <c>profiling</c> or
+    /// the brand relies on legitimate interest and they have not objected (audited; never stored).
+    /// </summary>
+    [ReadOnly]
+    Task<Outcome<Insights.CustomerMood>> Mood();
+
     /// <summary>Everything held on the customer, as one document (audited).</summary>
     Task<Outcome<Privacy.CustomerExport>> Export();
 

@@ -10,6 +10,8 @@ using SocialCrm.Grains.Privacy;
 using SocialCrm.Persistence.Conversations;
 using SocialCrm.Persistence.Webhooks;
 
+using SocialCrm.Grains.Insights;
+
 namespace SocialCrm.Grains.Conversations;
 
 /// <summary>
@@ -27,7 +29,9 @@ public sealed class ConversationGrain(
     IOptions<OutboundOptions> outboundOptions,
     IOptions<ConversationStreamOptions> streamOptions,
     ILogger<ConversationGrain> logger,
-    TimeProvider clock) : Grain, IConversationGrain
+    TimeProvider clock,
+    MessageReader insights,
+    InsightTally tally) : Grain, IConversationGrain
 {
     private const int MaxListedParticipants = 1_000;
 
@@ -89,11 +93,14 @@ public sealed class ConversationGrain(
 
         // The platform's time counts for its window, but never a time in the future.
         var sentAt = message.SentAt > now ? now : message.SentAt;
+        // Read in-process before the append, so the score is stored with the text and goes with it.
+        var reading = await insights.ReadAsync(_brandId, message.Text);
         var record = _log.NewMessage(AuthorType.Customer, message.CustomerId, message.Text, purpose: null, now, sentAt,
-            message.ExternalMessageId, message.InReplyToExternalMessageId, dedupeKey, deliveryStatus: null);
+            message.ExternalMessageId, message.InReplyToExternalMessageId, dedupeKey, deliveryStatus: null) with { SentimentScore = reading?.Score };
         var newParticipant = _log.KnowsParticipant(message.CustomerId) ? null : message.CustomerId;
         if (await _log.AppendAsync(record, newParticipant, customerMessage: true) is AppendOutcome.Duplicate duplicate)
             return Duplicate(duplicate.Existing);
+        if (reading is not null) tally.Record(_brandId, record.ChannelId, WireNames.Of(record.Visibility), record.SentAtMs, record.Id, reading);
         return new AppendResult(_conversationId, record.Id, record.Seq, message.CustomerId, Duplicate: false);
     }
 
@@ -286,6 +293,8 @@ public sealed class ConversationGrain(
             // The platform's id of a private thread can name the person (a WhatsApp chat is their number).
             state.State.ExternalThreadId = null;
             await state.WriteStateAsync();
+            // The projection's copy went with the erasure's transaction.
+            _log.ForgetSentiment();
         }
     }
 
@@ -316,7 +325,7 @@ public sealed class ConversationGrain(
             s.Controller, s.LinkedConversationIds.ToList(),
             counters.LastMessageAtMs is { } lastMs ? DateTimeOffset.FromUnixTimeMilliseconds(lastMs) : null,
             MessagingWindow.ClosesAt(s.Platform, s.Visibility, _log.LastCustomerMessageAt),
-            counters.MessageCount, Sentiment: null, s.ExternalThreadId, s.CreatedAt);
+            counters.MessageCount, Sentiments.View(counters.SentimentScore), s.ExternalThreadId, s.CreatedAt);
     }
 
     async Task<Outcome<MessagePage>> IConversationGrain.Messages(long afterSeq, int limit)

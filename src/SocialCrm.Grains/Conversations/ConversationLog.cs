@@ -1,6 +1,7 @@
 using System.Text.Json;
 using SocialCrm.Abstractions.Bots;
 using SocialCrm.Abstractions.Conversations;
+using SocialCrm.Grains.Insights;
 using SocialCrm.Persistence.Conversations;
 using SocialCrm.Persistence.Webhooks;
 
@@ -38,7 +39,11 @@ internal sealed class ConversationLog(
 
     /// <summary>Starts from where the committed projection row says the log stands.</summary>
     public void Resume(ConversationRecord row) =>
-        Counters = new ConversationCounters(row.LastSeq, row.MessageCount, row.LastMessageAtMs, row.LastCustomerMessageAtMs, row.LastActivityMs);
+        Counters = new ConversationCounters(row.LastSeq, row.MessageCount, row.LastMessageAtMs, row.LastCustomerMessageAtMs, row.LastActivityMs,
+            row.SentimentScore, row.SentimentLabel);
+
+    /// <summary>The customer was erased: the sentiment of their last message goes with their words.</summary>
+    public void ForgetSentiment() => Counters = Counters with { SentimentScore = null, SentimentLabel = null };
 
     public bool KnowsParticipant(string customerId) => _knownParticipants.Contains(customerId);
 
@@ -74,7 +79,11 @@ internal sealed class ConversationLog(
             LastMessageAtMs: isEvent ? Counters.LastMessageAtMs : record.CreatedAtMs,
             // A webhook delivered late carries an older time: the window counts from the newest message.
             LastCustomerMessageAtMs: customerMessage ? Math.Max(record.SentAtMs, Counters.LastCustomerMessageAtMs ?? 0) : Counters.LastCustomerMessageAtMs,
-            LastActivityMs: Math.Max(record.CreatedAtMs, Counters.LastActivityMs));
+            LastActivityMs: Math.Max(record.CreatedAtMs, Counters.LastActivityMs),
+            // The inbox sorts by the customer's latest mood; a message without text (a sticker) leaves it as it was.
+            SentimentScore: customerMessage && record.SentimentScore is not null ? record.SentimentScore : Counters.SentimentScore,
+            SentimentLabel: customerMessage && record.SentimentScore is { } score
+                ? Sentiments.LabelOf(SocialCrm.Insights.Sentiment.FromScore(score).Label) : Counters.SentimentLabel);
         // The outbox: each subscribed bot's delivery commits with the event itself, or not at all.
         // Payloads are only built when someone listens: most brands have no bot on most messages.
         var subscriptions = await webhooks.SubscriptionsAsync(brandId);
@@ -144,6 +153,6 @@ internal sealed class ConversationLog(
         var s = state.State;
         return new ConversationRecord(brandId, conversationId, s.ChannelId, s.Visibility, s.Kind, s.Status, s.Assignee, s.Controller,
             s.CustomerId, s.ExternalThreadId, s.CreatedAt.ToUnixTimeMilliseconds(), counters.LastActivityMs, counters.LastMessageAtMs,
-            counters.LastCustomerMessageAtMs, counters.MessageCount, counters.LastSeq);
+            counters.LastCustomerMessageAtMs, counters.MessageCount, counters.LastSeq, counters.SentimentScore, counters.SentimentLabel);
     }
 }

@@ -1,4 +1,5 @@
 using SocialCrm.Abstractions.Conversations;
+using SocialCrm.Grains.Insights;
 using SocialCrm.Persistence.Conversations;
 
 namespace SocialCrm.Grains.Conversations;
@@ -16,12 +17,14 @@ public sealed class InboxGrain(InboxStore store) : Grain, IInboxGrain
             query.Visibility is { } visibility ? WireNames.Of(visibility) : null,
             query.Assignee,
             query.CustomerId,
+            query.Sentiment,
             query.After?.LastActivityMs,
             query.After?.ConversationId,
             query.Limit + 1));
         var items = rows.Take(query.Limit).Select(r => new InboxItem(
             r.Id, r.ChannelId, r.Visibility, r.Kind, r.Status, r.CustomerId, r.Assignee, r.Controller,
-            DateTimeOffset.FromUnixTimeMilliseconds(r.LastActivityMs), r.MessageCount, r.ExternalThreadId)).ToList();
+            DateTimeOffset.FromUnixTimeMilliseconds(r.LastActivityMs), r.MessageCount, r.ExternalThreadId,
+            Sentiments.View(r.SentimentScore))).ToList();
         var next = rows.Count > query.Limit ? new InboxCursor(items[^1].LastActivityAt.ToUnixTimeMilliseconds(), items[^1].Id) : null;
         return new InboxPage(items, next);
     }

@@ -1,3 +1,6 @@
+using SocialCrm.Abstractions.Insights;
+using SocialCrm.Abstractions.Brands;
+using SocialCrm.Persistence.Insights;
 using SocialCrm.Abstractions.Bots;
 using SocialCrm.Abstractions.Consent;
 using SocialCrm.Abstractions.Conversations;
@@ -37,6 +40,7 @@ public sealed class CustomerGrain(
     CustomerDirectory directory,
     PrivacyStore privacy,
     WebhookStore webhooks,
+    InsightStore insights,
     TimeProvider clock) : Grain, ICustomerGrain
 {
     private string BrandId => Ids.BrandOf(this.GetPrimaryKeyString());
@@ -107,6 +111,26 @@ public sealed class CustomerGrain(
         if (!state.State.Exists || state.State.ErasedAt is not null) return Task.FromResult(false);
         var latest = state.State.ConsentHistory.LastOrDefault(r => r.Purpose == purpose);
         return Task.FromResult(latest is not null && latest.Allows(clock.GetUtcNow()));
+    }
+
+    async Task<Outcome<CustomerMood>> ICustomerGrain.Mood()
+    {
+        if (Unavailable() is { } refusal) return refusal;
+        var now = clock.GetUtcNow();
+        var latest = state.State.ConsentHistory.LastOrDefault(r => r.Purpose == Purpose.Profiling);
+        string basis;
+        if (latest is not null && latest.Allows(now)) basis = "consent";
+        else if (latest?.Status != ConsentStatus.Withdrawn
+                 && (await GrainFactory.GetGrain<IBrandGrain>(BrandId).Settings()).ProfilingByLegitimateInterest) basis = "legitimate-interest";
+        else return new Refusal(RefusalKind.ConsentRequired,
+            "Profiling this customer is not allowed: they have not granted profiling consent, or they objected to it.");
+        await Audit.RecordAsync(GrainFactory, BrandId, "profile.mood.read", CustomerId, "customers/" + CustomerId + "/mood");
+        var row = await insights.CustomerMoodAsync(BrandId, CustomerId, now.AddDays(-30).ToUnixTimeMilliseconds());
+        var messages = row?.Messages ?? 0;
+        var recent = row?.RecentMessages ?? 0;
+        return new CustomerMood(messages, row?.Positive ?? 0, messages - (row?.Positive ?? 0) - (row?.Negative ?? 0), row?.Negative ?? 0,
+            messages == 0 ? null : Math.Round(row!.ScoreSum / messages, 4), recent,
+            recent == 0 ? null : Math.Round(row!.RecentScoreSum / recent, 4), basis);
     }
 
     // Not audited: the service addressing a reply an agent or bot wrote reads no more than it sends to.

@@ -3,6 +3,8 @@ using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using SocialCrm.Abstractions;
 using SocialCrm.Abstractions.Conversations;
+using SocialCrm.Abstractions.Insights;
+using SocialCrm.Grains.Insights;
 using SocialCrm.Host.Auth;
 
 namespace SocialCrm.Host.Api;
@@ -10,17 +12,17 @@ namespace SocialCrm.Host.Api;
 public sealed record ConversationResponse(
     string Id, string ChannelId, string Visibility, string Kind, string Status, IReadOnlyList<string> CustomerIds,
     string? Assignee, string Controller, IReadOnlyList<string> LinkedConversationIds, DateTimeOffset? LastMessageAt,
-    DateTimeOffset? WindowClosesAt, long MessageCount, double? Sentiment, string? ExternalThreadId, DateTimeOffset CreatedAt);
+    DateTimeOffset? WindowClosesAt, long MessageCount, SentimentView? Sentiment, string? ExternalThreadId, DateTimeOffset CreatedAt);
 
 public sealed record InboxItemResponse(
     string Id, string ChannelId, string Visibility, string Kind, string Status, string? CustomerId, string? Assignee,
-    string Controller, DateTimeOffset LastActivityAt, long MessageCount, string? ExternalThreadId);
+    string Controller, DateTimeOffset LastActivityAt, long MessageCount, string? ExternalThreadId, SentimentView? Sentiment);
 
 public sealed record InboxResponse(IReadOnlyList<InboxItemResponse> Items, string? NextCursor);
 
 public sealed record MessageResponse(
     long Seq, string Id, string AuthorType, string AuthorId, string? Text, DateTimeOffset CreatedAt, string Visibility,
-    double? Sentiment, string? DeliveryStatus, bool Redacted, string? ExternalMessageId, string? InReplyToExternalMessageId, string? Purpose,
+    SentimentView? Sentiment, string? DeliveryStatus, bool Redacted, string? ExternalMessageId, string? InReplyToExternalMessageId, string? Purpose,
     MessageEvent? Event, string? QuotedMessageId);
 
 /// <summary>A change in the conversation's history (control, assignee, status, links), as recorded in its log.</summary>
@@ -145,7 +147,7 @@ public static class ConversationsApi
     }
 
     private static async Task<Results<Ok<InboxResponse>, ValidationProblem>> List(string brandId, string? status, string? channelId, string? visibility,
-        string? assignee, string? customerId, int? limit, string? cursor, IGrainFactory grains)
+        string? assignee, string? customerId, string? sentiment, int? limit, string? cursor, IGrainFactory grains)
     {
         var errors = new FieldErrors();
         ConversationStatus? statusFilter = status is null ? null : errors.Enum<ConversationStatus>("status", status);
@@ -153,16 +155,19 @@ public static class ConversationsApi
         errors.IdFilter("channelId", channelId);
         errors.IdFilter("assignee", assignee);
         errors.IdFilter("customerId", customerId);
+        if (sentiment is not null && !Sentiments.Labels.Contains(sentiment, StringComparer.Ordinal))
+            errors.Add("sentiment", "must be one of: " + string.Join(", ", Sentiments.Labels) + ".");
         var pageSize = Limit(errors, limit);
         var after = cursor is null ? null : DecodeCursor(cursor);
         if (cursor is not null && after is null) errors.Add("cursor", "is not a cursor this service gave.");
         if (errors.Any) return errors.ToProblem();
 
         var page = await grains.GetGrain<IInboxGrain>(brandId).List(new InboxQuery(statusFilter, channelId, visibilityFilter,
-            assignee, customerId, pageSize, after));
+            assignee, customerId, pageSize, after, sentiment));
         return TypedResults.Ok(new InboxResponse(
             page.Items.Select(i => new InboxItemResponse(i.Id, i.ChannelId, WireNames.Of(i.Visibility), WireNames.Of(i.Kind),
-                WireNames.Of(i.Status), i.CustomerId, i.Assignee, i.Controller, i.LastActivityAt, i.MessageCount, i.ExternalThreadId)).ToList(),
+                WireNames.Of(i.Status), i.CustomerId, i.Assignee, i.Controller, i.LastActivityAt, i.MessageCount, i.ExternalThreadId,
+                i.Sentiment)).ToList(),
             page.Next is null ? null : EncodeCursor(page.Next)));
     }
 

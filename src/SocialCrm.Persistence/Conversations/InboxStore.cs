@@ -12,6 +12,7 @@ public sealed record InboxFilter(
     string? Visibility,
     string? Assignee,
     string? CustomerId,
+    string? Sentiment,
     long? CursorMs,
     string? CursorId,
     int Limit);
@@ -29,6 +30,7 @@ public sealed class InboxStore(Database database)
                 SqlArg.Text("visibility", filter.Visibility),
                 SqlArg.Text("assignee", filter.Assignee),
                 SqlArg.Text("customer_id", filter.CustomerId),
+                SqlArg.Text("sentiment", filter.Sentiment),
                 SqlArg.Int64("cursor_ms", filter.CursorMs),
                 SqlArg.Text("cursor_id", filter.CursorId),
                 SqlArg.Int32("limit", filter.Limit),
@@ -37,6 +39,7 @@ public sealed class InboxStore(Database database)
                 Id: r.GetString(0), ChannelId: r.GetString(1), Visibility: StoredNames.Parse(r.GetString(2), Visibility.Private),
                 Kind: StoredNames.Parse(r.GetString(3), ConversationKind.Private), Status: StoredNames.Parse(r.GetString(4), ConversationStatus.Open), CustomerId: r.StringOrNull(5), Assignee: r.StringOrNull(6), Controller: r.GetString(7),
                 ExternalThreadId: r.StringOrNull(10), CreatedAtMs: 0, LastActivityMs: r.Int64(8), LastMessageAtMs: null,
-                LastCustomerMessageAtMs: null, MessageCount: r.Int64(9), LastSeq: 0),
+                LastCustomerMessageAtMs: null, MessageCount: r.Int64(9), LastSeq: 0, SentimentScore: r.DoubleOrNull(11),
+                SentimentLabel: r.StringOrNull(12)),
             cancellationToken);
 }

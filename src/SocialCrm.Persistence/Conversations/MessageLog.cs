@@ -27,7 +27,8 @@ public sealed record MessageRecord(
     bool Redacted = false,
     string? EventType = null,
     string? EventData = null,
-    string? QuotedMessageId = null);
+    string? QuotedMessageId = null,
+    double? SentimentScore = null);
 
 /// <summary>The inbox projection of one conversation, kept current in the same transaction as its messages.</summary>
 public sealed record ConversationRecord(
@@ -46,10 +47,14 @@ public sealed record ConversationRecord(
     long? LastMessageAtMs,
     long? LastCustomerMessageAtMs,
     long MessageCount,
-    long LastSeq);
+    long LastSeq,
+    double? SentimentScore = null,
+    string? SentimentLabel = null);
 
 /// <summary>Where a conversation's log stands, read back when its grain activates.</summary>
-public sealed record ConversationCounters(long LastSeq, long MessageCount, long? LastMessageAtMs, long? LastCustomerMessageAtMs, long LastActivityMs);
+/// <param name="SentimentScore">The sentiment of the newest customer message, with its label (the inbox filters on it).</param>
+public sealed record ConversationCounters(long LastSeq, long MessageCount, long? LastMessageAtMs, long? LastCustomerMessageAtMs, long LastActivityMs,
+    double? SentimentScore = null, string? SentimentLabel = null);
 
 /// <summary>A message found by its id anywhere in a brand.</summary>
 public sealed record MessageLookup(string ConversationId, long Seq, AuthorType AuthorType, string AuthorId, string? Body,
@@ -131,7 +136,7 @@ public sealed class MessageLog(Database database, GroupCommitWriter writer)
                 Assignee: r.StringOrNull(9), Controller: r.GetString(10), CustomerId: r.StringOrNull(11),
                 ExternalThreadId: r.StringOrNull(12), CreatedAtMs: r.Int64(13), LastActivityMs: r.Int64(4),
                 LastMessageAtMs: r.Int64OrNull(2), LastCustomerMessageAtMs: r.Int64OrNull(3), MessageCount: r.Int64(1),
-                LastSeq: r.Int64(0)), cancellationToken);
+                LastSeq: r.Int64(0), SentimentScore: r.DoubleOrNull(14), SentimentLabel: r.StringOrNull(15)), cancellationToken);
 
     /// <summary>The customers taking part, in the order they joined (at most <paramref name="limit"/>).</summary>
     public Task<List<string>> ParticipantsAsync(string brandId, string conversationId, int limit, CancellationToken cancellationToken = default) =>
@@ -204,7 +209,7 @@ public sealed class MessageLog(Database database, GroupCommitWriter writer)
                 Purpose: StoredNames.ParseOrNull<Purpose>(r.StringOrNull(11)), CreatedAtMs: r.Int64(5),
                 SentAtMs: r.Int64(5), ExternalMessageId: r.StringOrNull(9), InReplyTo: r.StringOrNull(10), DedupeKey: null,
                 DeliveryStatus: StoredNames.ParseOrNull<DeliveryStatus>(r.StringOrNull(7)), Redacted: r.Bool(8), EventType: r.StringOrNull(12),
-                EventData: r.StringOrNull(13), QuotedMessageId: r.StringOrNull(14)) { SentAtMs = r.Int64(15) },
+                EventData: r.StringOrNull(13), QuotedMessageId: r.StringOrNull(14), SentimentScore: r.DoubleOrNull(16)) { SentAtMs = r.Int64(15) },
             cancellationToken);
 
     private static SqlArg[] MessageArgs(MessageRecord m) =>
@@ -228,6 +233,7 @@ public sealed class MessageLog(Database database, GroupCommitWriter writer)
         SqlArg.Text("event_type", m.EventType),
         SqlArg.Text("event_data", m.EventData),
         SqlArg.Text("quoted_message_id", m.QuotedMessageId),
+        SqlArg.Double("sentiment_score", m.SentimentScore),
     ];
 
     private static SqlArg[] ConversationArgs(ConversationRecord c) =>
@@ -248,5 +254,7 @@ public sealed class MessageLog(Database database, GroupCommitWriter writer)
         SqlArg.Int64("last_customer_message_at_ms", c.LastCustomerMessageAtMs),
         SqlArg.Int64("message_count", c.MessageCount),
         SqlArg.Int64("last_seq", c.LastSeq),
+        SqlArg.Double("sentiment_score", c.SentimentScore),
+        SqlArg.Text("sentiment_label", c.SentimentLabel),
     ];
 }

@@ -54,14 +54,14 @@ public sealed class PrivacyStore(Database database, GroupCommitWriter writer)
                 // after a later one is gone (PostgreSQL refuses it).
                 var (conversationId, seq, id, authorType, authorId, body) =
                     (r.GetString(0), r.Int64(1), r.GetString(2), r.GetString(3), r.GetString(4), r.StringOrNull(5));
-                var (createdAtMs, visibility, redacted, externalMessageId, eventType, deliveryStatus) =
-                    (r.Int64(6), r.GetString(7), r.Bool(8), r.StringOrNull(9), r.StringOrNull(10), r.StringOrNull(11));
+                var (createdAtMs, visibility, redacted, externalMessageId, eventType, deliveryStatus, sentiment) =
+                    (r.Int64(6), r.GetString(7), r.Bool(8), r.StringOrNull(9), r.StringOrNull(10), r.StringOrNull(11), r.DoubleOrNull(12));
                 return new MessageRecord(brandId, ConversationId: conversationId, Seq: seq, Id: id, ChannelId: "",
                     AuthorType: StoredNames.Parse(authorType, AuthorType.System), AuthorId: authorId, Body: body,
                     Visibility: StoredNames.Parse(visibility, Visibility.Private), Purpose: null, CreatedAtMs: createdAtMs,
                     SentAtMs: createdAtMs, ExternalMessageId: externalMessageId, InReplyTo: null, DedupeKey: null,
                     DeliveryStatus: StoredNames.ParseOrNull<DeliveryStatus>(deliveryStatus), Redacted: redacted,
-                    EventType: eventType);
+                    EventType: eventType, SentimentScore: sentiment);
             },
             cancellationToken);
 
@@ -74,13 +74,14 @@ public sealed class PrivacyStore(Database database, GroupCommitWriter writer)
     /// ids of their messages and of brand quotes of them, the brand's replies pointing at them, every
     /// word and platform id of their private conversations (the brand's too), the platform's thread id
     /// of those, their consent and participation projections, replies still waiting to be sent to them,
-    /// and the payloads of webhook deliveries about them. Idempotent, so an interrupted erasure can run again.
+    /// the insight terms' examples they wrote, and the payloads of webhook deliveries about them. Idempotent, so an interrupted erasure can run again.
     /// </summary>
     public Task EraseCustomerAsync(string brandId, string customerId, long erasedAtMs)
     {
         SqlArg[] who = [SqlArg.Text("brand_id", brandId), SqlArg.Text("customer_id", customerId)];
         return writer.WriteAsync(
         [
+            new SqlStatement("ClearTermExamplesOfCustomer", who),
             new SqlStatement("RedactQuotesOfCustomer", who),
             new SqlStatement("UnlinkRepliesToCustomer", who),
             new SqlStatement("RedactMessagesOfCustomer", who),

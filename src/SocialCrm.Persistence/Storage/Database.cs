@@ -108,5 +108,11 @@ public static class DataReaderExtensions
 
     public static long Int64(this DbDataReader reader, int ordinal) => Convert.ToInt64(reader.GetValue(ordinal));
 
+    public static double? DoubleOrNull(this DbDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : Convert.ToDouble(reader.GetValue(ordinal), System.Globalization.CultureInfo.InvariantCulture);
+
+    public static double Double(this DbDataReader reader, int ordinal) =>
+        Convert.ToDouble(reader.GetValue(ordinal), System.Globalization.CultureInfo.InvariantCulture);
+
     public static bool Bool(this DbDataReader reader, int ordinal) => Convert.ToBoolean(reader.GetValue(ordinal));
 }

@@ -25,6 +25,10 @@ public sealed class SchemaInstaller(Database database, ILogger<SchemaInstaller> 
             {
                 await command.ExecuteNonQueryAsync(cancellationToken);
             }
+            catch (DbException ex) when (Tolerated(sql) is { } tolerated && ex.Message.Contains(tolerated, StringComparison.OrdinalIgnoreCase))
+            {
+                // A change the database already has, where the dialect cannot say "if not exists" (SQLite's ADD COLUMN).
+            }
             catch (DbException ex)
             {
                 throw new InvalidOperationException($"Applying {database.Profile.Folder}/{file} failed: {ex.Message}", ex);
@@ -33,6 +37,19 @@ public sealed class SchemaInstaller(Database database, ILogger<SchemaInstaller> 
         }
         if (transaction is not null) await transaction.CommitAsync(cancellationToken);
         logger.LogInformation("Schema for {Dialect} applied ({Count} statements).", database.Dialect, count);
+    }
+
+    private const string TolerateMarker = "-- tolerate:";
+
+    /// <summary>The error a statement may meet and still count as applied, from its <c>-- tolerate: text</c> line.</summary>
+    private static string? Tolerated(string sql)
+    {
+        var start = sql.IndexOf(TolerateMarker, StringComparison.Ordinal);
+        if (start < 0) return null;
+        start += TolerateMarker.Length;
+        var end = sql.IndexOf('\n', start);
+        var text = (end < 0 ? sql[start..] : sql[start..end]).Trim();
+        return text.Length == 0 ? null : text;
     }
 
     private async Task LockAsync(DbConnection connection, DbTransaction? transaction, CancellationToken cancellationToken)

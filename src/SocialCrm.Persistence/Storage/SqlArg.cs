@@ -11,6 +11,8 @@ public readonly record struct SqlArg(string Name, object? Value, DbType Type)
 
     public static SqlArg Int32(string name, int? value) => new(name, value, DbType.Int32);
 
+    public static SqlArg Double(string name, double? value) => new(name, value, DbType.Double);
+
     public static SqlArg Bool(string name, bool value) => new(name, value, DbType.Boolean);
 }
 

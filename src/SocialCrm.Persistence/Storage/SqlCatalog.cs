@@ -154,6 +154,7 @@ public sealed record SqlQuery(string Text, string[]? Positions)
                 System.Data.DbType.Int64 => new long?[rows.Count],
                 System.Data.DbType.Int32 => new int?[rows.Count],
                 System.Data.DbType.Boolean => new bool?[rows.Count],
+                System.Data.DbType.Double => new double?[rows.Count],
                 _ => new string?[rows.Count],
             };
             for (var i = 0; i < rows.Count; i++) values.SetValue(Find(rows[i], name).Value, i);

@@ -25,6 +25,12 @@ public abstract class RoleMatrixScenarios<TBackend>(TBackend backend) where TBac
         ("reply", ["admin", "agent", "bot"]),
         ("get-customer", ["admin", "agent", "compliance"]),
         ("create-brand", []),
+        ("insights-mood", ["admin", "agent"]),
+        ("insights-terms", ["admin", "agent"]),
+        ("insights-alerts", ["admin", "agent"]),
+        ("insights-lexicon", ["admin", "agent"]),
+        ("set-insights-lexicon", ["admin"]),
+        ("set-alert-settings", ["admin"]),
     ];
 
     public static TheoryData<string> Roles => new("admin", "agent", "bot", "ingest", "compliance");
@@ -63,6 +69,13 @@ public abstract class RoleMatrixScenarios<TBackend>(TBackend backend) where TBac
                 "reply" => await client.PostJson(setup.Path($"conversations/{conversationId}/messages"), new { text = "hi", purpose = "service" }),
                 "get-customer" => await client.GetJson(setup.Path("customers/" + customerId)),
                 "create-brand" => await client.PostJson("/v1/brands", new { id = TestIds.New("b"), name = "n" }),
+                "insights-mood" => await client.GetJson(setup.Path("insights/mood")),
+                "insights-terms" => await client.GetJson(setup.Path("insights/terms")),
+                "insights-alerts" => await client.GetJson(setup.Path("insights/alerts")),
+                "insights-lexicon" => await client.GetJson(setup.Path("insights/lexicon")),
+                "set-insights-lexicon" => await client.PutJson(setup.Path("insights/lexicon"), new { terms = new { sick = 3 } }),
+                "set-alert-settings" => await client.PutJson(setup.Path("insights/alert-settings"), new { enabled = true, windowMinutes = 5, minMessages = 20,
+                    minNegativeShare = 0.4, shareRatio = 2, volumeRatio = 5, cooldownMinutes = 30, baselineHours = 24 }),
                 _ => throw new InvalidOperationException(name),
             };
             if (allowed.Contains(role))

@@ -1,0 +1,48 @@
+using SocialCrm.Abstractions.Insights;
+using SocialCrm.Persistence.Insights;
+
+namespace SocialCrm.Grains.Insights;
+
+/// <summary>Answers mood, terms and alerts from the aggregates; a stateless worker, so reads never queue on one activation.</summary>
+[StatelessWorker, Reentrant]
+public sealed class InsightReportGrain(InsightStore store) : Grain, IInsightReportGrain
+{
+    private string BrandId => this.GetPrimaryKeyString();
+
+    async Task<IReadOnlyList<MoodBucket>> IInsightReportGrain.Mood(MoodQuery query)
+    {
+        var granularity = query.Granularity switch
+        {
+            "minute" => MoodGranularity.Minute,
+            "hour" => MoodGranularity.Hour,
+            _ => MoodGranularity.Day,
+        };
+        // Buckets are whole: the one holding "from" is included.
+        var bucketMs = granularity switch { MoodGranularity.Minute => 60_000L, MoodGranularity.Hour => 3_600_000L, _ => 86_400_000L };
+        var fromMs = query.From.ToUnixTimeMilliseconds();
+        fromMs -= ((fromMs % bucketMs) + bucketMs) % bucketMs;
+        var rows = await store.MoodAsync(BrandId, granularity, fromMs, query.To.ToUnixTimeMilliseconds(),
+            query.ChannelId, query.Visibility is { } visibility ? WireNames.Of(visibility) : null);
+        return rows.Select(r => new MoodBucket(DateTimeOffset.FromUnixTimeMilliseconds(r.StartMs), r.Messages, r.Positive, r.Neutral, r.Negative,
+            r.Messages == 0 ? null : Math.Round(r.ScoreSum / r.Messages, 4))).ToList();
+    }
+
+    async Task<TermsReport> IInsightReportGrain.Terms(DateTimeOffset from, DateTimeOffset to, string? channelId, int limit)
+    {
+        // Terms are counted per UTC day: the day holding "from" is included whole.
+        var fromMs = from.ToUnixTimeMilliseconds();
+        fromMs -= fromMs % 86_400_000;
+        var toMs = to.ToUnixTimeMilliseconds();
+        async Task<IReadOnlyList<TermCount>> Top(string kind) =>
+            (await store.TopTermsAsync(BrandId, kind, fromMs, toMs, channelId, limit)).Select(t => new TermCount(t.Term, t.Mentions, t.Examples)).ToList();
+        return new TermsReport(await Top(TermKinds.Advantage), await Top(TermKinds.Disadvantage), await Top(TermKinds.UnusualUse));
+    }
+
+    async Task<AlertPage> IInsightReportGrain.Alerts(AlertQuery query)
+    {
+        var rows = await store.AlertsAsync(BrandId, query.Status, query.From?.ToUnixTimeMilliseconds(), query.To?.ToUnixTimeMilliseconds(),
+            query.BeforeId, query.Limit + 1);
+        var items = rows.Take(query.Limit).Select(BrandInsightsGrain.View).ToList();
+        return new AlertPage(items, rows.Count > query.Limit ? items[^1].Id : null);
+    }
+}

@@ -1,0 +1,167 @@
+namespace SocialCrm.Insights;
+
+/// <summary>
+/// Adds up the tokens' valences under the rules: capitals, modifiers and negation within three words
+/// and one clause, contrast ("but", "however": the clause after weighs more), then exclamation and
+/// question marks, and squashes the sum into [-1, 1].
+/// </summary>
+internal static class Scoring
+{
+    private const int Window = 3;
+    private const double BeforeContrast = 0.5;
+    private const double AfterContrast = 1.5;
+    /// <summary>A negation that strengthens instead of flipping: "never so good", "couldn't be happier".</summary>
+    private const double Reinforcement = 1.25;
+    private const double ExclamationEmphasis = 0.292;
+    private const int MaxExclamations = 4;
+    private const double QuestionEmphasis = 0.18;
+    private const double ManyQuestionsEmphasis = 0.96;
+    /// <summary>Where a sum of x lands at x / sqrt(x² + Alpha): 15, as VADER's normalisation.</summary>
+    private const double Alpha = 15;
+
+    public static double Score(ReadOnlySpan<char> text, ReadOnlySpan<Token> tokens)
+    {
+        var shouting = HasCapsDifferential(tokens);
+        var sum = 0.0;
+        var sentenceStart = 0;
+        while (sentenceStart < tokens.Length)
+        {
+            var sentenceEnd = sentenceStart;
+            while (sentenceEnd < tokens.Length - 1 && !tokens[sentenceEnd].Has(TokenFlags.SentenceEnd))
+                sentenceEnd++;
+            sum += ScoreSentence(text, tokens, sentenceStart, sentenceEnd, shouting);
+            sentenceStart = sentenceEnd + 1;
+        }
+        sum = AddPunctuationEmphasis(text, sum);
+        return sum / Math.Sqrt(sum * sum + Alpha);
+    }
+
+    private static double ScoreSentence(ReadOnlySpan<char> text, ReadOnlySpan<Token> tokens, int start, int end, bool shouting)
+    {
+        int firstContrast = -1, lastContrast = -1;
+        for (var i = start; i <= end; i++)
+        {
+            if (tokens[i].Role != TokenRole.Contrast)
+                continue;
+            if (firstContrast < 0)
+                firstContrast = i;
+            lastContrast = i;
+        }
+        // "Great food. But the service was awful.": the next sentence contrasts with this one.
+        var nextContrasts = end + 1 < tokens.Length && tokens[end + 1].Role == TokenRole.Contrast;
+
+        var sum = 0.0;
+        for (var i = start; i <= end; i++)
+        {
+            ref readonly var token = ref tokens[i];
+            if (token.Valence == 0)
+                continue;
+            var valence = token.Kind == TokenKind.Word ? Adjusted(text, tokens, i, shouting) : token.Valence;
+            if (firstContrast >= 0 && firstContrast < i)
+                valence *= AfterContrast;
+            if (lastContrast > i || nextContrasts)
+                valence *= BeforeContrast;
+            sum += valence;
+        }
+        return sum;
+    }
+
+    /// <summary>A word's valence after capitals and the modifiers and negations in the words before it.</summary>
+    private static double Adjusted(ReadOnlySpan<char> text, ReadOnlySpan<Token> tokens, int i, bool shouting)
+    {
+        var valence = tokens[i].Valence;
+        if (shouting && tokens[i].Has(TokenFlags.AllCaps))
+            valence += Math.Sign(valence) * WordRoles.CapsEmphasis;
+        for (var distance = 1; distance <= Window && i - distance >= 0; distance++)
+        {
+            ref readonly var before = ref tokens[i - distance];
+            if (before.Has(TokenFlags.ClauseEnd) || before.Kind != TokenKind.Word || before.Role == TokenRole.Contrast)
+                break;
+            if (before.Role == TokenRole.Modifier)
+            {
+                var scalar = before.Scalar;
+                if (shouting && before.Has(TokenFlags.AllCaps))
+                    scalar += Math.Sign(scalar) * WordRoles.CapsEmphasis;
+                scalar *= distance switch { 1 => 1.0, 2 => 0.95, _ => 0.9 };
+                valence += Math.Sign(valence) * scalar;
+            }
+            else if (before.Role == TokenRole.Negator)
+            {
+                valence *= IsNeverSo(text, tokens, i, distance) || IsPraiseBeyondWords(text, tokens, i, distance)
+                    ? Reinforcement
+                    : WordRoles.NegationScalar;
+            }
+        }
+        return valence;
+    }
+
+    /// <summary>"never so happy", "never this good": "never" with a degree word between strengthens.</summary>
+    private static bool IsNeverSo(ReadOnlySpan<char> text, ReadOnlySpan<Token> tokens, int i, int distance)
+    {
+        if (distance < 2 || !WordRoles.IsNever(tokens[i - distance].In(text)))
+            return false;
+        for (var k = i - distance + 1; k < i; k++)
+        {
+            if (WordRoles.IsDegreeWord(tokens[k].In(text)))
+                return true;
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// "couldn't be happier", "can't be better", "couldn't be more pleased", "can't thank you enough":
+    /// a modal negation of a comparative, or of anything followed by "enough", is a superlative.
+    /// </summary>
+    private static bool IsPraiseBeyondWords(ReadOnlySpan<char> text, ReadOnlySpan<Token> tokens, int i, int distance)
+    {
+        var negation = i - distance;
+        var previous = negation > 0 ? tokens[negation - 1].In(text) : default;
+        if (!WordRoles.IsModalNegation(tokens[negation].In(text), previous))
+            return false;
+        var comparative = WordRoles.IsComparative(tokens[i].In(text))
+            || (i > negation + 1 && (WordRoles.Is(tokens[i - 1].In(text), "more") || WordRoles.Is(tokens[i - 1].In(text), "less")));
+        if (comparative)
+        {
+            for (var k = negation + 1; k < i; k++)
+            {
+                if (WordRoles.Is(tokens[k].In(text), "be") || WordRoles.Is(tokens[k].In(text), "been"))
+                    return true;
+            }
+        }
+        for (var k = i; k < tokens.Length && k <= i + Window; k++)
+        {
+            if (k > i && WordRoles.Is(tokens[k].In(text), "enough"))
+                return true;
+            if (tokens[k].Has(TokenFlags.ClauseEnd))
+                break;
+        }
+        return false;
+    }
+
+    /// <summary>Capitals are emphasis only when the message is not written all in capitals.</summary>
+    private static bool HasCapsDifferential(ReadOnlySpan<Token> tokens)
+    {
+        int shouted = 0, words = 0;
+        foreach (ref readonly var token in tokens)
+        {
+            if (token.Kind != TokenKind.Word)
+                continue;
+            words++;
+            if (token.Has(TokenFlags.AllCaps))
+                shouted++;
+        }
+        return shouted > 0 && shouted < words;
+    }
+
+    private static double AddPunctuationEmphasis(ReadOnlySpan<char> text, double sum)
+    {
+        if (sum == 0)
+            return 0;
+        var exclamations = Math.Min(text.Count('!'), MaxExclamations);
+        var questions = text.Count('?');
+        var emphasis = exclamations * ExclamationEmphasis;
+        if (questions > 1)
+            emphasis += questions <= 3 ? questions * QuestionEmphasis : ManyQuestionsEmphasis;
+        return sum + Math.Sign(sum) * emphasis;
+    }
+}

@@ -1,1 +1,0 @@
-namespace SocialCrm.Insights.Tests;

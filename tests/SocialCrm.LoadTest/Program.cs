@@ -14,6 +14,7 @@ const string Usage = """
       SocialCrm.LoadTest inbound --url U[,U2,...] --bootstrap-key K [--connections 64] [--conversations 2000]
                                    [--seconds 20] [--warmup 5] [--first-contact 1|0] [--text-length 64]
                                    [--max-messages N] [--server-pid P] [--allow-remote 0|1] [--rate MSGS-PER-S]
+                                   [--texts filler|customer]
       SocialCrm.LoadTest idle-grains --url U --bootstrap-key K --server-pid P (--db PATH | --postgres CONNECTION-STRING)
                                    [--grains 100000] [--connections 32]
       SocialCrm.LoadTest growth --url U --bootstrap-key K (--db PATH | --postgres CONNECTION-STRING) [--steps 10000,10000000]
@@ -30,6 +31,8 @@ const string Usage = """
       SocialCrm.LoadTest webhooks --url U --bootstrap-key K [--connections 16] [--seconds 20] [--conversations 200]
                                    [--drain-seconds 180] [--max-messages 1000000] [--server-pid P]
     inbound first sends one message to each conversation (first contact, measured apart; --first-contact 0 skips it).
+    --texts customer sends 20 varied English customer messages (praise, complaints, questions) in turn instead of one
+    filler text of --text-length characters, so the insights analyzer does the work it does in production.
     --rate paces the connections to that total rate (latency at a chosen load); without it they send as fast as acks come.
     With several URLs (the nodes of a cluster) each connection keeps to one node; all are checked through the first.
     bare is the HTTP ceiling: it starts a bare ASP.NET Core endpoint (same route, same JSON binding, 202, nothing stored)

@@ -18,7 +18,8 @@ public sealed record InboundSettings(
     bool FirstContact,
     int? ServerPid,
     bool Bare = false,
-    double Rate = 0)
+    double Rate = 0,
+    InboundTexts Texts = InboundTexts.Filler)
 {
     public static InboundSettings From(Arguments args)
     {
@@ -33,7 +34,13 @@ public sealed record InboundSettings(
             args.Int("text-length", 64, 1, 60_000),
             args.Int("first-contact", 1, 0, 1) == 1,
             args.Int("server-pid", 0, 0, int.MaxValue) is > 0 and var pid ? pid : null,
-            Rate: args.Int("rate", 0, 0, 1_000_000));
+            Rate: args.Int("rate", 0, 0, 1_000_000),
+            Texts: args.Text("texts", "filler") switch
+            {
+                "filler" => InboundTexts.Filler,
+                "customer" => InboundTexts.Customer,
+                var other => throw new UsageException($"--texts must be filler or customer, not '{other}'."),
+            });
         args.RefuseUnknown();
         return settings;
     }
@@ -55,9 +62,9 @@ public static class InboundBenchmark
         var invariant = CultureInfo.InvariantCulture;
         var mode = settings.Bare ? "bare" : "inbound";
         Console.WriteLine(string.Create(invariant,
-            $"{mode}: {(settings.Rate > 0 ? $"{settings.Rate:0} msgs/s paced over " : "")}{settings.Connections} connections over {settings.Conversations} conversations, {(settings.FirstContact ? "first contact with each, then " : "")}{settings.Warmup.TotalSeconds:0.#} s warm-up, then {settings.Duration.TotalSeconds:0.#} s measured, against {string.Join(", ", settings.Urls)} (brand {session.BrandId})"));
+            $"{mode}: {(settings.Rate > 0 ? $"{settings.Rate:0} msgs/s paced over " : "")}{settings.Connections} connections over {settings.Conversations} conversations, {(settings.FirstContact ? "first contact with each, then " : "")}{settings.Warmup.TotalSeconds:0.#} s warm-up, then {settings.Duration.TotalSeconds:0.#} s measured, against {string.Join(", ", settings.Urls)} (brand {session.BrandId}); texts: {(settings.Texts == InboundTexts.Customer ? $"{CustomerMessages.All.Count} varied customer messages" : $"one filler text of {settings.TextLength} characters")}"));
 
-        var text = MessageText(settings.TextLength);
+        IReadOnlyList<string> texts = settings.Texts == InboundTexts.Customer ? CustomerMessages.All : [MessageText(settings.TextLength)];
         var budget = new MessageBudget(settings.MaxMessages);
         var firstContact = Array.Empty<WorkerTally>();
         var firstContactTime = TimeSpan.Zero;
@@ -65,13 +72,13 @@ public static class InboundBenchmark
         {
             var firstContactStarted = Stopwatch.GetTimestamp();
             firstContact = await Task.WhenAll(Enumerable.Range(0, settings.Connections)
-                .Select(worker => Task.Run(() => FirstContactAsync(worker, session, settings, budget, text, cancellationToken), cancellationToken)));
+                .Select(worker => Task.Run(() => FirstContactAsync(worker, session, settings, budget, texts, cancellationToken), cancellationToken)));
             firstContactTime = Stopwatch.GetElapsedTime(firstContactStarted);
         }
 
         var window = MeasuredWindow.StartingNow(settings.Warmup, settings.Duration);
         var workers = Enumerable.Range(0, settings.Connections)
-            .Select(worker => Task.Run(() => SteadyLoadAsync(worker, session, settings, window, budget, text, cancellationToken), cancellationToken))
+            .Select(worker => Task.Run(() => SteadyLoadAsync(worker, session, settings, window, budget, texts, cancellationToken), cancellationToken))
             .ToArray();
         await window.DelayUntilStartAsync(cancellationToken);
         var cpuAtStart = CpuSnapshot.Take(settings.ServerPid);
@@ -124,19 +131,20 @@ public static class InboundBenchmark
 
     /// <summary>One message to each of the worker's conversations: the first contact, so the measured window sees only existing threads.</summary>
     private static async Task<WorkerTally> FirstContactAsync(int worker, BrandSession session, InboundSettings settings, MessageBudget budget,
-        string text, CancellationToken cancellationToken)
+        IReadOnlyList<string> texts, CancellationToken cancellationToken)
     {
         var tally = new WorkerTally();
         foreach (var conversation in ConversationsOf(worker, settings.Connections, settings.Conversations))
         {
             if (!budget.TryTake()) break;
-            await SendAsync(session, worker, tally, $"w{worker}-first{conversation}", conversation, text, MeasuredWindow.Always, cancellationToken);
+            await SendAsync(session, worker, tally, $"w{worker}-first{conversation}", conversation, TextAt(texts, conversation), MeasuredWindow.Always,
+                cancellationToken);
         }
         return tally;
     }
 
     private static async Task<WorkerTally> SteadyLoadAsync(int worker, BrandSession session, InboundSettings settings, MeasuredWindow window,
-        MessageBudget budget, string text, CancellationToken cancellationToken)
+        MessageBudget budget, IReadOnlyList<string> texts, CancellationToken cancellationToken)
     {
         var tally = new WorkerTally();
         var conversations = ConversationsOf(worker, settings.Connections, settings.Conversations);
@@ -153,7 +161,9 @@ public static class InboundBenchmark
                 if (wait > TimeSpan.Zero) await Task.Delay(wait, cancellationToken);
                 due += interval;
             }
-            await SendAsync(session, worker, tally, $"w{worker}-m{step}", conversations[step % conversations.Length], text, window, cancellationToken);
+            var conversation = conversations[step % conversations.Length];
+            // Each conversation moves through the texts, and neighbouring conversations start at different ones.
+            await SendAsync(session, worker, tally, $"w{worker}-m{step}", conversation, TextAt(texts, conversation + step), window, cancellationToken);
         }
         return tally;
     }
@@ -192,6 +202,8 @@ public static class InboundBenchmark
         conversations >= connections
             ? Enumerable.Range(0, conversations).Where(c => c % connections == worker).ToArray()
             : [worker % conversations];
+
+    private static string TextAt(IReadOnlyList<string> texts, long index) => texts[(int)(index % texts.Count)];
 
     private static string MessageText(int length)
     {

@@ -410,7 +410,7 @@ ON CONFLICT (brand_id, granularity, bucket_start_ms, channel_id, visibility) DO 
 -- name: AddTerm
 INSERT INTO insight_terms (brand_id, day_ms, channel_id, kind, term, mentions, example1, example2, example3)
 VALUES (@brand_id, @day_ms, @channel_id, @kind, @term, @mentions, @example1, @example2, @example3)
-ON CONFLICT (brand_id, day_ms, kind, term, channel_id) DO UPDATE SET
+ON CONFLICT (brand_id, kind, day_ms, term, channel_id) DO UPDATE SET
     mentions = insight_terms.mentions + excluded.mentions,
     example1 = COALESCE(insight_terms.example1, excluded.example1),
     example2 = COALESCE(insight_terms.example2, excluded.example2),

@@ -188,7 +188,7 @@ ALTER TABLE conversations ADD COLUMN IF NOT EXISTS sentiment_label varchar(8) NU
 -- days is a few hundred rows whatever the size of the log.
 CREATE TABLE IF NOT EXISTS insight_mood (
     brand_id        varchar(64) NOT NULL,
-    granularity     char(1)     NOT NULL,
+    granularity     varchar(1)  NOT NULL,
     bucket_start_ms bigint      NOT NULL,
     channel_id      varchar(64) NOT NULL,
     visibility      varchar(16) NOT NULL,
@@ -201,7 +201,8 @@ CREATE TABLE IF NOT EXISTS insight_mood (
 );
 -- go
 -- What customers praise, complain about and use the product for, per day and channel, with up to
--- three example messages (an erasure clears its customer's).
+-- three example messages (an erasure clears its customer's). Keyed by kind first: a report reads one
+-- kind's days in a range.
 CREATE TABLE IF NOT EXISTS insight_terms (
     brand_id   varchar(64) NOT NULL,
     day_ms     bigint      NOT NULL,
@@ -212,7 +213,7 @@ CREATE TABLE IF NOT EXISTS insight_terms (
     example1   varchar(64) NULL,
     example2   varchar(64) NULL,
     example3   varchar(64) NULL,
-    PRIMARY KEY (brand_id, day_ms, kind, term, channel_id)
+    PRIMARY KEY (brand_id, kind, day_ms, term, channel_id)
 );
 -- go
 -- Spike alerts: raised once per episode, then resolved when the channel calms down.

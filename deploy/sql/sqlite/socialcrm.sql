@@ -215,7 +215,8 @@ CREATE TABLE IF NOT EXISTS insight_mood (
 ) WITHOUT ROWID;
 -- go
 -- What customers praise, complain about and use the product for, per day and channel, with up to
--- three example messages (an erasure clears its customer's).
+-- three example messages (an erasure clears its customer's). Keyed by kind first: a report reads one
+-- kind's days in a range.
 CREATE TABLE IF NOT EXISTS insight_terms (
     brand_id     TEXT    NOT NULL,
     day_ms       INTEGER NOT NULL,
@@ -226,7 +227,7 @@ CREATE TABLE IF NOT EXISTS insight_terms (
     example1     TEXT    NULL,
     example2     TEXT    NULL,
     example3     TEXT    NULL,
-    PRIMARY KEY (brand_id, day_ms, kind, term, channel_id)
+    PRIMARY KEY (brand_id, kind, day_ms, term, channel_id)
 ) WITHOUT ROWID;
 -- go
 -- Spike alerts: raised once per episode, then resolved when the channel calms down.

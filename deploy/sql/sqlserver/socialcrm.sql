@@ -227,7 +227,7 @@ ALTER TABLE dbo.conversations ADD sentiment_score float NULL, sentiment_label nv
 IF OBJECT_ID(N'dbo.insight_mood', N'U') IS NULL
 CREATE TABLE dbo.insight_mood (
     brand_id        nvarchar(64) NOT NULL,
-    granularity     nchar(1)     NOT NULL,
+    granularity     nvarchar(1)  NOT NULL,
     bucket_start_ms bigint       NOT NULL,
     channel_id      nvarchar(64) NOT NULL,
     visibility      nvarchar(16) NOT NULL,
@@ -240,7 +240,8 @@ CREATE TABLE dbo.insight_mood (
 );
 -- go
 -- What customers praise, complain about and use the product for, per day and channel, with up to
--- three example messages (an erasure clears its customer's).
+-- three example messages (an erasure clears its customer's). Keyed by kind first: a report reads one
+-- kind's days in a range.
 IF OBJECT_ID(N'dbo.insight_terms', N'U') IS NULL
 CREATE TABLE dbo.insight_terms (
     brand_id   nvarchar(64) NOT NULL,
@@ -252,7 +253,7 @@ CREATE TABLE dbo.insight_terms (
     example1   nvarchar(64) NULL,
     example2   nvarchar(64) NULL,
     example3   nvarchar(64) NULL,
-    CONSTRAINT pk_insight_terms PRIMARY KEY (brand_id, day_ms, kind, term, channel_id)
+    CONSTRAINT pk_insight_terms PRIMARY KEY (brand_id, kind, day_ms, term, channel_id)
 );
 -- go
 -- Spike alerts: raised once per episode, then resolved when the channel calms down.

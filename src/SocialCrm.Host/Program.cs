@@ -6,6 +6,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using SocialCrm.Grains;
 using SocialCrm.Host.Api;
 using SocialCrm.Host.Auth;
+using SocialCrm.Host.WebConsole;
 using Orleans.Dashboard;
 using SocialCrm.Host.Hosting;
 
@@ -33,8 +34,12 @@ builder.AddSocialCrmTelemetry();
 // Security: every route needs a key unless it says otherwise.
 builder.Services.AddAuthentication(ApiKeyClaims.Scheme)
     .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyClaims.Scheme, null)
-    .AddOperatorCookie();
-builder.Services.AddAuthorizationBuilder().AddSocialCrmPolicies();
+    .AddOperatorCookie()
+    .AddConsoleCookie(builder.Configuration);
+var authorization = builder.Services.AddAuthorizationBuilder();
+authorization.AddSocialCrmPolicies();
+authorization.AddConsolePolicy();
+builder.AddSocialCrmConsole();
 builder.Services.AddSingleton<IAuthorizationHandler, BrandRouteRequirement>();
 builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();
 builder.Services.AddSocialCrmRateLimits(builder.Configuration);
@@ -57,8 +62,10 @@ builder.Services.AddHealthChecks()
 
 var app = builder.Build();
 app.UseSocialCrmErrors();
+app.UseConsoleSecurityHeaders();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseAntiforgery();
 // After authorization: only requests a key may make are counted, so buckets exist only for real
 // keys and the channels of their own brand; before the endpoints, so a refused request changes nothing.
 app.UseRateLimiter();
@@ -80,6 +87,7 @@ app.MapPrivacyApi();
 app.MapWebhooksApi();
 app.MapEventsApi();
 app.MapInsightsApi();
+app.MapSocialCrmConsole();
 
 app.Run();
 

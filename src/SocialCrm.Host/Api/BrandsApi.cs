@@ -21,7 +21,7 @@ public static class BrandsApi
     {
         app.MapPost("/v1/brands", CreateBrand).RequireAuthorization(Policies.Bootstrap).ProducesProblem(409);
 
-        var keys = app.MapGroup("/v1/brands/{brandId}/api-keys").RequireAuthorization(Policies.For(Role.Admin));
+        var keys = app.MapGroup("/v1/brands/{brandId}/api-keys").RequireAuthorization(Policies.For(RoleSets.Administration));
         keys.MapPost("/", CreateKey);
         keys.MapGet("/", ListKeys);
         keys.MapDelete("/{keyId}", RevokeKey).ProducesProblem(404);

@@ -1,3 +1,4 @@
+using SocialCrm.Abstractions.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using SocialCrm.Abstractions;
 using SocialCrm.Abstractions.Brands;
@@ -46,11 +47,11 @@ public static class ChannelsApi
     public static void MapChannelsApi(this IEndpointRouteBuilder app)
     {
         var channels = app.MapGroup("/v1/brands/{brandId}/channels");
-        channels.MapPost("/", Create).RequireAuthorization(Policies.For(Role.Admin)).ProducesProblem(409);
-        channels.MapGet("/", List).RequireAuthorization(Policies.For(Role.Admin, Role.Agent));
-        channels.MapPost("/{channelId}/posts", Post).RequireAuthorization(Policies.For(Role.Admin, Role.Agent)).ProducesProblem(404);
-        channels.MapGet("/{channelId}", Get).RequireAuthorization(Policies.For(Role.Admin, Role.Agent)).ProducesProblem(404);
-        channels.MapPatch("/{channelId}/secrets", ChangeSecrets).RequireAuthorization(Policies.For(Role.Admin)).ProducesProblem(404);
+        channels.MapPost("/", Create).RequireAuthorization(Policies.For(RoleSets.Administration)).ProducesProblem(409);
+        channels.MapGet("/", List).RequireAuthorization(Policies.For(RoleSets.ChannelUse));
+        channels.MapPost("/{channelId}/posts", Post).RequireAuthorization(Policies.For(RoleSets.ChannelUse)).ProducesProblem(404);
+        channels.MapGet("/{channelId}", Get).RequireAuthorization(Policies.For(RoleSets.ChannelUse)).ProducesProblem(404);
+        channels.MapPatch("/{channelId}/secrets", ChangeSecrets).RequireAuthorization(Policies.For(RoleSets.Administration)).ProducesProblem(404);
     }
 
     private static async Task<Results<Created<ChannelResponse>, ProblemHttpResult, ValidationProblem>> Create(string brandId, CreateChannelRequest? body, IGrainFactory grains, TimeProvider clock)

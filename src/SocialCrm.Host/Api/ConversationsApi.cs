@@ -1,3 +1,4 @@
+using SocialCrm.Abstractions.Security;
 using System.Security.Claims;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -57,7 +58,7 @@ public static class ConversationsApi
     public static void MapConversationsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v1/brands/{brandId}/conversations")
-            .RequireAuthorization(Policies.For(Role.Admin, Role.Agent, Role.Bot));
+            .RequireAuthorization(Policies.For(RoleSets.Conversations));
         group.MapGet("/", List);
         group.MapGet("/{conversationId}", Get).ProducesProblem(404);
         group.MapGet("/{conversationId}/messages", Messages).ProducesProblem(404);
@@ -65,7 +66,7 @@ public static class ConversationsApi
         group.MapPost("/{conversationId}/control", Control).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
 
         var agents = app.MapGroup("/v1/brands/{brandId}/conversations/{conversationId}")
-            .RequireAuthorization(Policies.For(Role.Admin, Role.Agent));
+            .RequireAuthorization(Policies.For(RoleSets.AgentWork));
         agents.MapPost("/take-private", TakePrivate).ProducesProblem(404).ProducesProblem(409).ProducesProblem(422);
         agents.MapPost("/publish", Publish).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).ProducesProblem(422);
         agents.MapPost("/assign", Assign).ProducesProblem(404);

@@ -1,3 +1,4 @@
+using SocialCrm.Abstractions.Security;
 using SocialCrm.Abstractions;
 using System.Security.Claims;
 using SocialCrm.Abstractions.Consent;
@@ -36,7 +37,7 @@ public static class CustomersApi
     public static void MapCustomersApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v1/brands/{brandId}/customers")
-            .RequireAuthorization(Policies.For(Role.Admin, Role.Agent, Role.Compliance));
+            .RequireAuthorization(Policies.For(RoleSets.CustomerProfiles));
         group.MapGet("/", List);
         group.MapGet("/{customerId}", Get).ProducesProblem(404).ProducesProblem(410);
         group.MapGet("/{customerId}/consents", Consents).ProducesProblem(404);

@@ -1,3 +1,4 @@
+using SocialCrm.Abstractions.Security;
 using System.Text;
 using SocialCrm.Abstractions;
 using SocialCrm.Abstractions.Brands;
@@ -13,7 +14,7 @@ public static class EventsApi
     public static void MapEventsApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/v1/brands/{brandId}/events", Stream)
-            .RequireAuthorization(Policies.For(Role.Admin, Role.Agent))
+            .RequireAuthorization(Policies.For(RoleSets.LiveEvents))
             .Produces(200, contentType: "text/event-stream")
             .ProducesValidationProblem();
     }

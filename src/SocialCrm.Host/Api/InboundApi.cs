@@ -1,3 +1,4 @@
+using SocialCrm.Abstractions.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using SocialCrm.Abstractions;
 using SocialCrm.Abstractions.Conversations;
@@ -28,7 +29,7 @@ public static class InboundApi
     public static void MapInboundApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/v1/brands/{brandId}/channels/{channelId}/inbound", Receive)
-            .RequireAuthorization(Policies.For(Role.Admin, Role.Ingest))
+            .RequireAuthorization(Policies.For(RoleSets.Ingest))
             .RequireRateLimiting(RateLimits.ChannelPolicy)
             .ProducesProblem(404).ProducesProblem(413).ProducesProblem(429);
     }

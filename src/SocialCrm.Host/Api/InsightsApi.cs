@@ -1,3 +1,4 @@
+using SocialCrm.Abstractions.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using SocialCrm.Abstractions;
 using SocialCrm.Abstractions.Customers;
@@ -29,20 +30,20 @@ public static class InsightsApi
 
     public static void MapInsightsApi(this IEndpointRouteBuilder app)
     {
-        var readers = app.MapGroup("/v1/brands/{brandId}/insights").RequireAuthorization(Policies.For(Role.Admin, Role.Agent));
+        var readers = app.MapGroup("/v1/brands/{brandId}/insights").RequireAuthorization(Policies.For(RoleSets.Insights));
         readers.MapGet("/mood", Mood);
         readers.MapGet("/terms", Terms);
         readers.MapGet("/alerts", Alerts);
         readers.MapGet("/alert-settings", AlertSettings);
         readers.MapGet("/lexicon", Lexicon);
 
-        var admins = app.MapGroup("/v1/brands/{brandId}/insights").RequireAuthorization(Policies.For(Role.Admin));
+        var admins = app.MapGroup("/v1/brands/{brandId}/insights").RequireAuthorization(Policies.For(RoleSets.Administration));
         admins.MapPut("/lexicon", SetLexicon);
         admins.MapPut("/alert-settings", SetAlertSettings);
 
         // A person's mood is profiling: compliance may read it too, and the customer grain checks the basis.
         app.MapGet("/v1/brands/{brandId}/customers/{customerId}/mood", CustomerMood)
-            .RequireAuthorization(Policies.For(Role.Admin, Role.Agent, Role.Compliance));
+            .RequireAuthorization(Policies.For(RoleSets.CustomerProfiles));
     }
 
     private static async Task<Results<Ok<MoodResponse>, ValidationProblem>> Mood(string brandId, DateTimeOffset? from, DateTimeOffset? to,

@@ -29,7 +29,7 @@ public static class PrivacyApi
 {
     public static void MapPrivacyApi(this IEndpointRouteBuilder app)
     {
-        var compliance = app.MapGroup("/v1/brands/{brandId}").RequireAuthorization(Policies.For(Role.Admin, Role.Compliance));
+        var compliance = app.MapGroup("/v1/brands/{brandId}").RequireAuthorization(Policies.For(RoleSets.Compliance));
         compliance.MapGet("/consents", ConsentReport).Produces(200, contentType: "text/csv");
         compliance.MapGet("/customers/{customerId}/export", Export).Produces<CustomerExport>().ProducesProblem(404).ProducesProblem(410);
         compliance.MapDelete("/customers/{customerId}", Erase).ProducesProblem(404);
@@ -37,7 +37,7 @@ public static class PrivacyApi
         compliance.MapGet("/audit/verify", VerifyAudit);
         compliance.MapPost("/retention/run", RunRetention).ProducesProblem(400);
 
-        var admin = app.MapGroup("/v1/brands/{brandId}/settings").RequireAuthorization(Policies.For(Role.Admin));
+        var admin = app.MapGroup("/v1/brands/{brandId}/settings").RequireAuthorization(Policies.For(RoleSets.Administration));
         admin.MapGet("/", GetSettings);
         admin.MapPut("/", PutSettings);
     }

@@ -1,3 +1,4 @@
+using SocialCrm.Abstractions.Security;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using SocialCrm.Abstractions;
@@ -19,8 +20,8 @@ public static class WebhooksApi
     public static void MapWebhooksApi(this IEndpointRouteBuilder app)
     {
         var webhooks = app.MapGroup("/v1/brands/{brandId}/webhooks");
-        webhooks.MapPost("/", Register).RequireAuthorization(Policies.For(Role.Admin)).ProducesProblem(409);
-        var deliveries = webhooks.MapGroup("/{webhookId}/deliveries").RequireAuthorization(Policies.For(Role.Admin, Role.Bot));
+        webhooks.MapPost("/", Register).RequireAuthorization(Policies.For(RoleSets.Administration)).ProducesProblem(409);
+        var deliveries = webhooks.MapGroup("/{webhookId}/deliveries").RequireAuthorization(Policies.For(RoleSets.WebhookDeliveries));
         deliveries.MapGet("/", List).ProducesProblem(404);
         deliveries.MapPost("/{deliveryId}/redeliver", Redeliver).ProducesProblem(404);
     }

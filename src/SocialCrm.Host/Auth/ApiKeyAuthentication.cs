@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using SocialCrm.Abstractions;
 using SocialCrm.Abstractions.Brands;
+using SocialCrm.Abstractions.Security;
 using SocialCrm.Grains;
 using SocialCrm.Grains.Brands;
 
@@ -14,11 +15,11 @@ namespace SocialCrm.Host.Auth;
 public static class ApiKeyClaims
 {
     public const string Scheme = "ApiKey";
-    public const string Brand = "socialcrm:brand";
-    public const string KeyId = "socialcrm:key";
-    public const string Webhook = "socialcrm:webhook";
+    public const string Brand = KeyClaims.Brand;
+    public const string KeyId = KeyClaims.KeyId;
+    public const string Webhook = KeyClaims.Webhook;
     /// <summary>The hash of the key (never the key), for a long request to ask the key's grain again whether it still works.</summary>
-    public const string KeyHash = "socialcrm:key-hash";
+    public const string KeyHash = KeyClaims.KeyHash;
     public const string BootstrapRole = "bootstrap";
 
     /// <summary>The operator, who holds the bootstrap key, as authenticated by the given scheme.</summary>

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 using SocialCrm.Abstractions;
@@ -73,6 +74,12 @@ public sealed class ProblemAuthorizationResultHandler : IAuthorizationMiddleware
             if (SignInThrottle.ThrottledAnswer(context) is { } throttled)
             {
                 await throttled.ExecuteAsync(context);
+                return;
+            }
+            // The console's pages send a browser to the sign-in form, and tell a script 401.
+            if (policy.AuthenticationSchemes.Contains(WebConsole.ConsoleSignIn.Scheme))
+            {
+                await context.ChallengeAsync(WebConsole.ConsoleSignIn.Scheme);
                 return;
             }
             // A browser navigating to an operator page has no bearer header to send: show it the login form.

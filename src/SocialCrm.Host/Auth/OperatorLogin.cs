@@ -25,7 +25,8 @@ public static class OperatorLogin
     {
         authentication.Services.AddAntiforgery(o =>
         {
-            o.Cookie.Path = PathPrefix;
+            // The operator's login and the web console (/app) both post forms.
+            o.Cookie.Path = "/";
             o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             o.Cookie.SameSite = SameSiteMode.Strict;
         });

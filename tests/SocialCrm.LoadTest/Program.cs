@@ -6,6 +6,7 @@ using SocialCrm.LoadTest.IdleGrains;
 using SocialCrm.LoadTest.Inbound;
 using SocialCrm.LoadTest.Privacy;
 using SocialCrm.LoadTest.Webhooks;
+using SocialCrm.LoadTest.WebConsole;
 
 // Measures a running node over HTTP (loopback only). Each mode creates a brand of its own, drives
 // load, reads everything back to verify it, and ends with one machine-readable "RESULT key=value ..." line.
@@ -30,6 +31,8 @@ const string Usage = """
                                    [--request-timeout 1800]
       SocialCrm.LoadTest webhooks --url U --bootstrap-key K [--connections 16] [--seconds 20] [--conversations 200]
                                    [--drain-seconds 180] [--max-messages 1000000] [--server-pid P]
+      SocialCrm.LoadTest console --url U --bootstrap-key K (--db PATH | --postgres CONNECTION-STRING) [--conversations 100000]
+                                   [--long-messages 10000] [--samples 10] [--live-samples 50]
     inbound first sends one message to each conversation (first contact, measured apart; --first-contact 0 skips it).
     --texts customer sends 20 varied English customer messages (praise, complaints, questions) in turn instead of one
     filler text of --text-length characters, so the insights analyzer does the work it does in production.
@@ -46,6 +49,8 @@ const string Usage = """
     consent-report seeds the customers straight into the service's database (SQLite file or PostgreSQL), then streams
     the marketing consent report as CSV and as JSON while sampling the service's memory (/proc/P/status).
     webhooks needs the service started with Webhooks__AllowPrivateNetworks=true: its receiver listens on 127.0.0.1.
+    console seeds a brand's conversations and one long conversation, then drives the web console in Debian's Chromium
+    (Playwright): the inbox's and the long conversation's render times, and ack-to-top-of-inbox latency of live messages.
     U must be a loopback address. --server-pid adds the service's CPU use to the report (Linux).
     Exit code: 0 when every acked message was verified, 1 when not, 2 for a usage error.
     """;
@@ -71,6 +76,7 @@ try
         "privacy" => await PrivacyBenchmark.RunAsync(PrivacySettings.From(arguments), cancellation.Token),
         "consent-report" => await ConsentReportBenchmark.RunAsync(ConsentReportSettings.From(arguments), cancellation.Token),
         "webhooks" => await WebhooksBenchmark.RunAsync(WebhooksSettings.From(arguments), cancellation.Token),
+        "console" => await ConsoleBenchmark.RunAsync(ConsoleSettings.From(arguments), cancellation.Token),
         _ => throw new UsageException($"Unknown mode '{arguments.Mode}'."),
     };
 }

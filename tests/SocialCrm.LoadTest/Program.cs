@@ -33,6 +33,7 @@ const string Usage = """
                                    [--drain-seconds 180] [--max-messages 1000000] [--server-pid P]
       SocialCrm.LoadTest console --url U --bootstrap-key K (--db PATH | --postgres CONNECTION-STRING) [--conversations 100000]
                                    [--long-messages 10000] [--samples 10] [--live-samples 50]
+      SocialCrm.LoadTest screenshots --url U --bootstrap-key K [--out docs/screenshots]
     inbound first sends one message to each conversation (first contact, measured apart; --first-contact 0 skips it).
     --texts customer sends 20 varied English customer messages (praise, complaints, questions) in turn instead of one
     filler text of --text-length characters, so the insights analyzer does the work it does in production.
@@ -51,6 +52,7 @@ const string Usage = """
     webhooks needs the service started with Webhooks__AllowPrivateNetworks=true: its receiver listens on 127.0.0.1.
     console seeds a brand's conversations and one long conversation, then drives the web console in Debian's Chromium
     (Playwright): the inbox's and the long conversation's render times, and ack-to-top-of-inbox latency of live messages.
+    screenshots fills a demo brand through the API and saves a picture of each of the console's main screens.
     U must be a loopback address. --server-pid adds the service's CPU use to the report (Linux).
     Exit code: 0 when every acked message was verified, 1 when not, 2 for a usage error.
     """;
@@ -77,6 +79,7 @@ try
         "consent-report" => await ConsentReportBenchmark.RunAsync(ConsentReportSettings.From(arguments), cancellation.Token),
         "webhooks" => await WebhooksBenchmark.RunAsync(WebhooksSettings.From(arguments), cancellation.Token),
         "console" => await ConsoleBenchmark.RunAsync(ConsoleSettings.From(arguments), cancellation.Token),
+        "screenshots" => await ConsoleScreenshots.RunAsync(ScreenshotSettings.From(arguments), cancellation.Token),
         _ => throw new UsageException($"Unknown mode '{arguments.Mode}'."),
     };
 }

@@ -47,9 +47,9 @@ public static class ConsoleBenchmark
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
-            ExecutablePath = FindChromium(),
+            ExecutablePath = Chromium.Path(),
             Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            Args = Chromium.Arguments,
         });
         var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = settings.Url.ToString(), ViewportSize = new() { Width = 1400, Height = 900 } });
         context.SetDefaultTimeout(60_000);
@@ -123,9 +123,4 @@ public static class ConsoleBenchmark
     private static void Report(string what, List<double> values) =>
         Console.WriteLine(string.Create(Invariant,
             $"  {what,-34} n={values.Count,-4} p50 {Median(values),8:0.0} ms  p95 {P95(values),8:0.0} ms  max {values.Max(),8:0.0} ms"));
-
-    private static string FindChromium() =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
-            .Select(dir => Path.Combine(dir, "chromium")).FirstOrDefault(File.Exists)
-        ?? throw new InvalidOperationException("Chromium is not installed: apt-get install -y chromium.");
 }

@@ -9,7 +9,6 @@ using SocialCrm.Channels.Outbound;
 using SocialCrm.Grains.Privacy;
 using SocialCrm.Persistence.Conversations;
 using SocialCrm.Persistence.Webhooks;
-
 using SocialCrm.Grains.Insights;
 
 namespace SocialCrm.Grains.Conversations;
@@ -151,23 +150,9 @@ public sealed class ConversationGrain(
             return new Refusal(RefusalKind.Visibility, "Only a public thread can be taken private.");
         if (Switchboard.SpeakRefusal(state.State.Controller, request.Actor) is { } notInControl) return notInControl;
 
-        string customerId;
-        DateTimeOffset wroteAt;
-        string? takenExternalId;
-        if (request.MessageId is { } messageId)
-        {
-            var found = await log.FindByIdAsync(_brandId, messageId);
-            if (found is null || found.ConversationId != _conversationId) return Refusal.NotFound("Message");
-            if (found.AuthorType != AuthorType.Customer)
-                return Refusal.Invalid("messageId", "Only a customer's message can be taken private.");
-            (customerId, wroteAt, takenExternalId) = (found.AuthorId, DateTimeOffset.FromUnixTimeMilliseconds(found.SentAtMs), found.ExternalMessageId);
-        }
-        else
-        {
-            if (await log.LatestCustomerMessageAsync(_brandId, _conversationId) is not { } latest)
-                return Refusal.NotFound("A customer message in this conversation");
-            (customerId, wroteAt, takenExternalId) = (latest.CustomerId, DateTimeOffset.FromUnixTimeMilliseconds(latest.SentAtMs), latest.ExternalMessageId);
-        }
+        var named = await _log.CustomerMessageAsync(request.MessageId, "taken private");
+        if (named.Value is not { } taken) return named.Refusal!;
+        var (customerId, wroteAt, takenExternalId) = (taken.CustomerId, DateTimeOffset.FromUnixTimeMilliseconds(taken.SentAtMs), taken.ExternalMessageId);
 
         var privateId = ConversationAddress.ForPrivate(state.State.ChannelId, customerId);
         var opened = await GrainFactory.GetGrain<IConversationGrain>(Ids.Scoped(_brandId, privateId)).OpenPrivate(
@@ -260,27 +245,21 @@ public sealed class ConversationGrain(
         return next;
     }
 
-    async Task<Outcome<ConversationView>> IConversationGrain.Assign(string? agentId, Actor actor)
-    {
-        if (!state.State.Exists) return Refusal.NotFound("Conversation");
-        var previous = state.State.Assignee;
-        if (previous == agentId) return await ViewAsync();
-        state.State.Assignee = agentId;
-        await state.WriteStateAsync();
-        await _log.AppendEventAsync(ConversationEvents.AssigneeChanged, new { from = previous, to = agentId, by = actor.Id }, actor.Id, clock.GetUtcNow());
-        return await ViewAsync();
-    }
+    Task<Outcome<ConversationView>> IConversationGrain.Assign(string? agentId, Actor actor) =>
+        ChangeAsync(state.State.Assignee, agentId, s => s.Assignee = agentId, ConversationEvents.AssigneeChanged, actor);
 
-    async Task<Outcome<ConversationView>> IConversationGrain.SetStatus(ConversationStatus status, Actor actor)
+    Task<Outcome<ConversationView>> IConversationGrain.SetStatus(ConversationStatus status, Actor actor) =>
+        ChangeAsync(WireNames.Of(state.State.Status), WireNames.Of(status), s => s.Status = status, ConversationEvents.StatusChanged, actor);
+
+    /// <summary>A change of one field, recorded in the history; the answer is the conversation as it now stands, so the API makes one call.</summary>
+    private async Task<Outcome<ConversationView>> ChangeAsync(string? from, string? to, Action<ConversationState> apply, string eventType, Actor actor)
     {
         if (!state.State.Exists) return Refusal.NotFound("Conversation");
-        var previous = state.State.Status;
-        if (previous == status) return await ViewAsync();
-        state.State.Status = status;
+        if (from == to) return await ((IConversationGrain)this).Get();
+        apply(state.State);
         await state.WriteStateAsync();
-        await _log.AppendEventAsync(ConversationEvents.StatusChanged, new { from = WireNames.Of(previous), to = WireNames.Of(status), by = actor.Id },
-            actor.Id, clock.GetUtcNow());
-        return await ViewAsync();
+        await _log.AppendEventAsync(eventType, new { from, to, by = actor.Id }, actor.Id, clock.GetUtcNow());
+        return await ((IConversationGrain)this).Get();
     }
 
     async Task IConversationGrain.ForgetCustomer(string customerId)
@@ -310,9 +289,6 @@ public sealed class ConversationGrain(
         _outbound.Kick();
         return Task.CompletedTask;
     }
-
-    // Assign and SetStatus answer with the conversation as it now stands, so the API makes one call.
-    private Task<Outcome<ConversationView>> ViewAsync() => ((IConversationGrain)this).Get();
 
     async Task<Outcome<ConversationView>> IConversationGrain.Get()
     {

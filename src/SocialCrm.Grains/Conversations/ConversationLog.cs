@@ -142,6 +142,17 @@ internal sealed class ConversationLog(
         return (null, null);
     }
 
+    /// <summary>The customer message a command names (by id, in this conversation), or else the newest one.</summary>
+    public async Task<Outcome<CustomerMessageRef>> CustomerMessageAsync(string? messageId, string purpose)
+    {
+        if (messageId is null)
+            return await log.LatestCustomerMessageAsync(brandId, conversationId) is { } latest ? latest : Refusal.NotFound("A customer message in this conversation");
+        var found = await log.FindByIdAsync(brandId, messageId);
+        if (found is null || found.ConversationId != conversationId) return Refusal.NotFound("Message");
+        if (found.AuthorType != AuthorType.Customer) return Refusal.Invalid("messageId", $"Only a customer's message can be {purpose}.");
+        return new CustomerMessageRef(messageId, found.AuthorId, found.SentAtMs, found.ExternalMessageId);
+    }
+
     private void RememberDedupeKey(string key)
     {
         if (_recentDedupeKeys.Count >= RecentDedupeKeysCap) _recentDedupeKeys.Clear();

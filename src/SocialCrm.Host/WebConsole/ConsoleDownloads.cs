@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
 using SocialCrm.Abstractions;
-using SocialCrm.Abstractions.Brands;
 using SocialCrm.Abstractions.Privacy;
 using SocialCrm.Abstractions.Security;
 using SocialCrm.Grains.Consent;

@@ -46,16 +46,25 @@ public static class PrivacyApi
     private static async Task<Results<Ok<IAsyncEnumerable<ConsentReportLine>>, PushStreamHttpResult, ValidationProblem>> ConsentReport(
         string brandId, string? purpose, string? status, HttpContext http, ConsentReport report)
     {
+        if (ConsentReportErrors(purpose, status) is { } invalid) return invalid;
+        var lines = await report.OpenAsync(brandId, purpose!, status, http.RequestAborted);
+        var wantsCsv = http.Request.Headers.Accept.Any(a => a?.Contains("text/csv", StringComparison.OrdinalIgnoreCase) == true);
+        if (wantsCsv) return ConsentReportCsv(lines);
+        return TypedResults.Ok(lines);
+    }
+
+    /// <summary>The consent report's filter checked as the API checks it (the console's CSV download too): null when valid.</summary>
+    internal static ValidationProblem? ConsentReportErrors(string? purpose, string? status)
+    {
         var errors = new FieldErrors();
         errors.Enum<Purpose>("purpose", purpose);
         if (status is not null && status is not ("granted" or "withdrawn" or "unknown")) errors.Add("status", "must be granted, withdrawn or unknown.");
-        if (errors.Any) return errors.ToProblem();
+        return errors.Any ? errors.ToProblem() : null;
+    }
 
-        var lines = await report.OpenAsync(brandId, purpose!, status, http.RequestAborted);
-        var wantsCsv = http.Request.Headers.Accept.Any(a => a?.Contains("text/csv", StringComparison.OrdinalIgnoreCase) == true);
-        if (!wantsCsv) return TypedResults.Ok(lines);
-
-        return TypedResults.Stream(async body =>
+    /// <summary>The consent report as CSV, written row by row as it streams (the API's text/csv answer and the console's download).</summary>
+    internal static PushStreamHttpResult ConsentReportCsv(IAsyncEnumerable<ConsentReportLine> lines, string? fileDownloadName = null) =>
+        TypedResults.Stream(async body =>
         {
             await using var writer = new StreamWriter(body, new UTF8Encoding(false), 64 * 1024);
             await writer.WriteLineAsync("customerId,purpose,status,effective,lawfulBasis,source,policyVersion,recordedAt,expiresAt");
@@ -65,8 +74,7 @@ public static class PrivacyApi
                     Csv(line.LawfulBasis), Csv(line.Source), Csv(line.PolicyVersion), Csv(line.RecordedAt?.ToString("O", CultureInfo.InvariantCulture)),
                     Csv(line.ExpiresAt?.ToString("O", CultureInfo.InvariantCulture))));
             }
-        }, "text/csv; charset=utf-8");
-    }
+        }, "text/csv; charset=utf-8", fileDownloadName);
 
     // RFC 4180: quote a field that holds a comma, quote or line break; and defuse spreadsheet formulas.
     private static string Csv(string? value)
@@ -76,7 +84,15 @@ public static class PrivacyApi
         return value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
     }
 
-    private static async Task<Results<JsonHttpResult<CustomerExport>, ProblemHttpResult, ValidationProblem>> Export(string brandId, string customerId, IGrainFactory grains)
+    private static Task<Results<JsonHttpResult<CustomerExport>, ProblemHttpResult, ValidationProblem>> Export(string brandId, string customerId, IGrainFactory grains) =>
+        AccessExport(brandId, customerId, grains);
+
+    /// <summary>
+    /// The access export as one JSON document: the API's answer and the console's download. The customer
+    /// grain audits it (<c>customer.export</c>, by the actor in the request context).
+    /// </summary>
+    internal static async Task<Results<JsonHttpResult<CustomerExport>, ProblemHttpResult, ValidationProblem>> AccessExport(string brandId, string customerId,
+        IGrainFactory grains)
     {
         if (!Ids.IsValid(customerId)) return Problems.NotFound("Customer");
         var outcome = await grains.GetGrain<ICustomerGrain>(Ids.Scoped(brandId, customerId)).Export();

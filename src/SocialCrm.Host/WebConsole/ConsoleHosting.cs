@@ -37,6 +37,7 @@ public static class ConsoleHosting
     {
         app.MapStaticAssets().AllowAnonymous();
         app.MapConsoleSignIn();
+        app.MapConsoleDownloads();
         app.MapRazorComponents<App>()
             // Our own policy above says frame-ancestors 'none'; Blazor's default would add a second, laxer header.
             .AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null)

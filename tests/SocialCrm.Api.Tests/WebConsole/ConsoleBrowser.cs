@@ -19,6 +19,8 @@ public sealed class ConsoleBrowser : IAsyncLifetime
         var chromium = FindChromium()
             ?? throw new InvalidOperationException("Chromium is not installed: apt-get install -y chromium (tests/run.sh does it when run as root).");
         _playwright = await Playwright.CreateAsync();
+        // As patient as the contexts' actions below: a loaded test machine can take seconds to bring up a circuit.
+        Assertions.SetDefaultExpectTimeout(15_000);
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = chromium,

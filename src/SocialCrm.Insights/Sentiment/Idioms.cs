@@ -17,6 +17,8 @@ internal static class Idioms
             yield return new Phrase(text.Split(' '), value, PhraseKind.Modifier);
         foreach (var text in Neutral)
             yield return new Phrase(text.Split(' '), 0, PhraseKind.Neutral);
+        foreach (var text in Negators)
+            yield return new Phrase(text.Split(' '), 0, PhraseKind.Negator);
     }
 
     private static readonly (string Text, double Value)[] Valenced =
@@ -94,5 +96,14 @@ internal static class Idioms
         "customer support", "tech support", "technical support", "support team", "support ticket",
         "help desk", "help center", "help centre", "customer care", "customer service",
         "kind regards", "best regards", "bus stop",
+        // Disbelief is amazement, not negation: "can't believe how good this is" is praise.
+        "can't believe", "cant believe", "cannot believe", "can not believe", "couldn't believe", "couldnt believe",
+        "could not believe",
+    ];
+
+    // Phrases that negate what follows as "not" does: "far from perfect", "anything but good", "less than ideal".
+    private static readonly string[] Negators =
+    [
+        "far from", "anything but", "less than",
     ];
 }

@@ -131,6 +131,9 @@ internal static class TokenReading
                 tokens[last].Role = TokenRole.Modifier;
                 tokens[last].Scalar = phrase.Value;
                 break;
+            case PhraseKind.Negator:
+                tokens[last].Role = TokenRole.Negator;
+                break;
         }
     }
 

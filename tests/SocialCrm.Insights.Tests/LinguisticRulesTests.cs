@@ -1,0 +1,23 @@
+namespace SocialCrm.Insights.Tests;
+
+/// <summary>General English constructions beyond VADER's rules, each moving a score the way a reader would.</summary>
+public sealed class LinguisticRulesTests
+{
+    private static double Score(string text) => SentimentAnalyzer.Default.Analyze(text).Score;
+
+    [Theory]
+    [InlineData("Far from perfect")]
+    [InlineData("Anything but good")]
+    [InlineData("Less than ideal")]
+    public void A_negating_phrase_turns_praise_into_a_complaint(string text) => Assert.True(Score(text) < 0, text);
+
+    [Fact]
+    public void A_negating_phrase_turns_a_complaint_around() => Assert.True(Score("Far from bad") > 0);
+
+    [Fact]
+    public void Disbelief_does_not_negate()
+    {
+        Assert.True(Score("I can't believe how good this is") > 0);
+        Assert.True(Score("I can't believe how bad this is") < 0);
+    }
+}

@@ -20,4 +20,14 @@ public sealed class LinguisticRulesTests
         Assert.True(Score("I can't believe how good this is") > 0);
         Assert.True(Score("I can't believe how bad this is") < 0);
     }
+
+    [Theory]
+    [InlineData("I won't be ordering from here again")]
+    [InlineData("I will never shop here again")]
+    [InlineData("Not going back there again")]
+    public void A_customer_who_will_not_come_again_complains(string text) => Assert.True(Score(text) < 0, text);
+
+    [Fact]
+    public void Never_again_with_a_complaint_between_is_a_negated_complaint() =>
+        Assert.True(Score("It never crashed again after the update") > 0);
 }

@@ -49,6 +49,47 @@ internal static class TokenReading
         ResolveDoubleDuty(tokens);
         ReadExcess(text, tokens);
         ReadWishes(text, tokens);
+        ReadNeverAgain(text, tokens);
+    }
+
+    /// <summary>"I won't be ordering from here again", "never shopping there again": a customer lost, as "never again".</summary>
+    private const double NeverAgain = -2.0;
+
+    /// <summary>How far "again" may follow the negation, within one clause.</summary>
+    private const int NeverAgainReach = 6;
+
+    private static void ReadNeverAgain(ReadOnlySpan<char> text, Span<Token> tokens)
+    {
+        for (var i = 0; i + 2 < tokens.Length; i++)
+        {
+            ref var token = ref tokens[i];
+            if (token.Role != TokenRole.Negator || token.Valence != 0 || !IsFutureNegation(text, tokens, i))
+                continue;
+            // With a sentiment word between, the negation reads it as usual: "never crashed again", "won't trust them again".
+            for (var k = i + 1; k < tokens.Length && k <= i + NeverAgainReach; k++)
+            {
+                if (tokens[k - 1].Has(TokenFlags.ClauseEnd) || tokens[k].Valence != 0 || tokens[k].Role != TokenRole.Plain)
+                    break;
+                if (WordRoles.Is(tokens[k].In(text), "again"))
+                {
+                    token.Valence = NeverAgain;
+                    break;
+                }
+            }
+        }
+    }
+
+    /// <summary>"never", "won't", "wouldn't", "not going", "not coming", "not be": a negation of what one will do.</summary>
+    private static bool IsFutureNegation(ReadOnlySpan<char> text, ReadOnlySpan<Token> tokens, int i)
+    {
+        var word = tokens[i].In(text);
+        if (WordRoles.IsNever(word) || WordRoles.Is(word, "won't") || WordRoles.Is(word, "wont")
+            || WordRoles.Is(word, "wouldn't") || WordRoles.Is(word, "wouldnt"))
+            return true;
+        if (!WordRoles.Is(word, "not") || tokens[i].Has(TokenFlags.ClauseEnd))
+            return false;
+        var next = tokens[i + 1].In(text);
+        return WordRoles.Is(next, "going") || WordRoles.Is(next, "coming") || WordRoles.Is(next, "be");
     }
 
     /// <summary>A quality there is too much or too little of ("too long", "a bit pricey", "slightly overcooked"): a mild complaint.</summary>

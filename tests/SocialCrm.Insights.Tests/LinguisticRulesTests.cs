@@ -30,4 +30,14 @@ public sealed class LinguisticRulesTests
     [Fact]
     public void Never_again_with_a_complaint_between_is_a_negated_complaint() =>
         Assert.True(Score("It never crashed again after the update") > 0);
+
+    [Theory]
+    [InlineData("The movie lacks charm")]
+    [InlineData("It lost its charm")]
+    [InlineData("Lost all hope after the update")]
+    [InlineData("The flavour is lacking")]
+    public void Lacking_or_losing_a_good_thing_is_a_complaint(string text) => Assert.True(Score(text) < 0, text);
+
+    [Fact]
+    public void Getting_lost_in_something_good_is_not_lacking_it() => Assert.True(Score("I got lost in this wonderful book") > 0);
 }

@@ -50,6 +50,36 @@ internal static class TokenReading
         ReadExcess(text, tokens);
         ReadWishes(text, tokens);
         ReadNeverAgain(text, tokens);
+        ReadPrivation(text, tokens);
+    }
+
+    /// <summary>
+    /// "lacks charm", "lost its appeal", "devoid of any wit", "missing the magic": a word of lacking or losing
+    /// negates the good thing it names, as "not" would; the word itself then counts for nothing more.
+    /// </summary>
+    private static void ReadPrivation(ReadOnlySpan<char> text, Span<Token> tokens)
+    {
+        for (var i = 0; i + 1 < tokens.Length; i++)
+        {
+            ref var token = ref tokens[i];
+            if (token.Kind != TokenKind.Word || token.Role != TokenRole.Plain || !WordRoles.IsPrivative(token.In(text)))
+                continue;
+            for (var k = i + 1; k < tokens.Length && k <= i + 3; k++)
+            {
+                if (tokens[k - 1].Has(TokenFlags.ClauseEnd))
+                    break;
+                ref var next = ref tokens[k];
+                var word = next.In(text);
+                if (next.Kind == TokenKind.Word && next.Role == TokenRole.Plain && next.Valence == 0 && WordRoles.IsDeterminer(word))
+                    continue;
+                if (next.Kind == TokenKind.Word && next.Role == TokenRole.Plain && next.Valence > 0)
+                {
+                    next.Valence *= WordRoles.NegationScalar;
+                    token.Valence = 0;
+                }
+                break;
+            }
+        }
     }
 
     /// <summary>"I won't be ordering from here again", "never shopping there again": a customer lost, as "never again".</summary>

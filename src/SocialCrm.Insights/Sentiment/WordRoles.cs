@@ -89,9 +89,26 @@ internal static class WordRoles
         "rather", "however", "whatever", "whenever", "forever", "later", "number", "order", "answer", "customer",
     ];
 
+    /// <summary>Words of lacking or losing, which negate the good thing they name: "lacks charm", "lost its appeal".</summary>
+    private static readonly string[] PrivativeWords =
+    [
+        "lack", "lacks", "lacked", "lacking", "devoid", "lose", "loses", "losing", "lost", "missing",
+    ];
+
+    /// <summary>What may stand between a word of lacking and what is lacked: "devoid of any wit", "lost all its charm".</summary>
+    private static readonly string[] DeterminerWords =
+    [
+        "the", "a", "an", "any", "all", "of", "its", "it's", "my", "your", "our", "their", "his", "her", "some",
+        "much", "that", "this", "every",
+    ];
+
     /// <summary>"my", "your", …: before a word after a negated verb, they mark the word as the verb's object.</summary>
     private static readonly string[] PossessiveWords = ["my", "your", "our", "their", "his", "her", "its"];
 
+    private static readonly HashSet<string> Privative = new(PrivativeWords, StringComparer.OrdinalIgnoreCase);
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> PrivativeLookup = Privative.GetAlternateLookup<ReadOnlySpan<char>>();
+    private static readonly HashSet<string> Determiner = new(DeterminerWords, StringComparer.OrdinalIgnoreCase);
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> DeterminerLookup = Determiner.GetAlternateLookup<ReadOnlySpan<char>>();
     private static readonly HashSet<string> Excess = new(ExcessWords, StringComparer.OrdinalIgnoreCase);
     private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> ExcessLookup = Excess.GetAlternateLookup<ReadOnlySpan<char>>();
     private static readonly HashSet<string> Function = new(FunctionWords, StringComparer.OrdinalIgnoreCase);
@@ -140,6 +157,10 @@ internal static class WordRoles
         }
         return true;
     }
+
+    public static bool IsPrivative(ReadOnlySpan<char> word) => PrivativeLookup.Contains(word);
+
+    public static bool IsDeterminer(ReadOnlySpan<char> word) => DeterminerLookup.Contains(word);
 
     public static bool IsExcess(ReadOnlySpan<char> word) => ExcessLookup.Contains(word);
 

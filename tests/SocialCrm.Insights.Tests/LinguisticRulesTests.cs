@@ -40,4 +40,28 @@ public sealed class LinguisticRulesTests
 
     [Fact]
     public void Getting_lost_in_something_good_is_not_lacking_it() => Assert.True(Score("I got lost in this wonderful book") > 0);
+
+    [Fact]
+    public void A_conceded_clause_weighs_less_than_the_main_one()
+    {
+        Assert.True(Score("Although the service was rude, the food was great") > 0);
+        Assert.True(Score("The food is great, although the service was rude") > 0);
+        Assert.True(Score("The service was rude, though the food was great") < 0);
+        Assert.True(Score("Even though it was expensive, I love it") > Score("It was expensive, I love it"));
+    }
+
+    [Fact]
+    public void Though_at_the_end_of_a_sentence_contrasts_it_with_the_one_before()
+    {
+        Assert.True(Score("The food was great. The service was rude though.") < 0);
+        Assert.True(Score("The food was great. The service was rude though.") < Score("The food was great. The service was rude."));
+    }
+
+    [Fact]
+    public void Yet_opening_a_clause_is_but()
+    {
+        Assert.True(Score("Good food, yet terrible service") < 0);
+        Assert.True(Score("The plot is thin and yet the acting is superb") > Score("The plot is thin and the acting is superb") - 0.2);
+        Assert.True(Score("Yet another delay") < 0);
+    }
 }

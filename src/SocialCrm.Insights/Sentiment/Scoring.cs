@@ -10,6 +10,8 @@ internal static class Scoring
     private const int Window = 3;
     private const double BeforeContrast = 0.5;
     private const double AfterContrast = 1.5;
+    /// <summary>The main clause of a sentence with a concession ("although …").</summary>
+    private const double MainClause = 1.5;
     /// <summary>A negation that strengthens instead of flipping: "never so good", "couldn't be happier".</summary>
     private const double Reinforcement = 1.25;
     private const double ExclamationEmphasis = 0.292;
@@ -64,14 +66,28 @@ internal static class Scoring
                 firstContrast = i;
             lastContrast = i;
         }
-        // "Great food. But the service was awful.": the next sentence contrasts with this one.
-        var nextContrasts = end + 1 < tokens.Length && tokens[end + 1].Role == TokenRole.Contrast;
+        // "Great food. But the service was awful.", "Great food. The service was slow though.": the next sentence contrasts with this one.
+        var nextContrasts = end + 1 < tokens.Length && (tokens[end + 1].Role == TokenRole.Contrast || EndsWithThough(tokens, end + 1));
+        // "The service was slow though.": "though" at the end weighs this sentence against the one before.
+        var contrastsPrevious = start > 0 && EndsWithThough(tokens, start);
+        var concedes = false;
+        for (var i = start; i < end; i++)
+        {
+            if (tokens[i].Role == TokenRole.Concession && !tokens[i].Has(TokenFlags.ClauseEnd))
+                concedes = true;
+        }
+        var conceding = false;
         var asks = Questions.IsRequest(text, tokens, start, end, context.Exclaimed, shouting);
 
         var sum = 0.0;
         for (var i = start; i <= end; i++)
         {
             ref readonly var token = ref tokens[i];
+            // "Although the room was small, the staff were lovely": the conceded clause weighs less than the main one.
+            if (token.Role == TokenRole.Concession && !token.Has(TokenFlags.ClauseEnd))
+                conceding = true;
+            else if (conceding && i > start && tokens[i - 1].Has(TokenFlags.ClauseEnd))
+                conceding = false;
             if (token.Valence == 0)
                 continue;
             if (token.Has(TokenFlags.Laughter))
@@ -91,6 +107,10 @@ internal static class Scoring
                 valence *= AfterContrast;
             if (lastContrast > i || nextContrasts)
                 valence *= BeforeContrast;
+            if (concedes)
+                valence *= conceding ? BeforeContrast : MainClause;
+            if (contrastsPrevious)
+                valence *= AfterContrast;
             if (i == context.TrailingPraise)
                 trailing = valence;
             sum += valence;
@@ -109,7 +129,7 @@ internal static class Scoring
         for (var distance = 1; distance <= Window && i - distance >= 0; distance++)
         {
             ref readonly var before = ref tokens[i - distance];
-            if (before.Has(TokenFlags.ClauseEnd) || before.Kind != TokenKind.Word || before.Role == TokenRole.Contrast)
+            if (before.Has(TokenFlags.ClauseEnd) || before.Kind != TokenKind.Word || before.Role is TokenRole.Contrast or TokenRole.Concession)
                 break;
             if (before.Role == TokenRole.Modifier)
             {
@@ -129,6 +149,15 @@ internal static class Scoring
             }
         }
         return valence;
+    }
+
+    /// <summary>Whether the sentence that starts at <paramref name="start"/> ends on "though": "The staff were rude though."</summary>
+    private static bool EndsWithThough(ReadOnlySpan<Token> tokens, int start)
+    {
+        var k = start;
+        while (k < tokens.Length - 1 && !tokens[k].Has(TokenFlags.SentenceEnd))
+            k++;
+        return k > start && tokens[k].Role == TokenRole.Concession;
     }
 
     /// <summary>

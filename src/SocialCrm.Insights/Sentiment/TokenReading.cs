@@ -46,6 +46,7 @@ internal static class TokenReading
                 token.Valence = FreeOf;
         }
         ReadFreeOf(text, tokens);
+        ReadYet(text, tokens);
         ResolveDoubleDuty(tokens);
         ReadExcess(text, tokens);
         ReadWishes(text, tokens);
@@ -120,6 +121,25 @@ internal static class TokenReading
             return false;
         var next = tokens[i + 1].In(text);
         return WordRoles.Is(next, "going") || WordRoles.Is(next, "coming") || WordRoles.Is(next, "be");
+    }
+
+    /// <summary>
+    /// "Cheap, yet it feels solid", "and yet", "Yet the staff…": "yet" opening a clause is "but". As an adverb
+    /// ("not yet", "yet another delay", "haven't arrived yet") it is not.
+    /// </summary>
+    private static void ReadYet(ReadOnlySpan<char> text, Span<Token> tokens)
+    {
+        for (var i = 0; i + 1 < tokens.Length; i++)
+        {
+            ref var token = ref tokens[i];
+            if (token.Kind != TokenKind.Word || token.Has(TokenFlags.ClauseEnd) || !WordRoles.Is(token.In(text), "yet"))
+                continue;
+            var opensClause = i == 0 || tokens[i - 1].Has(TokenFlags.ClauseEnd) || WordRoles.Is(tokens[i - 1].In(text), "and");
+            var next = tokens[i + 1].In(text);
+            if (opensClause && tokens[i + 1].Kind == TokenKind.Word && !WordRoles.Is(next, "another") && !WordRoles.Is(next, "again")
+                && !WordRoles.Is(next, "more"))
+                token.Role = TokenRole.Contrast;
+        }
     }
 
     /// <summary>A quality there is too much or too little of ("too long", "a bit pricey", "slightly overcooked"): a mild complaint.</summary>

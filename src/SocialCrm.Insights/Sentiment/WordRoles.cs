@@ -42,6 +42,8 @@ internal static class WordRoles
 
     private static readonly string[] ContrastWords = ["but", "however"];
 
+    private static readonly string[] ConcessionWords = ["although", "though", "tho", "altho"];
+
     /// <summary>Words before "like" that make it the verb of liking rather than "such as" or "similar to".</summary>
     private static readonly string[] LikeVerbContext =
     [
@@ -137,6 +139,8 @@ internal static class WordRoles
             yield return (word, TokenRole.Negator, 0);
         foreach (var word in ContrastWords)
             yield return (word, TokenRole.Contrast, 0);
+        foreach (var word in ConcessionWords)
+            yield return (word, TokenRole.Concession, 0);
     }
 
     /// <summary>"lol", "lmao", "haha", 😂, and their stretched forms ("hahahaha", "lolll").</summary>

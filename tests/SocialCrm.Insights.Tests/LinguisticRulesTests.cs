@@ -64,4 +64,17 @@ public sealed class LinguisticRulesTests
         Assert.True(Score("The plot is thin and yet the acting is superb") > Score("The plot is thin and the acting is superb") - 0.2);
         Assert.True(Score("Yet another delay") < 0);
     }
+
+    [Theory]
+    [InlineData("Could have been a great film")]
+    [InlineData("I would have loved it if it were cheaper")]
+    [InlineData("Would have been nice to get a reply")]
+    public void Praise_in_a_counterfactual_past_is_a_complaint(string text) => Assert.True(Score(text) < 0, text);
+
+    [Fact]
+    public void A_counterfactual_leaves_complaints_and_possession_alone()
+    {
+        Assert.True(Score("I would have given it zero stars") < 0);
+        Assert.True(Score("You should have a great time") > 0);
+    }
 }

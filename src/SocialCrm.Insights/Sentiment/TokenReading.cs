@@ -52,6 +52,47 @@ internal static class TokenReading
         ReadWishes(text, tokens);
         ReadNeverAgain(text, tokens);
         ReadPrivation(text, tokens);
+        ReadCounterfactuals(text, tokens);
+    }
+
+    /// <summary>How many words after "would have" a counterfactual reaches, within one clause.</summary>
+    private const int CounterfactualReach = 4;
+
+    /// <summary>
+    /// "It would have been great if it worked", "could've been a great film", "I'd have loved it": praise in a
+    /// counterfactual past says it was not so, as a negation would. Complaints are left alone: "would have given
+    /// it zero stars" is still a complaint.
+    /// </summary>
+    private static void ReadCounterfactuals(ReadOnlySpan<char> text, Span<Token> tokens)
+    {
+        for (var i = 0; i + 1 < tokens.Length; i++)
+        {
+            ref readonly var token = ref tokens[i];
+            if (token.Kind != TokenKind.Word || token.Role != TokenRole.Plain || token.Has(TokenFlags.ClauseEnd))
+                continue;
+            int participle;
+            if (WordRoles.IsCounterfactualModalWithHave(token.In(text)))
+                participle = i + 1;
+            else if (WordRoles.IsCounterfactualModal(token.In(text)) && WordRoles.Is(tokens[i + 1].In(text), "have")
+                     && !tokens[i + 1].Has(TokenFlags.ClauseEnd) && i + 2 < tokens.Length)
+                participle = i + 2;
+            else
+                continue;
+            // "should have a great time" is possession, not a counterfactual past: a participle follows "have".
+            if (tokens[participle].Kind != TokenKind.Word || !WordRoles.IsPastParticiple(tokens[participle].In(text)))
+                continue;
+            for (var k = participle; k < tokens.Length && k < participle + CounterfactualReach; k++)
+            {
+                ref var next = ref tokens[k];
+                if (next.Role is TokenRole.Negator or TokenRole.Contrast or TokenRole.Concession
+                    || WordRoles.Is(next.In(text), "if"))
+                    break;
+                if (next.Kind == TokenKind.Word && next.Role == TokenRole.Plain && next.Valence > 0)
+                    next.Valence *= WordRoles.NegationScalar;
+                if (next.Has(TokenFlags.ClauseEnd))
+                    break;
+            }
+        }
     }
 
     /// <summary>

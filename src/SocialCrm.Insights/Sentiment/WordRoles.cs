@@ -162,6 +162,22 @@ internal static class WordRoles
         return true;
     }
 
+    /// <summary>"would", "could", "should", "might": with "have" and a participle, a past that did not happen.</summary>
+    public static bool IsCounterfactualModal(ReadOnlySpan<char> word) =>
+        Is(word, "would") || Is(word, "could") || Is(word, "should") || Is(word, "might")
+        || (word.Length > 2 && word.EndsWith("'d", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>"would've", "could've", "should've", "wouldve": the modal and "have" in one word.</summary>
+    public static bool IsCounterfactualModalWithHave(ReadOnlySpan<char> word) =>
+        Is(word, "would've") || Is(word, "could've") || Is(word, "should've") || Is(word, "might've")
+        || Is(word, "wouldve") || Is(word, "couldve") || Is(word, "shouldve");
+
+    /// <summary>"been", "loved", "given", "done", "got": a past participle, roughly, by its ending.</summary>
+    public static bool IsPastParticiple(ReadOnlySpan<char> word) =>
+        Is(word, "been") || Is(word, "got") || Is(word, "bought") || Is(word, "made") || Is(word, "had") || Is(word, "paid")
+        || (word.Length > 3 && (word.EndsWith("ed", StringComparison.OrdinalIgnoreCase) || word.EndsWith("en", StringComparison.OrdinalIgnoreCase)
+            || word.EndsWith("ne", StringComparison.OrdinalIgnoreCase) || word.EndsWith("wn", StringComparison.OrdinalIgnoreCase)));
+
     public static bool IsPrivative(ReadOnlySpan<char> word) => PrivativeLookup.Contains(word);
 
     public static bool IsDeterminer(ReadOnlySpan<char> word) => DeterminerLookup.Contains(word);

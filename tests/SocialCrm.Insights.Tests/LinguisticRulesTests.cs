@@ -77,4 +77,16 @@ public sealed class LinguisticRulesTests
         Assert.True(Score("I would have given it zero stars") < 0);
         Assert.True(Score("You should have a great time") > 0);
     }
+
+    [Theory]
+    [InlineData("I wish it had more features")]
+    [InlineData("I wish there was a better option")]
+    [InlineData("I wish you would answer my emails")]
+    public void Wishing_a_thing_were_otherwise_is_a_mild_complaint(string text) => Assert.True(Score(text) < 0, text);
+
+    [Theory]
+    [InlineData("I wish you a happy new year")]
+    [InlineData("Wish me luck")]
+    [InlineData("I wish I had found this sooner")]
+    public void Wishing_someone_well_is_still_positive(string text) => Assert.True(Score(text) > 0, text);
 }

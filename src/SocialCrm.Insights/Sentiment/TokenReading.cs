@@ -53,6 +53,42 @@ internal static class TokenReading
         ReadNeverAgain(text, tokens);
         ReadPrivation(text, tokens);
         ReadCounterfactuals(text, tokens);
+        ReadWishClauses(text, tokens);
+    }
+
+    /// <summary>"Wish it had more sizes", "I wish they would answer": wishing a thing were otherwise is a mild complaint.</summary>
+    private const double WishedOtherwise = -1.0;
+
+    /// <summary>
+    /// "wish" followed by a clause about the thing ("I wish it had…", "wish there was…", "wish you would…") says it
+    /// is not so: the praise in the clause is negated and "wish" is a mild complaint. "I wish you a happy new year",
+    /// "wish me luck" and "wish I'd found this sooner" (a clause about oneself) keep their readings.
+    /// </summary>
+    private static void ReadWishClauses(ReadOnlySpan<char> text, Span<Token> tokens)
+    {
+        for (var i = 0; i + 2 < tokens.Length; i++)
+        {
+            ref var token = ref tokens[i];
+            if (token.Kind != TokenKind.Word || token.Role != TokenRole.Plain || token.Has(TokenFlags.ClauseEnd)
+                || !(WordRoles.Is(token.In(text), "wish") || WordRoles.Is(token.In(text), "wished")))
+                continue;
+            var subject = tokens[i + 1].In(text);
+            var clause = WordRoles.IsWishClauseSubject(subject)
+                || (WordRoles.Is(subject, "you") && !tokens[i + 1].Has(TokenFlags.ClauseEnd) && WordRoles.IsAuxiliary(tokens[i + 2].In(text)));
+            if (!clause)
+                continue;
+            token.Valence = WishedOtherwise;
+            for (var k = i + 1; k < tokens.Length; k++)
+            {
+                ref var next = ref tokens[k];
+                if (next.Role is TokenRole.Negator or TokenRole.Contrast or TokenRole.Concession)
+                    break;
+                if (next.Kind == TokenKind.Word && next.Role == TokenRole.Plain && next.Valence > 0)
+                    next.Valence *= WordRoles.NegationScalar;
+                if (next.Has(TokenFlags.ClauseEnd))
+                    break;
+            }
+        }
     }
 
     /// <summary>How many words after "would have" a counterfactual reaches, within one clause.</summary>

@@ -178,6 +178,17 @@ internal static class WordRoles
         || (word.Length > 3 && (word.EndsWith("ed", StringComparison.OrdinalIgnoreCase) || word.EndsWith("en", StringComparison.OrdinalIgnoreCase)
             || word.EndsWith("ne", StringComparison.OrdinalIgnoreCase) || word.EndsWith("wn", StringComparison.OrdinalIgnoreCase)));
 
+    /// <summary>"it", "they", "there", "this", …: after "wish", the subject of a clause about how things are.</summary>
+    public static bool IsWishClauseSubject(ReadOnlySpan<char> word) =>
+        Is(word, "it") || Is(word, "they") || Is(word, "there") || Is(word, "this") || Is(word, "that") || Is(word, "the")
+        || Is(word, "it'd") || Is(word, "they'd") || Is(word, "it's") || Is(word, "they're") || Is(word, "there's")
+        || Is(word, "itd") || Is(word, "theyd") || Is(word, "u");
+
+    /// <summary>"would", "could", "had", "were", "did", …: after "wish you", a clause rather than a greeting.</summary>
+    public static bool IsAuxiliary(ReadOnlySpan<char> word) =>
+        Is(word, "would") || Is(word, "could") || Is(word, "had") || Is(word, "were") || Is(word, "was") || Is(word, "did")
+        || Is(word, "guys") || Is(word, "offered") || Is(word, "made") || Is(word, "sold") || Is(word, "still");
+
     public static bool IsPrivative(ReadOnlySpan<char> word) => PrivativeLookup.Contains(word);
 
     public static bool IsDeterminer(ReadOnlySpan<char> word) => DeterminerLookup.Contains(word);

@@ -89,4 +89,13 @@ public sealed class LinguisticRulesTests
     [InlineData("Wish me luck")]
     [InlineData("I wish I had found this sooner")]
     public void Wishing_someone_well_is_still_positive(string text) => Assert.True(Score(text) > 0, text);
+
+    [Theory]
+    [InlineData("Good but not great")]
+    [InlineData("Good, not great")]
+    public void Praise_then_a_negated_stronger_praise_says_how_good(string text) => Assert.True(Score(text) > 0, text);
+
+    [Fact]
+    public void A_negated_praise_about_another_subject_stands() =>
+        Assert.True(Score("Good food but the service was not great") < 0);
 }

@@ -54,6 +54,36 @@ internal static class TokenReading
         ReadPrivation(text, tokens);
         ReadCounterfactuals(text, tokens);
         ReadWishClauses(text, tokens);
+        ReadNotMoreThan(text, tokens);
+    }
+
+    /// <summary>
+    /// "Good, not great", "decent but not amazing": praise followed at once by a negated stronger praise says how good,
+    /// not that it is bad; the negated word then counts for nothing. Only right after the comma or "but", where the
+    /// subject is the same: in "good food but the service was not great" the negation stands.
+    /// </summary>
+    private static void ReadNotMoreThan(ReadOnlySpan<char> text, Span<Token> tokens)
+    {
+        for (var n = 1; n + 1 < tokens.Length; n++)
+        {
+            ref readonly var negation = ref tokens[n];
+            if (negation.Role != TokenRole.Negator || !WordRoles.Is(negation.In(text), "not") || negation.Has(TokenFlags.ClauseEnd))
+                continue;
+            // The praise before: the word before the comma, or before "but".
+            var before = tokens[n - 1].Has(TokenFlags.ClauseEnd) ? n - 1
+                : n >= 2 && tokens[n - 1].Role == TokenRole.Contrast && !tokens[n - 2].Has(TokenFlags.ClauseEnd) ? n - 2 : -1;
+            if (before < 0 || tokens[before].Has(TokenFlags.SentenceEnd) || tokens[before].Kind != TokenKind.Word
+                || tokens[before].Valence <= 0 || tokens[before].Role != TokenRole.Plain
+                || (before > 0 && tokens[before - 1].Role == TokenRole.Negator))
+                continue;
+            // The stronger praise: right after "not", or after one modifier ("not that great", "not very good").
+            var after = n + 1;
+            if (tokens[after].Role == TokenRole.Modifier && !tokens[after].Has(TokenFlags.ClauseEnd) && after + 1 < tokens.Length)
+                after++;
+            ref var stronger = ref tokens[after];
+            if (stronger.Kind == TokenKind.Word && stronger.Role == TokenRole.Plain && stronger.Valence > tokens[before].Valence)
+                stronger.Valence = 0;
+        }
     }
 
     /// <summary>"Wish it had more sizes", "I wish they would answer": wishing a thing were otherwise is a mild complaint.</summary>

@@ -98,4 +98,11 @@ public sealed class LinguisticRulesTests
     [Fact]
     public void A_negated_praise_about_another_subject_stands() =>
         Assert.True(Score("Good food but the service was not great") < 0);
+
+    [Theory]
+    [InlineData("A decent phone", 1)]
+    [InlineData("A gripping, must-see film", 1)]
+    [InlineData("Mediocre and overrated", -1)]
+    [InlineData("Predictable, tedious and forgettable", -1)]
+    public void Review_verdicts_VADER_lacks_are_read(string text, int sign) => Assert.Equal(sign, Math.Sign(Score(text)));
 }

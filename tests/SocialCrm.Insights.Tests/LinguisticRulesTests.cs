@@ -105,4 +105,10 @@ public sealed class LinguisticRulesTests
     [InlineData("Mediocre and overrated", -1)]
     [InlineData("Predictable, tedious and forgettable", -1)]
     public void Review_verdicts_VADER_lacks_are_read(string text, int sign) => Assert.Equal(sign, Math.Sign(Score(text)));
+
+    [Theory]
+    [InlineData("love you guys \u2665", 1)]
+    [InlineData("\U0001F63B", 1)]
+    [InlineData("late again \U0001F926\u200D\u2640\uFE0F", -1)]
+    public void Hearts_and_facepalms_are_read(string text, int sign) => Assert.Equal(sign, Math.Sign(Score(text)));
 }

@@ -111,4 +111,23 @@ public sealed class LinguisticRulesTests
     [InlineData("\U0001F63B", 1)]
     [InlineData("late again \U0001F926\u200D\u2640\uFE0F", -1)]
     public void Hearts_and_facepalms_are_read(string text, int sign) => Assert.Equal(sign, Math.Sign(Score(text)));
+
+    [Theory]
+    [InlineData("Never been better", 1)]
+    [InlineData("There is nothing better than a cold beer", 1)]
+    [InlineData("No better way to start the day", 1)]
+    [InlineData("It doesn't get better than this", 1)]
+    [InlineData("Nothing worse than a soggy pizza", -1)]
+    [InlineData("I have never seen a worse movie", -1)]
+    public void A_comparative_after_never_or_nothing_is_a_superlative(string text, int sign) =>
+        Assert.Equal(sign, Math.Sign(Score(text)));
+
+    [Theory]
+    [InlineData("Not better than the last one")]
+    [InlineData("No better than the last one")]
+    [InlineData("It didn't get any better")]
+    public void Not_better_still_negates(string text) => Assert.True(Score(text) < 0, text);
+
+    [Fact]
+    public void No_danger_is_not_a_comparative() => Assert.True(Score("no danger") > 0);
 }

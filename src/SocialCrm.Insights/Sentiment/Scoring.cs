@@ -144,6 +144,7 @@ internal static class Scoring
                 if (IsObjectOfNegatedVerb(text, tokens, i, distance))
                     continue;
                 valence *= IsNeverSo(text, tokens, i, distance) || IsPraiseBeyondWords(text, tokens, i, distance)
+                    || IsNothingBetter(text, tokens, i, distance)
                     ? Reinforcement
                     : WordRoles.NegationScalar;
             }
@@ -167,6 +168,26 @@ internal static class Scoring
     private static bool IsObjectOfNegatedVerb(ReadOnlySpan<char> text, ReadOnlySpan<Token> tokens, int i, int distance) =>
         distance == Window && tokens[i].Valence < 0
         && WordRoles.IsPossessive(tokens[i - 1].In(text)) && tokens[i - 2].Role == TokenRole.Plain;
+
+    /// <summary>
+    /// "never been better", "nothing better than a cold beer", "no better way", "never seen a worse film", "doesn't get
+    /// better than this": a comparative after "never", "nothing", "nobody", "none", or before "than this", is a
+    /// superlative. "not better" and "no better than the last one" still negate.
+    /// </summary>
+    private static bool IsNothingBetter(ReadOnlySpan<char> text, ReadOnlySpan<Token> tokens, int i, int distance)
+    {
+        if (!WordRoles.IsSentimentComparative(tokens[i].In(text)))
+            return false;
+        var than = i + 1 < tokens.Length && !tokens[i].Has(TokenFlags.ClauseEnd) && WordRoles.Is(tokens[i + 1].In(text), "than");
+        // "doesn't get better than this", "nothing is better than that".
+        if (than && i + 2 < tokens.Length && !tokens[i + 1].Has(TokenFlags.ClauseEnd) && WordRoles.IsDemonstrative(tokens[i + 2].In(text)))
+            return true;
+        var negation = tokens[i - distance].In(text);
+        if (WordRoles.Is(negation, "no"))
+            return !than;
+        return WordRoles.IsNever(negation) || WordRoles.Is(negation, "nothing") || WordRoles.Is(negation, "nobody")
+            || WordRoles.Is(negation, "none") || WordRoles.Is(negation, "nowhere");
+    }
 
     /// <summary>"never so happy", "never this good": "never" with a degree word between strengthens.</summary>
     private static bool IsNeverSo(ReadOnlySpan<char> text, ReadOnlySpan<Token> tokens, int i, int distance)

@@ -189,6 +189,16 @@ internal static class WordRoles
         Is(word, "would") || Is(word, "could") || Is(word, "had") || Is(word, "were") || Is(word, "was") || Is(word, "did")
         || Is(word, "guys") || Is(word, "offered") || Is(word, "made") || Is(word, "sold") || Is(word, "still");
 
+    /// <summary>"better", "worse", "happier", "greater": comparatives of a sentiment (not "danger", "anger", "winner").</summary>
+    public static bool IsSentimentComparative(ReadOnlySpan<char> word) =>
+        Is(word, "better") || Is(word, "worse") || Is(word, "greater") || Is(word, "nicer") || Is(word, "finer")
+        || Is(word, "cooler") || Is(word, "sweeter") || Is(word, "smarter") || Is(word, "kinder") || Is(word, "safer")
+        || (word.Length > 5 && word.EndsWith("ier", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>"this", "that", "these", "those", "it": "doesn't get better than this".</summary>
+    public static bool IsDemonstrative(ReadOnlySpan<char> word) =>
+        Is(word, "this") || Is(word, "that") || Is(word, "these") || Is(word, "those") || Is(word, "it");
+
     public static bool IsPrivative(ReadOnlySpan<char> word) => PrivativeLookup.Contains(word);
 
     public static bool IsDeterminer(ReadOnlySpan<char> word) => DeterminerLookup.Contains(word);

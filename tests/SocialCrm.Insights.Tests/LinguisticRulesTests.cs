@@ -130,4 +130,16 @@ public sealed class LinguisticRulesTests
 
     [Fact]
     public void No_danger_is_not_a_comparative() => Assert.True(Score("no danger") > 0);
+
+    [Fact]
+    public void A_lone_word_of_praise_before_a_complaint_is_irony()
+    {
+        Assert.True(Score("Oh great, it broke again") < Score("It broke again"));
+        Assert.True(Score("Great, another delay") < 0);
+    }
+
+    [Theory]
+    [InlineData("Great, thanks!")]
+    [InlineData("Perfect, it arrived early")]
+    public void A_lone_word_of_praise_before_more_praise_is_sincere(string text) => Assert.True(Score(text) > 0, text);
 }

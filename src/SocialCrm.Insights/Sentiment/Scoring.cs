@@ -29,8 +29,9 @@ internal static class Scoring
     {
         var shouting = HasCapsDifferential(tokens);
         var exclaimed = text.Contains('!');
-        var context = new Context(shouting, exclaimed, Sarcasm.HasEyeRoll(text, tokens), Sarcasm.TrailingPraise(tokens));
-        double sum = 0, laughter = 0, trailing = 0;
+        var context = new Context(shouting, exclaimed, Sarcasm.HasEyeRoll(text, tokens), Sarcasm.TrailingPraise(tokens),
+            Sarcasm.LeadingPraise(text, tokens));
+        double sum = 0, laughter = 0, trailing = 0, leading = 0;
         var laughs = 0;
         var sentenceStart = 0;
         while (sentenceStart < tokens.Length)
@@ -38,12 +39,15 @@ internal static class Scoring
             var sentenceEnd = sentenceStart;
             while (sentenceEnd < tokens.Length - 1 && !tokens[sentenceEnd].Has(TokenFlags.SentenceEnd))
                 sentenceEnd++;
-            sum += ScoreSentence(text, tokens, sentenceStart, sentenceEnd, context, ref laughter, ref laughs, ref trailing);
+            sum += ScoreSentence(text, tokens, sentenceStart, sentenceEnd, context, ref laughter, ref laughs, ref trailing, ref leading);
             sentenceStart = sentenceEnd + 1;
         }
         // "Your app doesn't support my phone anymore, great": a lone word of praise after a complaint is irony.
         if (trailing > 0 && sum - trailing <= -ClearComplaint)
             sum += trailing * (WordRoles.NegationScalar - 1);
+        // "Great, another delay": so is a lone word of praise before one.
+        if (leading > 0 && sum - leading <= -ClearComplaint)
+            sum += leading * (WordRoles.NegationScalar - 1);
         // "Laces snapped on day two lol": laughter at a complaint mocks, so it adds to the complaint.
         sum += sum <= -ClearComplaint ? -laughs * LaughterEmphasis : laughter;
         sum = AddPunctuationEmphasis(text, sum);
@@ -51,10 +55,10 @@ internal static class Scoring
     }
 
     /// <summary>What holds for the whole message while its sentences are scored.</summary>
-    private readonly record struct Context(bool Shouting, bool Exclaimed, bool EyeRoll, int TrailingPraise);
+    private readonly record struct Context(bool Shouting, bool Exclaimed, bool EyeRoll, int TrailingPraise, int LeadingPraise);
 
     private static double ScoreSentence(ReadOnlySpan<char> text, ReadOnlySpan<Token> tokens, int start, int end, in Context context,
-        ref double laughter, ref int laughs, ref double trailing)
+        ref double laughter, ref int laughs, ref double trailing, ref double leading)
     {
         var shouting = context.Shouting;
         int firstContrast = -1, lastContrast = -1;
@@ -113,6 +117,8 @@ internal static class Scoring
                 valence *= AfterContrast;
             if (i == context.TrailingPraise)
                 trailing = valence;
+            if (i == context.LeadingPraise)
+                leading = valence;
             sum += valence;
         }
         if (sum == 0 && Questions.IsShouted(text, tokens, start, end))

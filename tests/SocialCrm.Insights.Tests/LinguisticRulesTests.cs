@@ -142,4 +142,12 @@ public sealed class LinguisticRulesTests
     [InlineData("Great, thanks!")]
     [InlineData("Perfect, it arrived early")]
     public void A_lone_word_of_praise_before_more_praise_is_sincere(string text) => Assert.True(Score(text) > 0, text);
+
+    [Theory]
+    [InlineData("It does the job", 1)]
+    [InlineData("Does exactly what it says", 1)]
+    [InlineData("It grew on me", 1)]
+    [InlineData("Long-lasting battery", 1)]
+    [InlineData("It doesn't do the job", -1)]
+    public void Plain_approval_idioms_of_reviews_are_read(string text, int sign) => Assert.Equal(sign, Math.Sign(Score(text)));
 }

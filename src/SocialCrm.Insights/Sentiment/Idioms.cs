@@ -46,6 +46,10 @@ internal static class Idioms
         ("should be better", -1.2), ("expected better", -1.5), ("expected more", -1.2),
         ("a joke", -1.5), ("what a joke", -2.0), ("such a joke", -2.0),
         ("worth it", 1.8), ("worth the money", 1.8), ("worth the price", 1.8), ("worth the wait", 1.8),
+        // Reviews' plain approval: it works as it should.
+        ("does the job", 1.5), ("do the job", 1.5), ("did the job", 1.5), ("does the trick", 1.5), ("did the trick", 1.5),
+        ("gets the job done", 1.6), ("got the job done", 1.6), ("does what it says", 1.5), ("does exactly what it says", 1.8),
+        ("grew on me", 1.5), ("grows on you", 1.5), ("long lasting", 1.5), ("all for nothing", -2.0),
     ];
 
     // Customer care: a service that failed, said without a sentiment word ("still waiting for a reply",

@@ -151,4 +151,12 @@ public sealed class CustomerCareRulesTests
         Assert.Equal(SentimentLabel.Positive, Label("Sorry for the late reply, thanks"));
         Assert.Equal(SentimentLabel.Positive, Label("Took a while to arrive, love it"));
     }
+
+    [Fact]
+    public void A_one_word_sentence_of_exasperation_after_a_report_is_a_complaint()
+    {
+        Assert.True(Score("They sent the wrong size. Twice.") < Score("They sent the wrong size."));
+        Assert.True(Score("The engineer didn't come. Again.") < 0);
+        Assert.True(Score("Best pizza in town. Again!") > 0);
+    }
 }

@@ -22,6 +22,8 @@ internal static class Scoring
     private const double LaughterEmphasis = ExclamationEmphasis;
     /// <summary>How negative the rest must be for laughter to read as mockery: one plain complaint word.</summary>
     private const double ClearComplaint = 1.0;
+    /// <summary>"Nothing.", "Again.", "Twice." as a sentence of its own after a report: a mild complaint.</summary>
+    private const double ExasperatedFragment = -1.5;
     /// <summary>Where a sum of x lands at x / sqrt(x² + Alpha): 15, as VADER's normalisation.</summary>
     private const double Alpha = 15;
 
@@ -31,7 +33,7 @@ internal static class Scoring
         var exclaimed = text.Contains('!');
         var context = new Context(shouting, exclaimed, Sarcasm.HasEyeRoll(text, tokens), Sarcasm.TrailingPraise(tokens),
             Sarcasm.LeadingPraise(text, tokens));
-        double sum = 0, laughter = 0, trailing = 0, leading = 0;
+        double sum = 0, laughter = 0, trailing = 0, leading = 0, fragments = 0;
         var laughs = 0;
         var sentenceStart = 0;
         while (sentenceStart < tokens.Length)
@@ -39,9 +41,15 @@ internal static class Scoring
             var sentenceEnd = sentenceStart;
             while (sentenceEnd < tokens.Length - 1 && !tokens[sentenceEnd].Has(TokenFlags.SentenceEnd))
                 sentenceEnd++;
+            if (sentenceEnd == sentenceStart && sentenceStart > 0 && WordRoles.IsExasperatedFragment(tokens[sentenceStart].In(text)))
+                fragments += ExasperatedFragment;
             sum += ScoreSentence(text, tokens, sentenceStart, sentenceEnd, context, ref laughter, ref laughs, ref trailing, ref leading);
             sentenceStart = sentenceEnd + 1;
         }
+        // "Promised a callback three days ago. Nothing.", "Didn't show up. Again.": a one-word sentence of exasperation
+        // after a report, unless the rest is praise ("Best pizza in town. Again.").
+        if (fragments < 0 && sum <= 0)
+            sum += fragments;
         // "Your app doesn't support my phone anymore, great": a lone word of praise after a complaint is irony.
         if (trailing > 0 && sum - trailing <= -ClearComplaint)
             sum += trailing * (WordRoles.NegationScalar - 1);

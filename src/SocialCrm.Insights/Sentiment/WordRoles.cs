@@ -199,6 +199,10 @@ internal static class WordRoles
     public static bool IsDemonstrative(ReadOnlySpan<char> word) =>
         Is(word, "this") || Is(word, "that") || Is(word, "these") || Is(word, "those") || Is(word, "it");
 
+    /// <summary>"Nothing.", "Again.", "Twice.", "Still.": one-word sentences that report a failure repeated or unanswered.</summary>
+    public static bool IsExasperatedFragment(ReadOnlySpan<char> word) =>
+        Is(word, "nothing") || Is(word, "again") || Is(word, "twice") || Is(word, "still") || Is(word, "nada") || Is(word, "crickets");
+
     public static bool IsPrivative(ReadOnlySpan<char> word) => PrivativeLookup.Contains(word);
 
     public static bool IsDeterminer(ReadOnlySpan<char> word) => DeterminerLookup.Contains(word);

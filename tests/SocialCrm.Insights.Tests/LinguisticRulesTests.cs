@@ -150,4 +150,19 @@ public sealed class LinguisticRulesTests
     [InlineData("Long-lasting battery", 1)]
     [InlineData("It doesn't do the job", -1)]
     public void Plain_approval_idioms_of_reviews_are_read(string text, int sign) => Assert.Equal(sign, Math.Sign(Score(text)));
+
+    [Theory]
+    [InlineData("It was supposed to be waterproof and great")]
+    [InlineData("The only good thing was the price")]
+    [InlineData("So much for great service")]
+    [InlineData("Love how it keeps crashing")]
+    [InlineData("I love it when the app logs me out and crashes")]
+    public void Praise_that_did_not_hold_is_a_complaint(string text) => Assert.True(Score(text) < 0, text);
+
+    [Theory]
+    [InlineData("Thank you so much for the great service")]
+    [InlineData("I love how easy it is")]
+    [InlineData("Love how it never breaks")]
+    [InlineData("I love watching scary movies")]
+    public void Sincere_praise_in_the_same_words_stays_praise(string text) => Assert.True(Score(text) > 0, text);
 }

@@ -53,6 +53,9 @@ internal static class TokenReading
         ReadNeverAgain(text, tokens);
         ReadPrivation(text, tokens);
         ReadCounterfactuals(text, tokens);
+        ReadIronicLove(text, tokens);
+        ReadSoMuchFor(text, tokens);
+        ReadOnlyGood(text, tokens);
         ReadWishClauses(text, tokens);
         ReadNotMoreThan(text, tokens);
     }
@@ -137,6 +140,14 @@ internal static class TokenReading
             if (token.Kind != TokenKind.Word || token.Role != TokenRole.Plain || token.Has(TokenFlags.ClauseEnd))
                 continue;
             int participle;
+            // "It was supposed to be waterproof", "were supposed to be great": an expectation that was not met.
+            if ((WordRoles.Is(token.In(text), "was") || WordRoles.Is(token.In(text), "were")) && i + 3 < tokens.Length
+                && WordRoles.Is(tokens[i + 1].In(text), "supposed") && WordRoles.Is(tokens[i + 2].In(text), "to")
+                && !tokens[i + 1].Has(TokenFlags.ClauseEnd) && !tokens[i + 2].Has(TokenFlags.ClauseEnd))
+            {
+                NegatePraise(text, tokens, i + 3);
+                continue;
+            }
             if (WordRoles.IsCounterfactualModalWithHave(token.In(text)))
                 participle = i + 1;
             else if (WordRoles.IsCounterfactualModal(token.In(text)) && WordRoles.Is(tokens[i + 1].In(text), "have")
@@ -147,17 +158,93 @@ internal static class TokenReading
             // "should have a great time" is possession, not a counterfactual past: a participle follows "have".
             if (tokens[participle].Kind != TokenKind.Word || !WordRoles.IsPastParticiple(tokens[participle].In(text)))
                 continue;
-            for (var k = participle; k < tokens.Length && k < participle + CounterfactualReach; k++)
+            NegatePraise(text, tokens, participle);
+        }
+    }
+
+    /// <summary>Negates the praise in the few words from <paramref name="from"/>, up to a negation, contrast, "if" or the clause's end.</summary>
+    private static void NegatePraise(ReadOnlySpan<char> text, Span<Token> tokens, int from)
+    {
+        for (var k = from; k < tokens.Length && k < from + CounterfactualReach; k++)
+        {
+            ref var next = ref tokens[k];
+            if (next.Role is TokenRole.Negator or TokenRole.Contrast or TokenRole.Concession || WordRoles.Is(next.In(text), "if"))
+                break;
+            if (next.Kind == TokenKind.Word && next.Role == TokenRole.Plain && next.Valence > 0)
+                next.Valence *= WordRoles.NegationScalar;
+            if (next.Has(TokenFlags.ClauseEnd))
+                break;
+        }
+    }
+
+    /// <summary>
+    /// "Love how it keeps crashing", "love it when the app logs me out and crashes": loving how or when something goes
+    /// wrong is irony, so the love is turned around. "I love how easy it is" and "love how it never breaks" stay praise.
+    /// </summary>
+    private static void ReadIronicLove(ReadOnlySpan<char> text, Span<Token> tokens)
+    {
+        for (var i = 0; i + 2 < tokens.Length; i++)
+        {
+            ref var token = ref tokens[i];
+            if (token.Kind != TokenKind.Word || token.Valence <= 0 || token.Has(TokenFlags.ClauseEnd) || !WordRoles.IsLove(token.In(text)))
+                continue;
+            var next = tokens[i + 1].In(text);
+            var from = i + 2;
+            if (WordRoles.Is(next, "it") && !tokens[i + 1].Has(TokenFlags.ClauseEnd) && WordRoles.Is(tokens[i + 2].In(text), "when"))
+                from = i + 3;
+            // Not "love watching scary films", "love that sad song": there the complaint word is what is liked.
+            else if (!(WordRoles.Is(next, "how") || WordRoles.Is(next, "when")))
+                continue;
+            if (tokens[i + 1].Has(TokenFlags.ClauseEnd))
+                continue;
+            var praise = false;
+            var complaint = false;
+            for (var k = from - 1; k < tokens.Length; k++)
             {
-                ref var next = ref tokens[k];
-                if (next.Role is TokenRole.Negator or TokenRole.Contrast or TokenRole.Concession
-                    || WordRoles.Is(next.In(text), "if"))
-                    break;
-                if (next.Kind == TokenKind.Word && next.Role == TokenRole.Plain && next.Valence > 0)
-                    next.Valence *= WordRoles.NegationScalar;
-                if (next.Has(TokenFlags.ClauseEnd))
+                if (k >= from)
+                {
+                    var negated = tokens[k - 1].Role == TokenRole.Negator || (k >= 2 && tokens[k - 2].Role == TokenRole.Negator);
+                    if (tokens[k].Valence < 0 && !negated)
+                        complaint = true;
+                    else if (tokens[k].Valence > 0 && k > from - 1)
+                        praise = true;
+                }
+                if (tokens[k].Has(TokenFlags.ClauseEnd) || tokens[k].Role is TokenRole.Contrast or TokenRole.Concession)
                     break;
             }
+            if (complaint && !praise)
+                token.Valence *= WordRoles.NegationScalar;
+        }
+    }
+
+    /// <summary>"So much for fast delivery": opening a sentence, it says the praise that follows did not hold.</summary>
+    private static void ReadSoMuchFor(ReadOnlySpan<char> text, Span<Token> tokens)
+    {
+        for (var i = 0; i + 3 < tokens.Length; i++)
+        {
+            if ((i > 0 && !tokens[i - 1].Has(TokenFlags.SentenceEnd)) || !WordRoles.Is(tokens[i].In(text), "so")
+                || !WordRoles.Is(tokens[i + 1].In(text), "much") || !WordRoles.Is(tokens[i + 2].In(text), "for")
+                || tokens[i].Has(TokenFlags.ClauseEnd) || tokens[i + 1].Has(TokenFlags.ClauseEnd) || tokens[i + 2].Has(TokenFlags.ClauseEnd))
+                continue;
+            tokens[i].Role = tokens[i + 1].Role = TokenRole.Consumed;
+            tokens[i].Valence = tokens[i + 1].Valence = 0;
+            tokens[i + 2].Role = TokenRole.Negator;
+            tokens[i + 2].Valence = 0;
+        }
+    }
+
+    /// <summary>"The only good thing was the price", "the only redeeming feature": the rest was not good.</summary>
+    private static void ReadOnlyGood(ReadOnlySpan<char> text, Span<Token> tokens)
+    {
+        for (var i = 0; i + 2 < tokens.Length; i++)
+        {
+            if (!WordRoles.Is(tokens[i].In(text), "the") || !WordRoles.Is(tokens[i + 1].In(text), "only")
+                || tokens[i].Has(TokenFlags.ClauseEnd) || tokens[i + 1].Has(TokenFlags.ClauseEnd))
+                continue;
+            ref var praise = ref tokens[i + 2];
+            if (praise.Kind == TokenKind.Word && praise.Role == TokenRole.Plain && praise.Valence > 0
+                && i + 3 < tokens.Length && !praise.Has(TokenFlags.ClauseEnd))
+                praise.Valence *= WordRoles.NegationScalar;
         }
     }
 

@@ -203,6 +203,10 @@ internal static class WordRoles
     public static bool IsExasperatedFragment(ReadOnlySpan<char> word) =>
         Is(word, "nothing") || Is(word, "again") || Is(word, "twice") || Is(word, "still") || Is(word, "nada") || Is(word, "crickets");
 
+    /// <summary>"love", "loved", "love", "luv", "adore", "enjoy": liking, which irony turns on a complaint.</summary>
+    public static bool IsLove(ReadOnlySpan<char> word) =>
+        Is(word, "love") || Is(word, "loved") || Is(word, "loves") || Is(word, "luv") || Is(word, "adore") || Is(word, "enjoy");
+
     public static bool IsPrivative(ReadOnlySpan<char> word) => PrivativeLookup.Contains(word);
 
     public static bool IsDeterminer(ReadOnlySpan<char> word) => DeterminerLookup.Contains(word);

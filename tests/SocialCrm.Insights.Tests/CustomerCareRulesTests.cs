@@ -159,4 +159,16 @@ public sealed class CustomerCareRulesTests
         Assert.True(Score("The engineer didn't come. Again.") < 0);
         Assert.True(Score("Best pizza in town. Again!") > 0);
     }
+
+    [Theory]
+    [InlineData("The search doesn't find anything")]
+    [InlineData("Nobody at the desk knew what was going on")]
+    [InlineData("Refund still not processed after 3 weeks")]
+    public void A_stated_negated_action_with_no_sentiment_word_is_a_mild_complaint(string text) =>
+        Assert.Equal(SentimentLabel.Negative, SentimentAnalyzer.Default.Analyze(text).Label);
+
+    [Theory]
+    [InlineData("Do you not ship to Canada?")]
+    [InlineData("I can't stop listening to this album")]
+    public void A_negated_question_or_keeping_on_is_not_a_complaint(string text) => Assert.Equal(0, Score(text));
 }

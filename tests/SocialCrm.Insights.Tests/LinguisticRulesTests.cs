@@ -165,4 +165,11 @@ public sealed class LinguisticRulesTests
     [InlineData("Love how it never breaks")]
     [InlineData("I love watching scary movies")]
     public void Sincere_praise_in_the_same_words_stays_praise(string text) => Assert.True(Score(text) > 0, text);
+
+    [Fact]
+    public void Cannot_stop_is_keeping_on_not_a_negation()
+    {
+        Assert.True(Score("I can't stop smiling") > 0);
+        Assert.True(Score("I can't stop crying") < 0);
+    }
 }

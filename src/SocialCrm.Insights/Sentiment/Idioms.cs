@@ -103,6 +103,8 @@ internal static class Idioms
         // Disbelief is amazement, not negation: "can't believe how good this is" is praise.
         "can't believe", "cant believe", "cannot believe", "can not believe", "couldn't believe", "couldnt believe",
         "could not believe",
+        // Not stopping is keeping on: "can't stop smiling" is praise, "can't stop crying" a complaint.
+        "can't stop", "cant stop", "cannot stop", "couldn't stop", "couldnt stop", "could not stop",
     ];
 
     // Phrases that negate what follows as "not" does: "far from perfect", "anything but good", "less than ideal".

@@ -46,6 +46,9 @@ internal static class Scoring
             sum += ScoreSentence(text, tokens, sentenceStart, sentenceEnd, context, ref laughter, ref laughs, ref trailing, ref leading);
             sentenceStart = sentenceEnd + 1;
         }
+        // "The search doesn't find anything", "Nobody at the desk knew": a negated action, stated, with no sentiment word.
+        if (sum == 0 && laughs == 0 && HasBareNegation(text, tokens))
+            sum = BareNegation;
         // "Promised a callback three days ago. Nothing.", "Didn't show up. Again.": a one-word sentence of exasperation
         // after a report, unless the rest is praise ("Best pizza in town. Again.").
         if (fragments < 0 && sum <= 0)
@@ -164,6 +167,39 @@ internal static class Scoring
             }
         }
         return valence;
+    }
+
+    /// <summary>What a message with no sentiment word but a negated statement reads as: a mild complaint.</summary>
+    private const double BareNegation = -1.0;
+
+    /// <summary>
+    /// Whether a sentence that is not a question holds a negation other than "no" ("doesn't", "not", "never",
+    /// "nobody"): to a brand, saying what did not happen is a complaint ("Refund still not processed after 3 weeks").
+    /// Only used when nothing else in the message carries sentiment.
+    /// </summary>
+    private static bool HasBareNegation(ReadOnlySpan<char> text, ReadOnlySpan<Token> tokens)
+    {
+        var start = 0;
+        for (var i = 0; i < tokens.Length; i++)
+        {
+            var end = tokens[i].Has(TokenFlags.SentenceEnd) || i == tokens.Length - 1;
+            if (end)
+            {
+                var rest = text[(tokens[i].Start + tokens[i].Length)..];
+                var stop = rest.IndexOfAnyExcept(' ', '!', ')');
+                var question = stop >= 0 && rest[stop] == '?';
+                if (!question)
+                {
+                    for (var k = start; k <= i; k++)
+                    {
+                        if (tokens[k].Role == TokenRole.Negator && tokens[k].Kind == TokenKind.Word && !WordRoles.Is(tokens[k].In(text), "no"))
+                            return true;
+                    }
+                }
+                start = i + 1;
+            }
+        }
+        return false;
     }
 
     /// <summary>Whether the sentence that starts at <paramref name="start"/> ends on "though": "The staff were rude though."</summary>

@@ -171,4 +171,11 @@ public sealed class CustomerCareRulesTests
     [InlineData("Do you not ship to Canada?")]
     [InlineData("I can't stop listening to this album")]
     public void A_negated_question_or_keeping_on_is_not_a_complaint(string text) => Assert.Equal(0, Score(text));
+
+    [Fact]
+    public void Issues_are_problems()
+    {
+        Assert.True(Score("Having issues with my order") < 0);
+        Assert.True(Score("No issues whatsoever") > 0);
+    }
 }

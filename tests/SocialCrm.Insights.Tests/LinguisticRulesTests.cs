@@ -172,4 +172,13 @@ public sealed class LinguisticRulesTests
         Assert.True(Score("I can't stop smiling") > 0);
         Assert.True(Score("I can't stop crying") < 0);
     }
+
+    [Theory]
+    [InlineData("Used to love this place")]
+    [InlineData("This used to be good")]
+    [InlineData("It used to work fine")]
+    public void Praise_of_a_past_that_no_longer_holds_is_a_complaint(string text) => Assert.True(Score(text) < 0, text);
+
+    [Fact]
+    public void Being_used_to_something_good_is_praise() => Assert.True(Score("I'm used to great service here") > 0);
 }

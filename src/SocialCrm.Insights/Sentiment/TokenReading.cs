@@ -140,6 +140,13 @@ internal static class TokenReading
             if (token.Kind != TokenKind.Word || token.Role != TokenRole.Plain || token.Has(TokenFlags.ClauseEnd))
                 continue;
             int participle;
+            // "Used to love this place", "it used to work fine": a past that no longer holds. Not "I'm used to it", "got used to".
+            if (WordRoles.Is(token.In(text), "used") && i + 2 < tokens.Length && WordRoles.Is(tokens[i + 1].In(text), "to")
+                && !tokens[i + 1].Has(TokenFlags.ClauseEnd) && (i == 0 || !WordRoles.IsAccustomedVerb(tokens[i - 1].In(text))))
+            {
+                NegatePraise(text, tokens, i + 2);
+                continue;
+            }
             // "It was supposed to be waterproof", "were supposed to be great": an expectation that was not met.
             if ((WordRoles.Is(token.In(text), "was") || WordRoles.Is(token.In(text), "were")) && i + 3 < tokens.Length
                 && WordRoles.Is(tokens[i + 1].In(text), "supposed") && WordRoles.Is(tokens[i + 2].In(text), "to")

@@ -207,6 +207,12 @@ internal static class WordRoles
     public static bool IsLove(ReadOnlySpan<char> word) =>
         Is(word, "love") || Is(word, "loved") || Is(word, "loves") || Is(word, "luv") || Is(word, "adore") || Is(word, "enjoy");
 
+    /// <summary>"am", "is", "get", "got", "'m", …: before "used to", being accustomed rather than a past habit.</summary>
+    public static bool IsAccustomedVerb(ReadOnlySpan<char> word) =>
+        Is(word, "am") || Is(word, "is") || Is(word, "are") || Is(word, "was") || Is(word, "were") || Is(word, "be") || Is(word, "been")
+        || Is(word, "get") || Is(word, "got") || Is(word, "getting") || Is(word, "gets") || Is(word, "i'm") || Is(word, "im")
+        || Is(word, "you're") || Is(word, "we're") || Is(word, "they're") || Is(word, "it's") || Is(word, "not");
+
     public static bool IsPrivative(ReadOnlySpan<char> word) => PrivativeLookup.Contains(word);
 
     public static bool IsDeterminer(ReadOnlySpan<char> word) => DeterminerLookup.Contains(word);

@@ -181,4 +181,16 @@ public sealed class LinguisticRulesTests
 
     [Fact]
     public void Being_used_to_something_good_is_praise() => Assert.True(Score("I'm used to great service here") > 0);
+
+    [Theory]
+    [InlineData("I hoped for better")]
+    [InlineData("I was hoping it would be great")]
+    [InlineData("I expected it to be good")]
+    public void A_past_hope_for_praise_was_not_met(string text) => Assert.True(Score(text) < 0, text);
+
+    [Theory]
+    [InlineData("I hope you have a great day")]
+    [InlineData("Better than expected")]
+    [InlineData("It arrived earlier than expected, great")]
+    public void Hopes_now_and_expectations_beaten_stay_praise(string text) => Assert.True(Score(text) > 0, text);
 }

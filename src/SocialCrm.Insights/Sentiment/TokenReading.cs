@@ -147,6 +147,15 @@ internal static class TokenReading
                 NegatePraise(text, tokens, i + 2);
                 continue;
             }
+            // "I hoped for better", "was hoping it would be great", "expected it to be good": an expectation told in the past
+            // was not met. The hope itself is then no praise.
+            if (WordRoles.IsPastExpectation(token.In(text), i > 0 ? tokens[i - 1].In(text) : default) && !token.Has(TokenFlags.ClauseEnd))
+            {
+                NegatePraise(text, tokens, i + 1);
+                if (tokens[i].Valence > 0)
+                    tokens[i].Valence = 0;
+                continue;
+            }
             // "It was supposed to be waterproof", "were supposed to be great": an expectation that was not met.
             if ((WordRoles.Is(token.In(text), "was") || WordRoles.Is(token.In(text), "were")) && i + 3 < tokens.Length
                 && WordRoles.Is(tokens[i + 1].In(text), "supposed") && WordRoles.Is(tokens[i + 2].In(text), "to")

@@ -213,6 +213,11 @@ internal static class WordRoles
         || Is(word, "get") || Is(word, "got") || Is(word, "getting") || Is(word, "gets") || Is(word, "i'm") || Is(word, "im")
         || Is(word, "you're") || Is(word, "we're") || Is(word, "they're") || Is(word, "it's") || Is(word, "not");
 
+    /// <summary>"hoped", "expected", "was hoping", "were expecting": a hope told in the past, which was not met.</summary>
+    public static bool IsPastExpectation(ReadOnlySpan<char> word, ReadOnlySpan<char> previous) =>
+        ((Is(word, "hoped") || Is(word, "expected")) && !Is(previous, "than") && !Is(previous, "as"))
+        || ((Is(word, "hoping") || Is(word, "expecting")) && (Is(previous, "was") || Is(previous, "were")));
+
     public static bool IsPrivative(ReadOnlySpan<char> word) => PrivativeLookup.Contains(word);
 
     public static bool IsDeterminer(ReadOnlySpan<char> word) => DeterminerLookup.Contains(word);

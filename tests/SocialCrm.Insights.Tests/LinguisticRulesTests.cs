@@ -193,4 +193,9 @@ public sealed class LinguisticRulesTests
     [InlineData("Better than expected")]
     [InlineData("It arrived earlier than expected, great")]
     public void Hopes_now_and_expectations_beaten_stay_praise(string text) => Assert.True(Score(text) > 0, text);
+
+    [Theory]
+    [InlineData("Thanks a lot for nothing")]
+    [InlineData("Thank you for nothing")]
+    public void Thanks_for_nothing_in_its_other_wordings_is_sarcasm(string text) => Assert.True(Score(text) < 0, text);
 }

@@ -37,7 +37,7 @@ internal static class Idioms
         ("killed it", 2.5), ("kills it", 2.5), ("nailed it", 2.5), ("game changer", 2.5),
         ("thumbs up", 2.0), ("thumbs down", -2.0), ("five stars", 2.8), ("5 stars", 2.8),
         ("one star", -2.3), ("1 star", -2.3), ("zero stars", -2.8), ("0 stars", -2.8),
-        ("sick of", -2.3), ("sick and tired", -2.8), ("thanks for nothing", -2.5), ("never again", -2.0),
+        ("sick of", -2.3), ("sick and tired", -2.8), ("thanks for nothing", -2.5), ("thank you for nothing", -2.5), ("thanks a lot for nothing", -2.5), ("never again", -2.0),
         ("well done", 2.3), ("can't wait", 2.2), ("cant wait", 2.2), ("cannot wait", 2.2),
         ("looking forward", 1.8), ("look forward", 1.8), ("out of stock", -1.0), ("out of order", -1.2),
         ("do better", -1.5), ("not a fan", -1.5), ("no thanks", -1.0),

@@ -151,4 +151,31 @@ public sealed class CustomerCareRulesTests
         Assert.Equal(SentimentLabel.Positive, Label("Sorry for the late reply, thanks"));
         Assert.Equal(SentimentLabel.Positive, Label("Took a while to arrive, love it"));
     }
+
+    [Fact]
+    public void A_one_word_sentence_of_exasperation_after_a_report_is_a_complaint()
+    {
+        Assert.True(Score("They sent the wrong size. Twice.") < Score("They sent the wrong size."));
+        Assert.True(Score("The engineer didn't come. Again.") < 0);
+        Assert.True(Score("Best pizza in town. Again!") > 0);
+    }
+
+    [Theory]
+    [InlineData("The search doesn't find anything")]
+    [InlineData("Nobody at the desk knew what was going on")]
+    [InlineData("Refund still not processed after 3 weeks")]
+    public void A_stated_negated_action_with_no_sentiment_word_is_a_mild_complaint(string text) =>
+        Assert.Equal(SentimentLabel.Negative, SentimentAnalyzer.Default.Analyze(text).Label);
+
+    [Theory]
+    [InlineData("Do you not ship to Canada?")]
+    [InlineData("I can't stop listening to this album")]
+    public void A_negated_question_or_keeping_on_is_not_a_complaint(string text) => Assert.Equal(0, Score(text));
+
+    [Fact]
+    public void Issues_are_problems()
+    {
+        Assert.True(Score("Having issues with my order") < 0);
+        Assert.True(Score("No issues whatsoever") > 0);
+    }
 }

@@ -2,7 +2,7 @@ using System.Globalization;
 using SocialCrm.Eval;
 using SocialCrm.Insights;
 
-// dotnet run --project tools/SocialCrm.Eval -c Release [-- --no-bench | --errors N | --half 1|2 | --text "message"]
+// dotnet run --project tools/SocialCrm.Eval -c Release [-- --no-bench | --errors N | --half 1|2 | --text "message" | --stdin]
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var analyzer = SentimentAnalyzer.Default;
 
@@ -11,6 +11,17 @@ if (textIndex >= 0 && textIndex + 1 < args.Length)
 {
     var one = analyzer.Analyze(args[textIndex + 1]);
     Console.WriteLine($"score {one.Score:0.0000} label {one.Label.ToString().ToLowerInvariant()}");
+    return 0;
+}
+
+// --stdin: one message a line from standard input, each printed with its score.
+if (args.Contains("--stdin"))
+{
+    while (Console.In.ReadLine() is { } line)
+    {
+        var one = analyzer.Analyze(line);
+        Console.WriteLine($"{one.Score,7:0.0000}  {line}");
+    }
     return 0;
 }
 

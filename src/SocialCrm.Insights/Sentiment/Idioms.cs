@@ -17,6 +17,8 @@ internal static class Idioms
             yield return new Phrase(text.Split(' '), value, PhraseKind.Modifier);
         foreach (var text in Neutral)
             yield return new Phrase(text.Split(' '), 0, PhraseKind.Neutral);
+        foreach (var text in Negators)
+            yield return new Phrase(text.Split(' '), 0, PhraseKind.Negator);
     }
 
     private static readonly (string Text, double Value)[] Valenced =
@@ -35,7 +37,7 @@ internal static class Idioms
         ("killed it", 2.5), ("kills it", 2.5), ("nailed it", 2.5), ("game changer", 2.5),
         ("thumbs up", 2.0), ("thumbs down", -2.0), ("five stars", 2.8), ("5 stars", 2.8),
         ("one star", -2.3), ("1 star", -2.3), ("zero stars", -2.8), ("0 stars", -2.8),
-        ("sick of", -2.3), ("sick and tired", -2.8), ("thanks for nothing", -2.5), ("never again", -2.0),
+        ("sick of", -2.3), ("sick and tired", -2.8), ("thanks for nothing", -2.5), ("thank you for nothing", -2.5), ("thanks a lot for nothing", -2.5), ("never again", -2.0),
         ("well done", 2.3), ("can't wait", 2.2), ("cant wait", 2.2), ("cannot wait", 2.2),
         ("looking forward", 1.8), ("look forward", 1.8), ("out of stock", -1.0), ("out of order", -1.2),
         ("do better", -1.5), ("not a fan", -1.5), ("no thanks", -1.0),
@@ -44,6 +46,10 @@ internal static class Idioms
         ("should be better", -1.2), ("expected better", -1.5), ("expected more", -1.2),
         ("a joke", -1.5), ("what a joke", -2.0), ("such a joke", -2.0),
         ("worth it", 1.8), ("worth the money", 1.8), ("worth the price", 1.8), ("worth the wait", 1.8),
+        // Reviews' plain approval: it works as it should.
+        ("does the job", 1.5), ("do the job", 1.5), ("did the job", 1.5), ("does the trick", 1.5), ("did the trick", 1.5),
+        ("gets the job done", 1.6), ("got the job done", 1.6), ("does what it says", 1.5), ("does exactly what it says", 1.8),
+        ("grew on me", 1.5), ("grows on you", 1.5), ("long lasting", 1.5), ("all for nothing", -2.0),
     ];
 
     // Customer care: a service that failed, said without a sentiment word ("still waiting for a reply",
@@ -94,5 +100,16 @@ internal static class Idioms
         "customer support", "tech support", "technical support", "support team", "support ticket",
         "help desk", "help center", "help centre", "customer care", "customer service",
         "kind regards", "best regards", "bus stop",
+        // Disbelief is amazement, not negation: "can't believe how good this is" is praise.
+        "can't believe", "cant believe", "cannot believe", "can not believe", "couldn't believe", "couldnt believe",
+        "could not believe",
+        // Not stopping is keeping on: "can't stop smiling" is praise, "can't stop crying" a complaint.
+        "can't stop", "cant stop", "cannot stop", "couldn't stop", "couldnt stop", "could not stop",
+    ];
+
+    // Phrases that negate what follows as "not" does: "far from perfect", "anything but good", "less than ideal".
+    private static readonly string[] Negators =
+    [
+        "far from", "anything but", "less than",
     ];
 }

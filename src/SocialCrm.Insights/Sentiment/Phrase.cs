@@ -9,6 +9,8 @@ internal enum PhraseKind : byte
     Modifier,
     /// <summary>The phrase means nothing for sentiment and hides its words' own readings ("at least").</summary>
     Neutral,
+    /// <summary>The phrase negates what follows, as "not" would ("far from perfect", "anything but good").</summary>
+    Negator,
 }
 
 /// <summary>A phrase of two or more words, compared case-insensitively token by token.</summary>

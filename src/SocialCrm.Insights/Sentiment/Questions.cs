@@ -28,7 +28,7 @@ internal static class Questions
         {
             ref readonly var token = ref tokens[i];
             // "Who else loves this show?", "Anyone else excited?": asking for agreement shares a feeling.
-            if (token.Role is TokenRole.Negator or TokenRole.Contrast || WordRoles.Is(token.In(text), "else"))
+            if (token.Role is TokenRole.Negator or TokenRole.Contrast or TokenRole.Concession || WordRoles.Is(token.In(text), "else"))
                 return false;
             if (shouting && token.Valence != 0 && token.Has(TokenFlags.AllCaps))
                 return false;

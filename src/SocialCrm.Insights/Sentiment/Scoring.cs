@@ -10,6 +10,8 @@ internal static class Scoring
     private const int Window = 3;
     private const double BeforeContrast = 0.5;
     private const double AfterContrast = 1.5;
+    /// <summary>The main clause of a sentence with a concession ("although …").</summary>
+    private const double MainClause = 1.5;
     /// <summary>A negation that strengthens instead of flipping: "never so good", "couldn't be happier".</summary>
     private const double Reinforcement = 1.25;
     private const double ExclamationEmphasis = 0.292;
@@ -20,6 +22,8 @@ internal static class Scoring
     private const double LaughterEmphasis = ExclamationEmphasis;
     /// <summary>How negative the rest must be for laughter to read as mockery: one plain complaint word.</summary>
     private const double ClearComplaint = 1.0;
+    /// <summary>"Nothing.", "Again.", "Twice." as a sentence of its own after a report: a mild complaint.</summary>
+    private const double ExasperatedFragment = -1.5;
     /// <summary>Where a sum of x lands at x / sqrt(x² + Alpha): 15, as VADER's normalisation.</summary>
     private const double Alpha = 15;
 
@@ -27,8 +31,9 @@ internal static class Scoring
     {
         var shouting = HasCapsDifferential(tokens);
         var exclaimed = text.Contains('!');
-        var context = new Context(shouting, exclaimed, Sarcasm.HasEyeRoll(text, tokens), Sarcasm.TrailingPraise(tokens));
-        double sum = 0, laughter = 0, trailing = 0;
+        var context = new Context(shouting, exclaimed, Sarcasm.HasEyeRoll(text, tokens), Sarcasm.TrailingPraise(tokens),
+            Sarcasm.LeadingPraise(text, tokens));
+        double sum = 0, laughter = 0, trailing = 0, leading = 0, fragments = 0;
         var laughs = 0;
         var sentenceStart = 0;
         while (sentenceStart < tokens.Length)
@@ -36,12 +41,24 @@ internal static class Scoring
             var sentenceEnd = sentenceStart;
             while (sentenceEnd < tokens.Length - 1 && !tokens[sentenceEnd].Has(TokenFlags.SentenceEnd))
                 sentenceEnd++;
-            sum += ScoreSentence(text, tokens, sentenceStart, sentenceEnd, context, ref laughter, ref laughs, ref trailing);
+            if (sentenceEnd == sentenceStart && sentenceStart > 0 && WordRoles.IsExasperatedFragment(tokens[sentenceStart].In(text)))
+                fragments += ExasperatedFragment;
+            sum += ScoreSentence(text, tokens, sentenceStart, sentenceEnd, context, ref laughter, ref laughs, ref trailing, ref leading);
             sentenceStart = sentenceEnd + 1;
         }
+        // "The search doesn't find anything", "Nobody at the desk knew": a negated action, stated, with no sentiment word.
+        if (sum == 0 && laughs == 0 && HasBareNegation(text, tokens))
+            sum = BareNegation;
+        // "Promised a callback three days ago. Nothing.", "Didn't show up. Again.": a one-word sentence of exasperation
+        // after a report, unless the rest is praise ("Best pizza in town. Again.").
+        if (fragments < 0 && sum <= 0)
+            sum += fragments;
         // "Your app doesn't support my phone anymore, great": a lone word of praise after a complaint is irony.
         if (trailing > 0 && sum - trailing <= -ClearComplaint)
             sum += trailing * (WordRoles.NegationScalar - 1);
+        // "Great, another delay": so is a lone word of praise before one.
+        if (leading > 0 && sum - leading <= -ClearComplaint)
+            sum += leading * (WordRoles.NegationScalar - 1);
         // "Laces snapped on day two lol": laughter at a complaint mocks, so it adds to the complaint.
         sum += sum <= -ClearComplaint ? -laughs * LaughterEmphasis : laughter;
         sum = AddPunctuationEmphasis(text, sum);
@@ -49,10 +66,10 @@ internal static class Scoring
     }
 
     /// <summary>What holds for the whole message while its sentences are scored.</summary>
-    private readonly record struct Context(bool Shouting, bool Exclaimed, bool EyeRoll, int TrailingPraise);
+    private readonly record struct Context(bool Shouting, bool Exclaimed, bool EyeRoll, int TrailingPraise, int LeadingPraise);
 
     private static double ScoreSentence(ReadOnlySpan<char> text, ReadOnlySpan<Token> tokens, int start, int end, in Context context,
-        ref double laughter, ref int laughs, ref double trailing)
+        ref double laughter, ref int laughs, ref double trailing, ref double leading)
     {
         var shouting = context.Shouting;
         int firstContrast = -1, lastContrast = -1;
@@ -64,14 +81,28 @@ internal static class Scoring
                 firstContrast = i;
             lastContrast = i;
         }
-        // "Great food. But the service was awful.": the next sentence contrasts with this one.
-        var nextContrasts = end + 1 < tokens.Length && tokens[end + 1].Role == TokenRole.Contrast;
+        // "Great food. But the service was awful.", "Great food. The service was slow though.": the next sentence contrasts with this one.
+        var nextContrasts = end + 1 < tokens.Length && (tokens[end + 1].Role == TokenRole.Contrast || EndsWithThough(tokens, end + 1));
+        // "The service was slow though.": "though" at the end weighs this sentence against the one before.
+        var contrastsPrevious = start > 0 && EndsWithThough(tokens, start);
+        var concedes = false;
+        for (var i = start; i < end; i++)
+        {
+            if (tokens[i].Role == TokenRole.Concession && !tokens[i].Has(TokenFlags.ClauseEnd))
+                concedes = true;
+        }
+        var conceding = false;
         var asks = Questions.IsRequest(text, tokens, start, end, context.Exclaimed, shouting);
 
         var sum = 0.0;
         for (var i = start; i <= end; i++)
         {
             ref readonly var token = ref tokens[i];
+            // "Although the room was small, the staff were lovely": the conceded clause weighs less than the main one.
+            if (token.Role == TokenRole.Concession && !token.Has(TokenFlags.ClauseEnd))
+                conceding = true;
+            else if (conceding && i > start && tokens[i - 1].Has(TokenFlags.ClauseEnd))
+                conceding = false;
             if (token.Valence == 0)
                 continue;
             if (token.Has(TokenFlags.Laughter))
@@ -91,8 +122,14 @@ internal static class Scoring
                 valence *= AfterContrast;
             if (lastContrast > i || nextContrasts)
                 valence *= BeforeContrast;
+            if (concedes)
+                valence *= conceding ? BeforeContrast : MainClause;
+            if (contrastsPrevious)
+                valence *= AfterContrast;
             if (i == context.TrailingPraise)
                 trailing = valence;
+            if (i == context.LeadingPraise)
+                leading = valence;
             sum += valence;
         }
         if (sum == 0 && Questions.IsShouted(text, tokens, start, end))
@@ -109,7 +146,7 @@ internal static class Scoring
         for (var distance = 1; distance <= Window && i - distance >= 0; distance++)
         {
             ref readonly var before = ref tokens[i - distance];
-            if (before.Has(TokenFlags.ClauseEnd) || before.Kind != TokenKind.Word || before.Role == TokenRole.Contrast)
+            if (before.Has(TokenFlags.ClauseEnd) || before.Kind != TokenKind.Word || before.Role is TokenRole.Contrast or TokenRole.Concession)
                 break;
             if (before.Role == TokenRole.Modifier)
             {
@@ -124,11 +161,54 @@ internal static class Scoring
                 if (IsObjectOfNegatedVerb(text, tokens, i, distance))
                     continue;
                 valence *= IsNeverSo(text, tokens, i, distance) || IsPraiseBeyondWords(text, tokens, i, distance)
+                    || IsNothingBetter(text, tokens, i, distance)
                     ? Reinforcement
                     : WordRoles.NegationScalar;
             }
         }
         return valence;
+    }
+
+    /// <summary>What a message with no sentiment word but a negated statement reads as: a mild complaint.</summary>
+    private const double BareNegation = -1.0;
+
+    /// <summary>
+    /// Whether a sentence that is not a question holds a negation other than "no" ("doesn't", "not", "never",
+    /// "nobody"): to a brand, saying what did not happen is a complaint ("Refund still not processed after 3 weeks").
+    /// Only used when nothing else in the message carries sentiment.
+    /// </summary>
+    private static bool HasBareNegation(ReadOnlySpan<char> text, ReadOnlySpan<Token> tokens)
+    {
+        var start = 0;
+        for (var i = 0; i < tokens.Length; i++)
+        {
+            var end = tokens[i].Has(TokenFlags.SentenceEnd) || i == tokens.Length - 1;
+            if (end)
+            {
+                var rest = text[(tokens[i].Start + tokens[i].Length)..];
+                var stop = rest.IndexOfAnyExcept(' ', '!', ')');
+                var question = stop >= 0 && rest[stop] == '?';
+                if (!question)
+                {
+                    for (var k = start; k <= i; k++)
+                    {
+                        if (tokens[k].Role == TokenRole.Negator && tokens[k].Kind == TokenKind.Word && !WordRoles.Is(tokens[k].In(text), "no"))
+                            return true;
+                    }
+                }
+                start = i + 1;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>Whether the sentence that starts at <paramref name="start"/> ends on "though": "The staff were rude though."</summary>
+    private static bool EndsWithThough(ReadOnlySpan<Token> tokens, int start)
+    {
+        var k = start;
+        while (k < tokens.Length - 1 && !tokens[k].Has(TokenFlags.SentenceEnd))
+            k++;
+        return k > start && tokens[k].Role == TokenRole.Concession;
     }
 
     /// <summary>
@@ -138,6 +218,26 @@ internal static class Scoring
     private static bool IsObjectOfNegatedVerb(ReadOnlySpan<char> text, ReadOnlySpan<Token> tokens, int i, int distance) =>
         distance == Window && tokens[i].Valence < 0
         && WordRoles.IsPossessive(tokens[i - 1].In(text)) && tokens[i - 2].Role == TokenRole.Plain;
+
+    /// <summary>
+    /// "never been better", "nothing better than a cold beer", "no better way", "never seen a worse film", "doesn't get
+    /// better than this": a comparative after "never", "nothing", "nobody", "none", or before "than this", is a
+    /// superlative. "not better" and "no better than the last one" still negate.
+    /// </summary>
+    private static bool IsNothingBetter(ReadOnlySpan<char> text, ReadOnlySpan<Token> tokens, int i, int distance)
+    {
+        if (!WordRoles.IsSentimentComparative(tokens[i].In(text)))
+            return false;
+        var than = i + 1 < tokens.Length && !tokens[i].Has(TokenFlags.ClauseEnd) && WordRoles.Is(tokens[i + 1].In(text), "than");
+        // "doesn't get better than this", "nothing is better than that".
+        if (than && i + 2 < tokens.Length && !tokens[i + 1].Has(TokenFlags.ClauseEnd) && WordRoles.IsDemonstrative(tokens[i + 2].In(text)))
+            return true;
+        var negation = tokens[i - distance].In(text);
+        if (WordRoles.Is(negation, "no"))
+            return !than;
+        return WordRoles.IsNever(negation) || WordRoles.Is(negation, "nothing") || WordRoles.Is(negation, "nobody")
+            || WordRoles.Is(negation, "none") || WordRoles.Is(negation, "nowhere");
+    }
 
     /// <summary>"never so happy", "never this good": "never" with a degree word between strengthens.</summary>
     private static bool IsNeverSo(ReadOnlySpan<char> text, ReadOnlySpan<Token> tokens, int i, int distance)

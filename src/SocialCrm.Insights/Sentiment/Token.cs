@@ -14,6 +14,8 @@ internal enum TokenRole : byte
     Negator,
     Modifier,
     Contrast,
+    /// <summary>Opens a clause that concedes a point ("although", "though"); at a sentence's end, "though" contrasts it with the one before.</summary>
+    Concession,
     /// <summary>Inside a phrase whose value sits on another token.</summary>
     Consumed,
 }

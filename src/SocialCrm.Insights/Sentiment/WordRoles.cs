@@ -42,6 +42,8 @@ internal static class WordRoles
 
     private static readonly string[] ContrastWords = ["but", "however"];
 
+    private static readonly string[] ConcessionWords = ["although", "though", "tho", "altho"];
+
     /// <summary>Words before "like" that make it the verb of liking rather than "such as" or "similar to".</summary>
     private static readonly string[] LikeVerbContext =
     [
@@ -89,9 +91,26 @@ internal static class WordRoles
         "rather", "however", "whatever", "whenever", "forever", "later", "number", "order", "answer", "customer",
     ];
 
+    /// <summary>Words of lacking or losing, which negate the good thing they name: "lacks charm", "lost its appeal".</summary>
+    private static readonly string[] PrivativeWords =
+    [
+        "lack", "lacks", "lacked", "lacking", "devoid", "lose", "loses", "losing", "lost", "missing",
+    ];
+
+    /// <summary>What may stand between a word of lacking and what is lacked: "devoid of any wit", "lost all its charm".</summary>
+    private static readonly string[] DeterminerWords =
+    [
+        "the", "a", "an", "any", "all", "of", "its", "it's", "my", "your", "our", "their", "his", "her", "some",
+        "much", "that", "this", "every",
+    ];
+
     /// <summary>"my", "your", …: before a word after a negated verb, they mark the word as the verb's object.</summary>
     private static readonly string[] PossessiveWords = ["my", "your", "our", "their", "his", "her", "its"];
 
+    private static readonly HashSet<string> Privative = new(PrivativeWords, StringComparer.OrdinalIgnoreCase);
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> PrivativeLookup = Privative.GetAlternateLookup<ReadOnlySpan<char>>();
+    private static readonly HashSet<string> Determiner = new(DeterminerWords, StringComparer.OrdinalIgnoreCase);
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> DeterminerLookup = Determiner.GetAlternateLookup<ReadOnlySpan<char>>();
     private static readonly HashSet<string> Excess = new(ExcessWords, StringComparer.OrdinalIgnoreCase);
     private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> ExcessLookup = Excess.GetAlternateLookup<ReadOnlySpan<char>>();
     private static readonly HashSet<string> Function = new(FunctionWords, StringComparer.OrdinalIgnoreCase);
@@ -120,6 +139,8 @@ internal static class WordRoles
             yield return (word, TokenRole.Negator, 0);
         foreach (var word in ContrastWords)
             yield return (word, TokenRole.Contrast, 0);
+        foreach (var word in ConcessionWords)
+            yield return (word, TokenRole.Concession, 0);
     }
 
     /// <summary>"lol", "lmao", "haha", 😂, and their stretched forms ("hahahaha", "lolll").</summary>
@@ -140,6 +161,66 @@ internal static class WordRoles
         }
         return true;
     }
+
+    /// <summary>"would", "could", "should", "might": with "have" and a participle, a past that did not happen.</summary>
+    public static bool IsCounterfactualModal(ReadOnlySpan<char> word) =>
+        Is(word, "would") || Is(word, "could") || Is(word, "should") || Is(word, "might")
+        || (word.Length > 2 && word.EndsWith("'d", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>"would've", "could've", "should've", "wouldve": the modal and "have" in one word.</summary>
+    public static bool IsCounterfactualModalWithHave(ReadOnlySpan<char> word) =>
+        Is(word, "would've") || Is(word, "could've") || Is(word, "should've") || Is(word, "might've")
+        || Is(word, "wouldve") || Is(word, "couldve") || Is(word, "shouldve");
+
+    /// <summary>"been", "loved", "given", "done", "got": a past participle, roughly, by its ending.</summary>
+    public static bool IsPastParticiple(ReadOnlySpan<char> word) =>
+        Is(word, "been") || Is(word, "got") || Is(word, "bought") || Is(word, "made") || Is(word, "had") || Is(word, "paid")
+        || (word.Length > 3 && (word.EndsWith("ed", StringComparison.OrdinalIgnoreCase) || word.EndsWith("en", StringComparison.OrdinalIgnoreCase)
+            || word.EndsWith("ne", StringComparison.OrdinalIgnoreCase) || word.EndsWith("wn", StringComparison.OrdinalIgnoreCase)));
+
+    /// <summary>"it", "they", "there", "this", …: after "wish", the subject of a clause about how things are.</summary>
+    public static bool IsWishClauseSubject(ReadOnlySpan<char> word) =>
+        Is(word, "it") || Is(word, "they") || Is(word, "there") || Is(word, "this") || Is(word, "that") || Is(word, "the")
+        || Is(word, "it'd") || Is(word, "they'd") || Is(word, "it's") || Is(word, "they're") || Is(word, "there's")
+        || Is(word, "itd") || Is(word, "theyd") || Is(word, "u");
+
+    /// <summary>"would", "could", "had", "were", "did", …: after "wish you", a clause rather than a greeting.</summary>
+    public static bool IsAuxiliary(ReadOnlySpan<char> word) =>
+        Is(word, "would") || Is(word, "could") || Is(word, "had") || Is(word, "were") || Is(word, "was") || Is(word, "did")
+        || Is(word, "guys") || Is(word, "offered") || Is(word, "made") || Is(word, "sold") || Is(word, "still");
+
+    /// <summary>"better", "worse", "happier", "greater": comparatives of a sentiment (not "danger", "anger", "winner").</summary>
+    public static bool IsSentimentComparative(ReadOnlySpan<char> word) =>
+        Is(word, "better") || Is(word, "worse") || Is(word, "greater") || Is(word, "nicer") || Is(word, "finer")
+        || Is(word, "cooler") || Is(word, "sweeter") || Is(word, "smarter") || Is(word, "kinder") || Is(word, "safer")
+        || (word.Length > 5 && word.EndsWith("ier", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>"this", "that", "these", "those", "it": "doesn't get better than this".</summary>
+    public static bool IsDemonstrative(ReadOnlySpan<char> word) =>
+        Is(word, "this") || Is(word, "that") || Is(word, "these") || Is(word, "those") || Is(word, "it");
+
+    /// <summary>"Nothing.", "Again.", "Twice.", "Still.": one-word sentences that report a failure repeated or unanswered.</summary>
+    public static bool IsExasperatedFragment(ReadOnlySpan<char> word) =>
+        Is(word, "nothing") || Is(word, "again") || Is(word, "twice") || Is(word, "still") || Is(word, "nada") || Is(word, "crickets");
+
+    /// <summary>"love", "loved", "love", "luv", "adore", "enjoy": liking, which irony turns on a complaint.</summary>
+    public static bool IsLove(ReadOnlySpan<char> word) =>
+        Is(word, "love") || Is(word, "loved") || Is(word, "loves") || Is(word, "luv") || Is(word, "adore") || Is(word, "enjoy");
+
+    /// <summary>"am", "is", "get", "got", "'m", …: before "used to", being accustomed rather than a past habit.</summary>
+    public static bool IsAccustomedVerb(ReadOnlySpan<char> word) =>
+        Is(word, "am") || Is(word, "is") || Is(word, "are") || Is(word, "was") || Is(word, "were") || Is(word, "be") || Is(word, "been")
+        || Is(word, "get") || Is(word, "got") || Is(word, "getting") || Is(word, "gets") || Is(word, "i'm") || Is(word, "im")
+        || Is(word, "you're") || Is(word, "we're") || Is(word, "they're") || Is(word, "it's") || Is(word, "not");
+
+    /// <summary>"hoped", "expected", "was hoping", "were expecting": a hope told in the past, which was not met.</summary>
+    public static bool IsPastExpectation(ReadOnlySpan<char> word, ReadOnlySpan<char> previous) =>
+        ((Is(word, "hoped") || Is(word, "expected")) && !Is(previous, "than") && !Is(previous, "as"))
+        || ((Is(word, "hoping") || Is(word, "expecting")) && (Is(previous, "was") || Is(previous, "were")));
+
+    public static bool IsPrivative(ReadOnlySpan<char> word) => PrivativeLookup.Contains(word);
+
+    public static bool IsDeterminer(ReadOnlySpan<char> word) => DeterminerLookup.Contains(word);
 
     public static bool IsExcess(ReadOnlySpan<char> word) => ExcessLookup.Contains(word);
 

@@ -57,16 +57,27 @@ public sealed class MoodSeries
     public ChartSeries<double> Mean(string name) =>
         new() { Name = name, Data = new ChartData<double>(Buckets.Select(b => b.MeanScore).ToList()) };
 
-    public static StackedBarChartOptions StackedOptions() => new()
+    /// <summary>Every label when they fit, else about eight of them.</summary>
+    public int LabelInterval => Math.Max(1, (int)Math.Ceiling(Buckets.Count / 8.0));
+
+    public StackedBarChartOptions StackedOptions() => new()
     {
         ChartPalette = [ConsoleTheme.Positive, ConsoleTheme.Neutral, ConsoleTheme.Negative],
         YAxisTitle = "messages",
+        YAxisTicks = 0,
+        YAxisFormat = "0",
+        ShowZeroValues = false,
+        XAxisLabelInterval = LabelInterval,
     };
 
-    public static LineChartOptions LineOptions(params string[] palette) => new()
+    public LineChartOptions LineOptions(params string[] palette) => new()
     {
         ChartPalette = palette,
         YAxisTitle = "mean score",
+        YAxisTicks = 0,
+        YAxisSuggestedMax = 1,
+        YAxisFormat = "0.##",
+        XAxisLabelInterval = LabelInterval,
         ConnectNullPoints = false,
         ShowDataMarkers = true,
     };

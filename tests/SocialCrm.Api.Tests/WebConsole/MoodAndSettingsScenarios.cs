@@ -114,13 +114,15 @@ public sealed class MoodAndSettingsScenarios(SqliteBackend backend, ConsoleBrows
         await page.GotoAsync("/app/settings");
 
         await page.ClickAsync($"[data-test=rotate-{brand.ChannelId}]");
-        var field = Input(page, "secret-appSecret");
+        await Assertions.Expect(page.Locator("[data-test=channel-list] tr", new() { HasTextString = brand.ChannelId }).Locator("[data-test=channel-secrets]"))
+            .Not.ToContainTextAsync("accessToken");
+        var field = Input(page, "secret-accessToken");
         Assert.Equal("password", await field.GetAttributeAsync("type"));
         await field.FillAsync(secret);
         await page.ClickAsync("[data-test=rotate-save]");
 
         await Assertions.Expect(page.Locator("[data-test=channel-list] tr", new() { HasTextString = brand.ChannelId }).Locator("[data-test=channel-secrets]"))
-            .ToContainTextAsync("appSecret");
+            .ToContainTextAsync("accessToken");
         await Assertions.Expect(page.Locator("[data-test=rotation]")).ToHaveCountAsync(0);
         Assert.DoesNotContain(secret, await page.ContentAsync());
         var values = await page.EvalOnSelectorAllAsync<string[]>("input", "inputs => inputs.map(i => i.value)");
@@ -128,7 +130,7 @@ public sealed class MoodAndSettingsScenarios(SqliteBackend backend, ConsoleBrows
 
         using var admin = brand.Admin();
         var channel = await admin.GetJson(brand.Path($"channels/{brand.ChannelId}"));
-        Assert.Contains("appSecret", channel.Body!["configuredSecrets"]!.AsArray().Select(s => s!.GetValue<string>()));
+        Assert.Contains("accessToken", channel.Body!["configuredSecrets"]!.AsArray().Select(s => s!.GetValue<string>()));
         Assert.DoesNotContain(secret, channel.Raw);
     }
 

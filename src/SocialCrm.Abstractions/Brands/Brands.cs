@@ -25,6 +25,10 @@ public interface IBrandGrain : IBrandScopedGrain
     [ReadOnly]
     Task<IReadOnlyList<string>> ChannelIds();
 
+    /// <summary>The brand's bot webhooks (never their secrets), for the console's settings.</summary>
+    [ReadOnly]
+    Task<IReadOnlyList<Bots.WebhookView>> Webhooks();
+
     [ReadOnly]
     Task<Privacy.BrandSettings> Settings();
 

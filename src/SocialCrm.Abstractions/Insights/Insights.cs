@@ -151,6 +151,18 @@ public sealed record AlertQuery(
     [property: Id(3)] string? BeforeId,
     [property: Id(4)] int Limit);
 
+/// <summary>
+/// A message a report names by id (a term's example, an alert's sample), as a person reading the report
+/// sees it: its conversation, and its text unless the message was redacted, erased or purged.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record ExampleMessage(
+    [property: Id(0)] string MessageId,
+    [property: Id(1)] string ConversationId,
+    [property: Id(2)] string? Text,
+    [property: Id(3)] Visibility Visibility,
+    [property: Id(4)] DateTimeOffset SentAt);
+
 [GenerateSerializer, Immutable]
 public sealed record AlertPage([property: Id(0)] IReadOnlyList<InsightAlert> Items, [property: Id(1)] string? NextBeforeId);
 
@@ -162,4 +174,9 @@ public interface IInsightReportGrain : IBrandScopedGrain
     Task<TermsReport> Terms(DateTimeOffset from, DateTimeOffset to, string? channelId, int limit);
 
     Task<AlertPage> Alerts(AlertQuery query);
+
+    /// <summary>The brand's messages of these ids (at most <see cref="MaxExamples"/>; unknown ids are left out), in the order asked.</summary>
+    Task<IReadOnlyList<ExampleMessage>> Examples(IReadOnlyList<string> messageIds);
+
+    public const int MaxExamples = 50;
 }

@@ -1,9 +1,11 @@
+using SocialCrm.Abstractions.Bots;
 using SocialCrm.Abstractions.Brands;
 using SocialCrm.Abstractions.Privacy;
 using SocialCrm.Abstractions.Security;
 using SocialCrm.Grains.Privacy;
 using SocialCrm.Persistence.Brands;
 using SocialCrm.Persistence.Privacy;
+using SocialCrm.Persistence.Webhooks;
 
 namespace SocialCrm.Grains.Brands;
 
@@ -39,6 +41,7 @@ public sealed class BrandGrain(
     [PersistentState("brand", GrainStorage.Name)] IPersistentState<BrandState> state,
     PrivacyStore privacy,
     ApiKeyIndex keyIndex,
+    WebhookStore webhooks,
     TimeProvider clock) : Grain, IBrandGrain, IRemindable
 {
     public const string RetentionReminder = "retention";
@@ -132,6 +135,10 @@ public sealed class BrandGrain(
 
     Task<IReadOnlyList<string>> IBrandGrain.ChannelIds() =>
         Task.FromResult<IReadOnlyList<string>>(state.State.ChannelIds.ToList());
+
+    async Task<IReadOnlyList<WebhookView>> IBrandGrain.Webhooks() =>
+        (await webhooks.SubscriptionsAsync(BrandId)).OrderBy(w => w.Id, StringComparer.Ordinal)
+            .Select(w => new WebhookView(w.Id, w.Url, w.Events.Order(StringComparer.Ordinal).ToList())).ToList();
 
     private async Task<IssuedKey> IssueKeyAsync(string name, Role role, string? webhookId = null)
     {

@@ -1,11 +1,12 @@
 using SocialCrm.Abstractions.Insights;
+using SocialCrm.Persistence.Conversations;
 using SocialCrm.Persistence.Insights;
 
 namespace SocialCrm.Grains.Insights;
 
 /// <summary>Answers mood, terms and alerts from the aggregates; a stateless worker, so reads never queue on one activation.</summary>
 [StatelessWorker, Reentrant]
-public sealed class InsightReportGrain(InsightStore store) : Grain, IInsightReportGrain
+public sealed class InsightReportGrain(InsightStore store, MessageLog log) : Grain, IInsightReportGrain
 {
     private string BrandId => this.GetPrimaryKeyString();
 
@@ -44,5 +45,15 @@ public sealed class InsightReportGrain(InsightStore store) : Grain, IInsightRepo
             query.BeforeId, query.Limit + 1);
         var items = rows.Take(query.Limit).Select(BrandInsightsGrain.View).ToList();
         return new AlertPage(items, rows.Count > query.Limit ? items[^1].Id : null);
+    }
+
+    async Task<IReadOnlyList<ExampleMessage>> IInsightReportGrain.Examples(IReadOnlyList<string> messageIds)
+    {
+        var ids = messageIds.Where(Ids.IsValid).Distinct(StringComparer.Ordinal).Take(IInsightReportGrain.MaxExamples).ToList();
+        var found = await Task.WhenAll(ids.Select(id => log.FindByIdAsync(BrandId, id)));
+        return ids.Zip(found).Where(x => x.Second is not null)
+            .Select(x => new ExampleMessage(x.First, x.Second!.ConversationId, x.Second.Redacted ? null : x.Second.Body, x.Second.Visibility,
+                DateTimeOffset.FromUnixTimeMilliseconds(x.Second.SentAtMs)))
+            .ToList();
     }
 }

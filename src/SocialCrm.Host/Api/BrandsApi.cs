@@ -43,15 +43,9 @@ public static class BrandsApi
     private static async Task<Results<Created<ApiKeyResponse>, ProblemHttpResult, ValidationProblem>> CreateKey(string brandId, CreateApiKeyRequest? body, IGrainFactory grains)
     {
         var errors = new FieldErrors();
-        var name = errors.RequiredLine("name", body?.Name, 64);
-        var role = errors.Enum<Role>("role", body?.Role);
-        if (body?.WebhookId is { } webhookId)
-        {
-            errors.Id("webhookId", webhookId);
-            if (role != Role.Bot) errors.Add("webhookId", "only a bot key can be bound to a webhook.");
-        }
+        var role = AdminRules.ApiKey(errors, body?.Name, body?.Role, body?.WebhookId);
         if (errors.Any) return errors.ToProblem();
-        var outcome = await grains.GetGrain<IBrandGrain>(brandId).IssueKey(name!, role, body?.WebhookId);
+        var outcome = await grains.GetGrain<IBrandGrain>(brandId).IssueKey(body!.Name!, role, body.WebhookId);
         return ResultsOf.Map(outcome, key => TypedResults.Created($"/v1/brands/{brandId}/api-keys/{key.Id}",
             new ApiKeyResponse(key.Id, key.Name, WireNames.Of(key.Role), key.Key, key.CreatedAt)));
     }

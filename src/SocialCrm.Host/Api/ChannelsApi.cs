@@ -57,29 +57,21 @@ public static class ChannelsApi
     private static async Task<Results<Created<ChannelResponse>, ProblemHttpResult, ValidationProblem>> Create(string brandId, CreateChannelRequest? body, IGrainFactory grains, TimeProvider clock)
     {
         var errors = new FieldErrors();
-        var id = errors.Id("id", body?.Id);
-        var platform = errors.Enum<Platform>("platform", body?.Platform);
-        var account = errors.RequiredLine("externalAccountId", body?.ExternalAccountId, 256);
-        var name = errors.OptionalLine("displayName", body?.DisplayName, 200);
+        var platform = AdminRules.Channel(errors, body?.Id, body?.Platform, body?.ExternalAccountId, body?.DisplayName);
         var s = body?.Secrets;
         CheckSecrets(errors, s, "secrets.");
         if (errors.Any) return errors.ToProblem();
         var secrets = s?.ToSecrets(clock.GetUtcNow());
-        var outcome = await grains.GetGrain<IChannelGrain>(Ids.Scoped(brandId, id!))
-            .Register(new ChannelRegistration(platform, account!, name ?? id!, secrets));
+        var id = body!.Id!;
+        var outcome = await grains.GetGrain<IChannelGrain>(Ids.Scoped(brandId, id))
+            .Register(new ChannelRegistration(platform, body.ExternalAccountId!, body.DisplayName ?? id, secrets));
         return ResultsOf.Map(outcome, v => TypedResults.Created($"/v1/brands/{brandId}/channels/{v.Id}", ChannelResponse.From(v)));
     }
 
     private static void CheckSecrets(FieldErrors errors, ChannelSecretsRequest? s, string prefix)
     {
-        // Secrets go into headers and signatures: one line each.
-        errors.OptionalLine(prefix + "appSecret", s?.AppSecret, 1024);
-        errors.OptionalLine(prefix + "verifyToken", s?.VerifyToken, 1024);
-        errors.OptionalLine(prefix + "accessToken", s?.AccessToken, 4096);
-        errors.OptionalLine(prefix + "consumerSecret", s?.ConsumerSecret, 1024);
-        errors.OptionalLine(prefix + "refreshToken", s?.RefreshToken, 4096);
-        errors.OptionalLine(prefix + "clientId", s?.ClientId, 256);
-        errors.OptionalLine(prefix + "clientSecret", s?.ClientSecret, 1024);
+        AdminRules.ChannelSecrets(errors, s is null ? null : new ChannelSecrets(s.AppSecret, s.VerifyToken, s.AccessToken, s.ConsumerSecret,
+            s.RefreshToken, s.ClientId, s.ClientSecret), prefix);
         if (s?.ExpiresIn is { } seconds && seconds is < 1 or > 10L * 365 * 86_400)
             errors.Add(prefix + "expiresIn", "must be a number of seconds between 1 and ten years.");
         if (s is { ExpiresIn: not null, AccessTokenExpiresAt: not null })

@@ -148,14 +148,8 @@ public static class PrivacyApi
     private static async Task<Results<Ok<BrandSettings>, ProblemHttpResult, ValidationProblem>> PutSettings(string brandId, SettingsBody? body, IGrainFactory grains)
     {
         var errors = new FieldErrors();
-        var keywords = body?.OptOutKeywords ?? BrandSettings.DefaultOptOutKeywords;
-        if (keywords.Count > 50 || keywords.Any(k => string.IsNullOrWhiteSpace(k) || k.Length > 32))
-            errors.Add("optOutKeywords", "must be at most 50 words of 1 to 32 characters.");
-        else if (keywords.Any(k => !TextRules.IsSingleLine(k)))
-            errors.Add("optOutKeywords", TextRules.SingleLineRefusal);
-        if (body?.RetentionDays is < 1 or > 36_500) errors.Add("retentionDays", "must be between 1 and 36500 days.");
+        var settings = AdminRules.Settings(errors, body?.OptOutKeywords, body?.RetentionDays, body?.ProfilingByLegitimateInterest);
         if (errors.Any) return errors.ToProblem();
-        var settings = new BrandSettings(keywords.Select(k => k.Trim()).ToList(), body?.RetentionDays, body?.ProfilingByLegitimateInterest ?? false);
         var outcome = await grains.GetGrain<IBrandGrain>(brandId).UpdateSettings(settings);
         return ResultsOf.Map(outcome, s => TypedResults.Ok(s));
     }

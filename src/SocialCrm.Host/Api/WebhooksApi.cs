@@ -29,20 +29,10 @@ public static class WebhooksApi
     private static async Task<Results<Created<WebhookResponse>, ProblemHttpResult, ValidationProblem>> Register(string brandId, CreateWebhookRequest? body, IGrainFactory grains)
     {
         var errors = new FieldErrors();
-        var id = errors.Id("id", body?.Id);
-        var url = errors.RequiredLine("url", body?.Url, 2048);
-        if (url is not null && (!Uri.TryCreate(url, UriKind.Absolute, out var parsed) || parsed.Scheme is not ("http" or "https")
-                || !string.IsNullOrEmpty(parsed.UserInfo)))
-            errors.Add("url", "must be an absolute http or https URL without credentials.");
-        var secret = errors.RequiredLine("secret", body?.Secret, 512);
-        if (secret is { Length: < 16 }) errors.Add("secret", "must be at least 16 characters.");
-        var events = body?.Events ?? [];
-        if (events.Count == 0) errors.Add("events", "must name at least one event.");
-        foreach (var unknown in events.Where(e => !EventTypes.All.Contains(e)))
-            errors.Add("events", $"'{unknown}' is not an event; use: {string.Join(", ", EventTypes.All.Order())}.");
+        AdminRules.Webhook(errors, body?.Id, body?.Url, body?.Secret, body?.Events);
         if (errors.Any) return errors.ToProblem();
-        var outcome = await grains.GetGrain<IWebhookGrain>(Ids.Scoped(brandId, id!))
-            .Register(new WebhookRegistration(url!, secret!, events.Distinct().ToList()));
+        var outcome = await grains.GetGrain<IWebhookGrain>(Ids.Scoped(brandId, body!.Id!))
+            .Register(new WebhookRegistration(body.Url!, body.Secret!, body.Events!.Distinct().ToList()));
         return ResultsOf.Map(outcome, w => TypedResults.Created($"/v1/brands/{brandId}/webhooks/{w.Id}", new WebhookResponse(w.Id, w.Url, w.Events)));
     }
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.Playwright;
 using SocialCrm.Api.Tests.Infrastructure;
+using SocialCrm.Testing;
 
 namespace SocialCrm.Api.Tests.WebConsole;
 
@@ -45,6 +46,33 @@ public sealed class ConversationViewScenarios(SqliteBackend backend, ConsoleBrow
         Assert.Equal(["It left the warehouse today.", "Tracking number follows."], replies.Select(m => m!["text"]!.GetValue<string>()));
         Assert.All(replies, m => Assert.Equal("sam", m!["authorId"]!.GetValue<string>()));
         Assert.All(replies, m => Assert.Equal("service", m!["purpose"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task A_reply_the_platform_refuses_is_shown_failed_with_the_reason()
+    {
+        await using var endpoint = await FakeWebChatEndpoint.StartAsync();
+        var storage = new Dictionary<string, string?>(await backend.NewStorageAsync())
+        {
+            ["Platforms:WebChat:DeliveryUrl"] = endpoint.Url,
+            ["Outbound:InitialBackoffMs"] = "300",
+            ["Outbound:MaxBackoffMs"] = "300",
+            ["Outbound:MaxAttempts"] = "3",
+        };
+        await using var node = await backend.StartNodeAsync(storage);
+        var brand = await node.NewBrandWithChannelAsync();
+        var page = await browser.NewPageAsync(node.Client().BaseAddress!);
+        await ConsolePages.SignInAsync(page, await node.NewKeyAsync(brand.BrandId, brand.AdminKey, "agent", "sam"));
+        using var admin = brand.Admin();
+        var id = (await admin.PostJson(brand.InboundPath, BrandSetup.Inbound("m-1", "u-1", "Hi"))).Str("conversationId");
+        endpoint.FailNext(int.MaxValue);
+
+        await OpenAsync(page, id);
+        await Field(page, "reply-text").FillAsync("Hello from support");
+        await page.Locator("[data-test=send]").ClickAsync();
+        var reply = Messages(page).Locator("[data-test=message][data-author-type=agent]");
+        await Assertions.Expect(reply.Locator("[data-test=delivery]")).ToHaveTextAsync("failed");
+        await Assertions.Expect(reply.Locator("[data-test=delivery-error]")).ToContainTextAsync("Not delivered: The web chat endpoint answered 503.");
     }
 
     [Fact]

@@ -91,7 +91,7 @@ FROM conversations WHERE brand_id = @brand_id AND id = @id;
 
 -- name: ReadMessages
 SELECT seq, id, author_type, author_id, body, created_at_ms, visibility, delivery_status, redacted,
-       external_message_id, in_reply_to, purpose, event_type, event_data, quoted_message_id, sent_at_ms, sentiment_score
+       external_message_id, in_reply_to, purpose, event_type, event_data, quoted_message_id, sent_at_ms, sentiment_score, last_error
 FROM messages
 WHERE brand_id = @brand_id AND conversation_id = @conversation_id AND seq > @after_seq
 ORDER BY seq

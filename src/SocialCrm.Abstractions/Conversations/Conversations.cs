@@ -124,7 +124,8 @@ public sealed record MessageView(
     [property: Id(12)] Purpose? Purpose,
     [property: Id(13)] string? EventType = null,
     [property: Id(14)] string? EventData = null,
-    [property: Id(15)] string? QuotedMessageId = null);
+    [property: Id(15)] string? QuotedMessageId = null,
+    [property: Id(16)] string? DeliveryError = null);
 
 [GenerateSerializer, Immutable]
 public sealed record MessagePage(

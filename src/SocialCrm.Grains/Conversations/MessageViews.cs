@@ -11,5 +11,7 @@ public static class MessageViews
     public static MessageView Of(MessageRecord r) => new(
         r.Seq, r.Id, r.AuthorType, r.AuthorId, r.Redacted ? null : r.Body, DateTimeOffset.FromUnixTimeMilliseconds(r.CreatedAtMs),
         r.Visibility, r.Redacted ? null : Sentiments.View(r.SentimentScore), r.DeliveryStatus is { } status ? WireNames.Of(status) : null, r.Redacted,
-        r.ExternalMessageId, r.InReplyTo, r.Purpose, r.EventType, r.EventData, r.QuotedMessageId);
+        r.ExternalMessageId, r.InReplyTo, r.Purpose, r.EventType, r.EventData, r.QuotedMessageId,
+        // Why the last delivery attempt failed (a summary the sender wrote, never the platform's raw answer), while not yet sent.
+        r.DeliveryStatus is DeliveryStatus.Failed or DeliveryStatus.Pending ? r.LastDeliveryError : null);
 }

@@ -19,7 +19,7 @@ public static class MessagingWindow
     {
         if (humanAgentTag && author != AuthorType.Agent)
             return Refusal.Invalid("humanAgentTag", "The human-agent tag is for human agents only, never bots.");
-        if (humanAgentTag && platform is not (Platform.Messenger or Platform.Instagram))
+        if (humanAgentTag && !HumanAgentTagExists(platform))
             return Refusal.Invalid("humanAgentTag", "The human-agent tag exists on Messenger and Instagram only.");
         if (!Applies(platform, visibility)) return null;
         if (customerWroteAt is not { } at)
@@ -31,6 +31,10 @@ public static class MessagingWindow
                 $"The platform's reply window closed at {at + window:O}, {(humanAgentTag ? "7 days" : "24 hours")} after the customer's last message.");
     }
 
-    private static bool Applies(Platform platform, Visibility visibility) =>
+    /// <summary>Whether the platform knows the human-agent tag (Messenger and Instagram).</summary>
+    public static bool HumanAgentTagExists(Platform platform) => platform is Platform.Messenger or Platform.Instagram;
+
+    /// <summary>Whether replies in such a thread are bound by a window at all.</summary>
+    public static bool Applies(Platform platform, Visibility visibility) =>
         visibility == Visibility.Private && platform is Platform.Messenger or Platform.Instagram or Platform.WhatsApp;
 }

@@ -24,7 +24,7 @@ public sealed record InboundAcceptedResponse(string ConversationId, string Messa
 /// <summary>The generic inbound endpoint (web chat, custom integrations): answered only once the message is durable.</summary>
 public static class InboundApi
 {
-    public const int MaxTextLength = 64 * 1024;
+    public const int MaxTextLength = MessageText.MaxLength;
 
     public static void MapInboundApi(this IEndpointRouteBuilder app)
     {

@@ -28,7 +28,8 @@ public sealed record MessageRecord(
     string? EventType = null,
     string? EventData = null,
     string? QuotedMessageId = null,
-    double? SentimentScore = null);
+    double? SentimentScore = null,
+    string? LastDeliveryError = null);
 
 /// <summary>The inbox projection of one conversation, kept current in the same transaction as its messages.</summary>
 public sealed record ConversationRecord(
@@ -209,7 +210,8 @@ public sealed class MessageLog(Database database, GroupCommitWriter writer)
                 Purpose: StoredNames.ParseOrNull<Purpose>(r.StringOrNull(11)), CreatedAtMs: r.Int64(5),
                 SentAtMs: r.Int64(5), ExternalMessageId: r.StringOrNull(9), InReplyTo: r.StringOrNull(10), DedupeKey: null,
                 DeliveryStatus: StoredNames.ParseOrNull<DeliveryStatus>(r.StringOrNull(7)), Redacted: r.Bool(8), EventType: r.StringOrNull(12),
-                EventData: r.StringOrNull(13), QuotedMessageId: r.StringOrNull(14), SentimentScore: r.DoubleOrNull(16)) { SentAtMs = r.Int64(15) },
+                EventData: r.StringOrNull(13), QuotedMessageId: r.StringOrNull(14), SentimentScore: r.DoubleOrNull(16),
+                LastDeliveryError: r.StringOrNull(17)) { SentAtMs = r.Int64(15) },
             cancellationToken);
 
     private static SqlArg[] MessageArgs(MessageRecord m) =>

@@ -12,9 +12,6 @@ public sealed class ConversationViewScenarios(SqliteBackend backend, ConsoleBrow
 {
     private ServiceHost Node => backend.Node;
 
-    // A circuit on a loaded two-core machine can take longer than Playwright's 5 s default to answer.
-    static ConversationViewScenarios() => Assertions.SetDefaultExpectTimeout(15_000);
-
     [Fact]
     public async Task A_reply_sent_from_the_console_appears_once_and_is_stored()
     {

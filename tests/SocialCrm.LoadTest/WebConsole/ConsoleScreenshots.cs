@@ -89,15 +89,15 @@ public static class ConsoleScreenshots
         await Save(page, settings, "sign-in");
         await page.FillAsync("[data-test=key]", adminKey);
         await page.ClickAsync("[data-test=sign-in]");
-        await page.Locator("[data-test=inbox] [data-test=customer]").Nth(Day.Length - 3).WaitForAsync();
+        await page.Locator("[data-test=inbox] [data-test=customer]").Nth(Day.Count(d => !d.Public)).WaitForAsync(); // the private chats and the one public thread
         await Save(page, settings, "inbox");
         foreach (var (screen, path, ready) in new[]
         {
             ("conversation", $"/app/conversations/{conversationId}", "[data-test=message]"),
-            ("customer", $"/app/customers/{customerId}", "[data-test=consent]"),
+            ("customer", $"/app/customers/{customerId}", "[data-test=consent-state]"),
             ("mood", "/app/mood", "svg"),
-            ("compliance", "/app/compliance", "[data-test=audit-verify]"),
-            ("settings", "/app/settings", "[data-test=api-keys]"),
+            ("compliance", "/app/compliance", "[data-test=audit-verification]"),
+            ("settings", "/app/settings", "[data-test=key-list]"),
         })
         {
             await page.GotoAsync(path);

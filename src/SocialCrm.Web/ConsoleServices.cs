@@ -16,6 +16,8 @@ public static class ConsoleServices
         services.AddCascadingAuthenticationState();
         services.AddScoped<AuthenticationStateProvider, ConsoleAuthenticationState>();
         services.AddScoped<ConsoleSession>();
+        services.AddSingleton<ConsoleSessionCheck>();
+        services.AddOptions<ConsoleOptions>().BindConfiguration(ConsoleOptions.Section);
         services.AddSingleton<BrandActivity>();
         return services;
     }

@@ -23,12 +23,19 @@ public static class ConsoleHosting
         if (path.StartsWithSegments("/app") || path.StartsWithSegments("/_blazor") || path.StartsWithSegments("/_framework")
             || path.StartsWithSegments("/_content"))
         {
-            var headers = http.Response.Headers;
-            headers.ContentSecurityPolicy = ContentSecurityPolicy;
-            headers.XContentTypeOptions = "nosniff";
-            headers.XFrameOptions = "DENY";
-            headers["Referrer-Policy"] = "no-referrer";
-            if (path.StartsWithSegments("/app")) headers.CacheControl = "no-store";
+            // Set as the response starts, so that an error page written after a failure carries them too.
+            http.Response.OnStarting(() =>
+            {
+                var headers = http.Response.Headers;
+                headers.ContentSecurityPolicy = ContentSecurityPolicy;
+                headers.XContentTypeOptions = "nosniff";
+                headers.XFrameOptions = "DENY";
+                headers["Referrer-Policy"] = "no-referrer";
+                headers["Cross-Origin-Opener-Policy"] = "same-origin";
+                headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=()";
+                if (path.StartsWithSegments("/app")) headers.CacheControl = "no-store";
+                return Task.CompletedTask;
+            });
         }
         return next(http);
     });

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Security.Claims;
+using System.Security.Cryptography;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -28,7 +30,7 @@ public static class ConsoleSignIn
 
     public static AuthenticationBuilder AddConsoleCookie(this AuthenticationBuilder authentication, IConfiguration configuration)
     {
-        var minutes = Math.Max(1, configuration.GetValue("Console:SessionMinutes", 60));
+        var minutes = Math.Max(1, configuration.GetValue($"{ConsoleOptions.Section}:{nameof(ConsoleOptions.SessionMinutes)}", new ConsoleOptions().SessionMinutes));
         return authentication.AddCookie(Scheme, o =>
         {
             o.Cookie.Name = "socialcrm-console";
@@ -57,15 +59,8 @@ public static class ConsoleSignIn
 
     private static async Task ValidateAsync(CookieValidatePrincipalContext context)
     {
-        var user = context.Principal is null ? null : ConsoleUser.From(context.Principal);
-        var grains = context.HttpContext.RequestServices.GetRequiredService<IGrainFactory>();
-        if (user is not null && await grains.GetGrain<IApiKeyGrain>(user.KeyHash).Authenticate() is { } identity
-            && identity.BrandId == user.BrandId && identity.Role == user.Role)
-        {
-            BrandContext.Set(user.BrandId);
-            ActorContext.Set(user.AuditName);
-            return;
-        }
+        var check = context.HttpContext.RequestServices.GetRequiredService<ConsoleSessionCheck>();
+        if (context.Principal is not null && ConsoleUser.From(context.Principal) is { } user && await check.IsInEffectAsync(user)) return;
         context.RejectPrincipal();
         await context.HttpContext.SignOutAsync(Scheme);
     }
@@ -78,22 +73,24 @@ public static class ConsoleSignIn
 
     // Anti-forgery is checked here rather than by the middleware so that a failure is a problem with the contract's slug.
     private static async Task<IResult> SignInAsync(HttpContext http, IAntiforgery antiforgery, KnownApiKeys knownKeys,
-        SignInThrottle throttle, IGrainFactory grains)
+        SignInThrottle throttle, IGrainFactory grains, TimeProvider clock)
     {
         if (!http.Request.HasFormContentType || !await antiforgery.IsRequestValidAsync(http))
             return Api.Problems.Validation(new Dictionary<string, string[]> { ["form"] = ["must come from the sign-in page (anti-forgery token)."] });
-        // Paid for before the key is tested, as bearer keys are, and given back when it works.
-        if (!throttle.TryTake(http, out var retryAfter)) return SignInThrottle.Refusal(http, retryAfter);
         var form = await http.Request.ReadFormAsync();
         var key = form["key"].ToString().Trim();
         var returnUrl = form["returnUrl"].ToString();
-
         var hash = key.Length is > 0 and <= 256 ? ApiKeySecrets.Hash(key) : null;
+        // Paid for before the key is tested, as bearer keys are, and given back when it works; a key this node
+        // has seen work is not throttled, so a guesser behind a shared address cannot lock its owners out.
+        var paid = hash is null || !knownKeys.IsIssued(hash);
+        if (paid && !throttle.TryTake(http, out var retryAfter)) return SignInThrottle.Refusal(http, retryAfter);
+
         var identity = hash is not null && KnownApiKeys.IsWellFormed(key) && await knownKeys.MayExistAsync(hash, http.RequestAborted)
             ? await grains.GetGrain<IApiKeyGrain>(hash).Authenticate()
             : null;
         if (identity is null) return SeeOther(SignInPath + "?failed=key");
-        throttle.GiveBack(http);
+        if (paid) throttle.GiveBack(http);
         if (!ConsoleUser.ConsoleRoles.Contains(identity.Role)) return SeeOther(SignInPath + "?failed=role");
 
         var claims = new ClaimsIdentity(
@@ -103,24 +100,30 @@ public static class ConsoleSignIn
             new Claim(KeyClaims.Brand, identity.BrandId),
             new Claim(KeyClaims.KeyId, identity.KeyId),
             new Claim(KeyClaims.KeyHash, hash!),
+            new Claim(ConsoleUser.SessionClaim, Convert.ToHexString(RandomNumberGenerator.GetBytes(16))),
+            new Claim(ConsoleUser.SignedInClaim, clock.GetUtcNow().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)),
         ], Scheme);
         await http.SignInAsync(Scheme, new ClaimsPrincipal(claims));
         return SeeOther(IsConsolePath(returnUrl) ? returnUrl : HomeOf(identity.Role));
     }
 
-    private static async Task<IResult> SignOutAsync(HttpContext http, IAntiforgery antiforgery)
+    private static async Task<IResult> SignOutAsync(HttpContext http, IAntiforgery antiforgery, IGrainFactory grains)
     {
         // The form's token was issued to the signed-in user, so it is checked against that user.
         if (await http.AuthenticateAsync(Scheme) is { Succeeded: true } session) http.User = session.Principal;
         if (!http.Request.HasFormContentType || !await antiforgery.IsRequestValidAsync(http))
             return Api.Problems.Validation(new Dictionary<string, string[]> { ["form"] = ["must come from the console (anti-forgery token)."] });
+        // Ended for every tab and every copy of the cookie, not only this browser's.
+        if (ConsoleUser.From(http.User) is { } user) await grains.GetGrain<IConsoleSessionGrain>(user.SessionId).End();
         await http.SignOutAsync(Scheme);
         return SeeOther(SignInPath);
     }
 
     // Only a path of the console itself: an open redirect would let a link send a freshly signed-in user anywhere.
+    // Nor a download or a form route: a crafted link must not make a sign-in fetch an export of its choosing.
     private static bool IsConsolePath(string url) =>
         url.StartsWith("/app/", StringComparison.Ordinal) && !url.StartsWith("/app//", StringComparison.Ordinal)
+        && !url.StartsWith("/app/download/", StringComparison.Ordinal) && !url.StartsWith("/app/sign-", StringComparison.Ordinal)
         && !url.Contains('\\') && Uri.IsWellFormedUriString(url, UriKind.Relative);
 
     // 303: the browser follows a form post with a GET.

@@ -113,7 +113,7 @@ public sealed class BrandActivity(MessageLog log, TimeProvider clock, ILogger<Br
                             .Select(e => e.ConversationId).ToHashSet(StringComparer.Ordinal);
                         if (changed.Count == 0) continue;
                         var batch = new ActivityBatch(changed);
-                        foreach (var subscriber in _subscribers.Keys) await subscriber.NotifyAsync(batch);
+                        foreach (var subscriber in _subscribers.Keys) subscriber.Notify(batch);
                     }
                     catch (Exception e) when (e is not OperationCanceledException)
                     {
@@ -135,17 +135,52 @@ public sealed class BrandActivity(MessageLog log, TimeProvider clock, ILogger<Br
             Ids.TimeOrderedBound(Ids.MessagePrefix, _owner._clock.GetUtcNow().ToUnixTimeMilliseconds() + aheadMs);
     }
 
+    /// <summary>
+    /// One open screen. It is told without being waited for, so a slow screen never holds up the brand's loop or
+    /// the other screens; changes that arrive while it is still busy are gathered and told in one go after.
+    /// </summary>
     private sealed class Subscription(BrandWatch watch, Func<ActivityBatch, Task> onActivity) : IDisposable
     {
-        public async Task NotifyAsync(ActivityBatch batch)
+        private readonly Lock _gate = new();
+        private HashSet<string>? _waiting;
+        private bool _busy;
+
+        public void Notify(ActivityBatch batch)
         {
-            try
+            lock (_gate)
             {
-                await onActivity(batch);
+                if (_busy)
+                {
+                    (_waiting ??= new HashSet<string>(StringComparer.Ordinal)).UnionWith(batch.ConversationIds);
+                    return;
+                }
+                _busy = true;
             }
-            catch (Exception)
+            _ = Task.Run(() => TellAsync(batch));
+        }
+
+        private async Task TellAsync(ActivityBatch batch)
+        {
+            while (true)
             {
-                // A screen that failed to refresh (its circuit gone) must not stop the others.
+                try
+                {
+                    await onActivity(batch);
+                }
+                catch (Exception)
+                {
+                    // A screen that failed to refresh (its circuit gone) must not stop the others.
+                }
+                lock (_gate)
+                {
+                    if (_waiting is null)
+                    {
+                        _busy = false;
+                        return;
+                    }
+                    batch = new ActivityBatch(_waiting);
+                    _waiting = null;
+                }
             }
         }
 

@@ -5,8 +5,14 @@ using SocialCrm.Abstractions.Security;
 namespace SocialCrm.Web.Session;
 
 /// <summary>Who is signed in to the console: a brand's API key of a role with a screen (admin, agent, compliance).</summary>
-public sealed record ConsoleUser(string BrandId, Role Role, string Name, string KeyHash)
+public sealed record ConsoleUser(string BrandId, Role Role, string Name, string KeyHash, string SessionId, DateTimeOffset SignedInAt)
 {
+    /// <summary>The random id of this sign-in, which signing out ends everywhere.</summary>
+    public const string SessionClaim = "socialcrm:console-session";
+
+    /// <summary>When the key was typed in (Unix milliseconds): no session lasts longer than the configured maximum.</summary>
+    public const string SignedInClaim = "socialcrm:console-signed-in";
+
     /// <summary>The roles that may sign in to the console; bots and ingest gateways have no screen.</summary>
     public static readonly Role[] ConsoleRoles = [Role.Admin, Role.Agent, Role.Compliance];
 
@@ -24,7 +30,12 @@ public sealed record ConsoleUser(string BrandId, Role Role, string Name, string 
         var brand = principal.FindFirst(KeyClaims.Brand)?.Value;
         var hash = principal.FindFirst(KeyClaims.KeyHash)?.Value;
         var name = principal.FindFirst(ClaimTypes.Name)?.Value;
+        var session = principal.FindFirst(SessionClaim)?.Value;
+        var signedIn = long.TryParse(principal.FindFirst(SignedInClaim)?.Value, System.Globalization.NumberStyles.None,
+            System.Globalization.CultureInfo.InvariantCulture, out var ms) ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : (DateTimeOffset?)null;
         var role = ConsoleRoles.Where(r => principal.IsInRole(WireNames.Of(r))).Cast<Role?>().FirstOrDefault();
-        return brand is null || hash is null || name is null || role is null ? null : new ConsoleUser(brand, role.Value, name, hash);
+        return brand is null || hash is null || name is null || role is null || session is null || signedIn is null
+            ? null
+            : new ConsoleUser(brand, role.Value, name, hash, session, signedIn.Value);
     }
 }

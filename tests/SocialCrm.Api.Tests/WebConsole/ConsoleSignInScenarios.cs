@@ -85,16 +85,49 @@ public sealed class ConsoleSignInScenarios(SqliteBackend backend, ConsoleBrowser
     }
 
     [Fact]
-    public async Task Signing_out_ends_the_session()
+    public async Task Signing_out_ends_the_session_for_every_copy_of_its_cookie()
     {
         var brand = await Node.NewBrandWithChannelAsync();
         var page = await browser.NewPageAsync(Node.Client().BaseAddress!);
         await ConsolePages.SignInAsync(page, brand.AdminKey);
+        // Another tab, or a copied cookie: the same session.
+        var copy = await browser.NewPageAsync(Node.Client().BaseAddress!);
+        await copy.Context.AddCookiesAsync((await page.Context.CookiesAsync()).Select(c => new Microsoft.Playwright.Cookie
+        {
+            Name = c.Name, Value = c.Value, Domain = c.Domain, Path = c.Path, HttpOnly = c.HttpOnly, Secure = c.Secure, SameSite = c.SameSite,
+        }));
+        await copy.GotoAsync("/app/inbox");
+        await Assertions.Expect(copy.Locator("[data-test=who]")).ToBeVisibleAsync();
 
         await page.ClickAsync("[data-test=sign-out]");
         await page.WaitForURLAsync("**/app/login");
         await page.GotoAsync("/app/inbox");
         Assert.Contains("/app/login", page.Url);
+
+        // The open screen of the copy signs out by itself; a new page request with it is sent to the form.
+        await copy.WaitForURLAsync("**/app/login**", new() { Timeout = 30_000 });
+        await copy.GotoAsync("/app/inbox");
+        Assert.Contains("/app/login", copy.Url);
+    }
+
+    [Fact]
+    public async Task A_return_address_after_sign_in_is_a_console_screen_never_a_download_or_elsewhere()
+    {
+        var brand = await Node.NewBrandWithChannelAsync();
+        var page = await browser.NewPageAsync(Node.Client().BaseAddress!);
+        foreach (var returnUrl in new[] { "/app/download/consents.csv?purpose=marketing", "//evil.example/app/", "https://evil.example/" })
+        {
+            await page.Context.ClearCookiesAsync();
+            await page.GotoAsync("/app/login?returnUrl=" + Uri.EscapeDataString(returnUrl));
+            await page.FillAsync("[data-test=key]", brand.AdminKey);
+            await page.ClickAsync("[data-test=sign-in]");
+            await page.WaitForURLAsync("**/app/inbox");
+        }
+        await page.Context.ClearCookiesAsync();
+        await page.GotoAsync("/app/login?returnUrl=" + Uri.EscapeDataString("/app/settings"));
+        await page.FillAsync("[data-test=key]", brand.AdminKey);
+        await page.ClickAsync("[data-test=sign-in]");
+        await page.WaitForURLAsync("**/app/settings");
     }
 
     [Fact]

@@ -46,3 +46,28 @@ free_port() {
 
 # The value of key=value in a benchmark's RESULT line.
 field() { sed -n "s/^RESULT .*\b$1=\([^ ]*\).*/\1/p" "$2" 2>/dev/null | tail -n 1; }
+
+# Starts the service from its Release output (host_dir) on free loopback ports, on sqlite (under work) or
+# postgres (at pg_connection), with the rate limits off; sets service_url and service_pid.
+start_service() {
+  local backend="$1" http_port silo_port gateway_port
+  http_port="$(free_port)"; silo_port="$(free_port)"; gateway_port="$(free_port)"
+  local -a storage=(Storage__Provider=sqlite "Storage__DataDirectory=$work/sqlite-data")
+  if [ "$backend" = postgres ]; then
+    storage=(Storage__Provider=postgres "Storage__ConnectionString=$pg_connection")
+  fi
+  service_url="http://127.0.0.1:$http_port"
+  # Run from the output folder so the shipped appsettings.json (log levels) applies, as in a deployment.
+  (cd "$host_dir" && exec env "${storage[@]}" "${unlimited[@]}" "Auth__BootstrapKey=$bootstrap_key" "ASPNETCORE_URLS=$service_url" \
+     "Orleans__SiloPort=$silo_port" "Orleans__GatewayPort=$gateway_port" dotnet SocialCrm.Host.dll) \
+     >"$work/service-$backend.log" 2>&1 &
+  service_pid=$!
+  for _ in $(seq 1 120); do
+    if curl -sf -o /dev/null "$service_url/health/ready"; then return 0; fi
+    kill -0 "$service_pid" 2>/dev/null || break
+    sleep 1
+  done
+  echo "The service on $backend did not become ready:" >&2
+  tail -n 40 "$work/service-$backend.log" >&2
+  return 1
+}

@@ -45,27 +45,6 @@ if [ "$build" = 1 ]; then
     || { tail -n 30 "$work/build-bench.log" >&2; exit 1; }
 fi
 
-start_service() {
-  local backend="$1" http_port silo_port gateway_port
-  http_port="$(free_port)"; silo_port="$(free_port)"; gateway_port="$(free_port)"
-  local -a storage=(Storage__Provider=sqlite "Storage__DataDirectory=$work/sqlite-data")
-  if [ "$backend" = postgres ]; then
-    storage=(Storage__Provider=postgres "Storage__ConnectionString=$pg_connection")
-  fi
-  service_url="http://127.0.0.1:$http_port"
-  (cd "$host_dir" && exec env "${storage[@]}" "${unlimited[@]}" "Auth__BootstrapKey=$bootstrap_key" "ASPNETCORE_URLS=$service_url" \
-     "Orleans__SiloPort=$silo_port" "Orleans__GatewayPort=$gateway_port" dotnet SocialCrm.Host.dll) \
-     >"$work/service-$backend.log" 2>&1 &
-  service_pid=$!
-  for _ in $(seq 1 120); do
-    if curl -sf -o /dev/null "$service_url/health/ready"; then return 0; fi
-    kill -0 "$service_pid" 2>/dev/null || break
-    sleep 1
-  done
-  echo "The service on $backend did not become ready:" >&2
-  tail -n 40 "$work/service-$backend.log" >&2
-  return 1
-}
 
 failed=0
 for backend in $backends; do

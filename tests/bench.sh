@@ -79,6 +79,7 @@ psql_at() { "$pg_bin/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$pg_port" -
 echo "Throwaway PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$pg_port" \
      "(synchronous_commit=$(psql_at postgres -Atc 'SHOW synchronous_commit'), fsync=$(psql_at postgres -Atc 'SHOW fsync'))"
 psql_at postgres -c "CREATE DATABASE pgbench_commit" -c "CREATE DATABASE socialcrm"
+pg_connection="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=socialcrm"
 psql_at pgbench_commit -c "CREATE TABLE inbound_messages (
     id bigserial PRIMARY KEY, conversation_id int NOT NULL, body text NOT NULL,
     created_at timestamptz NOT NULL DEFAULT now())"
@@ -113,28 +114,6 @@ dotnet "$bench_dll" bare --connections "$connections" --conversations "$conversa
 bare_msgs="$(field msgs_per_s "$work/bare.txt")"
 
 # --- 3/4. The service on each backend --------------------------------------------------------------
-start_service() {
-  local backend="$1" http_port silo_port gateway_port
-  http_port="$(free_port)"; silo_port="$(free_port)"; gateway_port="$(free_port)"
-  local -a storage=(Storage__Provider=sqlite "Storage__DataDirectory=$work/sqlite-data")
-  if [ "$backend" = postgres ]; then
-    storage=(Storage__Provider=postgres "Storage__ConnectionString=Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=socialcrm")
-  fi
-  service_url="http://127.0.0.1:$http_port"
-  # Run from the output folder so the shipped appsettings.json (log levels) applies, as in a deployment.
-  (cd "$host_dir" && exec env "${storage[@]}" "${unlimited[@]}" "Auth__BootstrapKey=$bootstrap_key" "ASPNETCORE_URLS=$service_url" \
-     "Orleans__SiloPort=$silo_port" "Orleans__GatewayPort=$gateway_port" dotnet SocialCrm.Host.dll) \
-     >"$work/service-$backend.log" 2>&1 &
-  service_pid=$!
-  for _ in $(seq 1 120); do
-    if curl -sf -o /dev/null "$service_url/health/ready"; then return 0; fi
-    kill -0 "$service_pid" 2>/dev/null || break
-    sleep 1
-  done
-  echo "The service on $backend did not become ready:" >&2
-  tail -n 40 "$work/service-$backend.log" >&2
-  return 1
-}
 
 bench() { dotnet "$bench_dll" "$@" --url "$service_url" --bootstrap-key "$bootstrap_key" --server-pid "$service_pid"; }
 

@@ -44,19 +44,11 @@ public static class ConsoleBenchmark
         Console.WriteLine(string.Create(Invariant,
             $"console: brand {session.BrandId} with {settings.Conversations} conversations (seeded in {seeded.TotalSeconds:0.0} s) and one of {settings.LongMessages} messages ({longSeeded.TotalSeconds:0.0} s), against {settings.Url}"));
 
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Chromium.Path(),
-            Headless = true,
-            Args = Chromium.Arguments,
-        });
-        var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = settings.Url.ToString(), ViewportSize = new() { Width = 1400, Height = 900 } });
-        context.SetDefaultTimeout(60_000);
-        var page = await context.NewPageAsync();
+        var (playwright, browser, page) = await Chromium.OpenAsync(settings.Url, 900, 60_000);
+        using var _ = playwright;
+        await using var __ = browser;
         await page.GotoAsync("/app/login");
-        await page.FillAsync("[data-test=key]", adminKey);
-        await page.ClickAsync("[data-test=sign-in]");
+        await Chromium.SignInAsync(page, adminKey);
         await page.Locator("[data-test=inbox] [data-test=customer]").First.WaitForAsync();
 
         // 1. The inbox's first page: the API's answer (server), and the page from navigation to rows shown (browser).

@@ -75,20 +75,12 @@ public static class ConsoleScreenshots
         await Task.Delay(2500, cancellationToken);
 
         Directory.CreateDirectory(settings.OutputDirectory);
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Chromium.Path(),
-            Headless = true,
-            Args = Chromium.Arguments,
-        });
-        var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = settings.Url.ToString(), ViewportSize = new() { Width = 1400, Height = 860 } });
-        context.SetDefaultTimeout(30_000);
-        var page = await context.NewPageAsync();
+        var (playwright, browser, page) = await Chromium.OpenAsync(settings.Url, 860, 30_000);
+        using var _ = playwright;
+        await using var __ = browser;
         await page.GotoAsync("/app/login");
         await Save(page, settings, "sign-in");
-        await page.FillAsync("[data-test=key]", adminKey);
-        await page.ClickAsync("[data-test=sign-in]");
+        await Chromium.SignInAsync(page, adminKey);
         await page.Locator("[data-test=inbox] [data-test=customer]").Nth(Day.Count(d => !d.Public)).WaitForAsync(); // the private chats and the one public thread
         await Save(page, settings, "inbox");
         foreach (var (screen, path, ready) in new[]
@@ -138,4 +130,21 @@ public static class Chromium
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
             .Select(dir => System.IO.Path.Combine(dir, "chromium")).FirstOrDefault(File.Exists)
         ?? throw new InvalidOperationException("Chromium is not installed: apt-get install -y chromium.");
+
+    /// <summary>A headless Chromium with one page on the service, its actions waiting up to <paramref name="timeoutMs"/>.</summary>
+    public static async Task<(IPlaywright Playwright, IBrowser Browser, IPage Page)> OpenAsync(Uri url, int height, int timeoutMs)
+    {
+        var playwright = await Playwright.CreateAsync();
+        var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = Path(), Headless = true, Args = Arguments });
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = url.ToString(), ViewportSize = new() { Width = 1400, Height = height } });
+        context.SetDefaultTimeout(timeoutMs);
+        return (playwright, browser, await context.NewPageAsync());
+    }
+
+    /// <summary>Types the key into the console's sign-in form, as a person would.</summary>
+    public static async Task SignInAsync(IPage page, string key)
+    {
+        await page.FillAsync("[data-test=key]", key);
+        await page.ClickAsync("[data-test=sign-in]");
+    }
 }

@@ -7,8 +7,8 @@ namespace SocialCrm.Abstractions;
 /// <summary>Identifier rules shared by the API, the grains and the stores.</summary>
 public static partial class Ids
 {
-    /// <summary>Caller-chosen ids: the contract's <c>[A-Za-z0-9_-]{1,64}</c>.</summary>
-    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
+    /// <summary>Caller-chosen ids: the contract's <c>[A-Za-z0-9_-]{1,64}</c>, to the end of the string (<c>\z</c>: <c>$</c> would also match before a final line break).</summary>
+    [GeneratedRegex(@"^[A-Za-z0-9_-]{1,64}\z")]
     private static partial Regex IdPattern();
 
     public static bool IsValid(string? id) => id is not null && IdPattern().IsMatch(id);

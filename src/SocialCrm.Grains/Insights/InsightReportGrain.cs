@@ -1,4 +1,6 @@
 using SocialCrm.Abstractions.Insights;
+using SocialCrm.Abstractions.Security;
+using SocialCrm.Grains.Privacy;
 using SocialCrm.Persistence.Conversations;
 using SocialCrm.Persistence.Insights;
 
@@ -51,9 +53,19 @@ public sealed class InsightReportGrain(InsightStore store, MessageLog log) : Gra
     {
         var ids = messageIds.Where(Ids.IsValid).Distinct(StringComparer.Ordinal).Take(IInsightReportGrain.MaxExamples).ToList();
         var found = await Task.WhenAll(ids.Select(id => log.FindByIdAsync(BrandId, id)));
-        return ids.Zip(found).Where(x => x.Second is not null)
+        var examples = ids.Zip(found).Where(x => x.Second is not null)
             .Select(x => new ExampleMessage(x.First, x.Second!.ConversationId, x.Second.Redacted ? null : x.Second.Body, x.Second.Visibility,
                 DateTimeOffset.FromUnixTimeMilliseconds(x.Second.SentAtMs)))
             .ToList();
+        // Message text is personal data: a person reading it here is audited as reading the conversation would be.
+        if (ActorContext.Current is not null)
+            await Task.WhenAll(examples.Select(e => e.ConversationId).Distinct(StringComparer.Ordinal).Select(AuditReadAsync));
+        return examples;
+    }
+
+    private async Task AuditReadAsync(string conversationId)
+    {
+        var conversation = await log.LoadConversationAsync(BrandId, conversationId);
+        await Audit.RecordAsync(GrainFactory, BrandId, "messages.read", conversation?.CustomerId, "conversations/" + conversationId);
     }
 }

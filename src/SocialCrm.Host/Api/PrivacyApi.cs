@@ -76,11 +76,14 @@ public static class PrivacyApi
             }
         }, "text/csv; charset=utf-8", fileDownloadName);
 
-    // RFC 4180: quote a field that holds a comma, quote or line break; and defuse spreadsheet formulas.
-    private static string Csv(string? value)
+    /// <summary>
+    /// One CSV cell. RFC 4180: a field that holds a comma, quote or line break is quoted. A field a spreadsheet
+    /// would read as a formula (OWASP's leading characters: = + - @ tab carriage return) gets a leading quote.
+    /// </summary>
+    internal static string Csv(string? value)
     {
         if (string.IsNullOrEmpty(value)) return "";
-        if (value[0] is '=' or '+' or '-' or '@') value = "'" + value;
+        if (value[0] is '=' or '+' or '-' or '@' or '\t' or '\r') value = "'" + value;
         return value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
     }
 

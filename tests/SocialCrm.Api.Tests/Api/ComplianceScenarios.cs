@@ -233,6 +233,31 @@ public abstract class ComplianceScenarios<TBackend>(TBackend backend) where TBac
     }
 
     [Fact]
+    public async Task Repeated_reads_of_a_conversation_by_one_key_are_audited_once_and_each_other_key_is_audited()
+    {
+        var setup = await Node.NewBrandWithChannelAsync();
+        var agentKey = await Node.NewKeyAsync(setup.BrandId, setup.AdminKey, "agent", "sam");
+        using var admin = setup.Admin();
+        using var agent = Node.Client(agentKey);
+        var inbound = await admin.PostJson(setup.InboundPath, BrandSetup.Inbound("m-1", "ann", "hello"));
+        var messages = setup.Path($"conversations/{inbound.Str("conversationId")}/messages");
+
+        // A console refreshing a thread reads it again and again: one entry, not one per refresh.
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetJson(messages)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetJson(messages)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetJson(messages + "?limit=1")).Status);
+        // Another person's first read is theirs to answer for.
+        Assert.Equal(HttpStatusCode.OK, (await agent.GetJson(messages)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await agent.GetJson(messages)).Status);
+
+        var reads = (await admin.GetJson(setup.Path("audit?limit=100"))).Body!["items"]!.AsArray()
+            .Where(e => e!["action"]!.GetValue<string>() == "messages.read").ToList();
+        Assert.Equal(["admin:admin", "agent:sam"], reads.Select(e => e!["actor"]!.GetValue<string>()));
+        Assert.All(reads, e => Assert.Equal("conversations/" + inbound.Str("conversationId"), e!["resource"]!.GetValue<string>()));
+        Assert.All(reads, e => Assert.Equal(inbound.Str("customerId"), e!["customerId"]!.GetValue<string>()));
+    }
+
+    [Fact]
     public async Task Retention_purges_old_message_bodies_counts_them_and_audits_the_purge()
     {
         var storage = await backend.NewStorageAsync();

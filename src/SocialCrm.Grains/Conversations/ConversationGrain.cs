@@ -34,14 +34,6 @@ public sealed class ConversationGrain(
 {
     private const int MaxListedParticipants = 1_000;
 
-    /// <summary>
-    /// A person reading the same conversation again within this time is not audited again: a console
-    /// that refreshes a thread live would otherwise write an entry per refresh per viewer.
-    /// </summary>
-    public static readonly TimeSpan ReadAuditInterval = TimeSpan.FromMinutes(15);
-
-    /// <summary>How many readers the activation remembers; past it the oldest are forgotten (and audited again on their next read).</summary>
-    private const int MaxRememberedReaders = 256;
 
     private string _brandId = "";
     private string _conversationId = "";
@@ -49,7 +41,7 @@ public sealed class ConversationGrain(
     private OutboundDispatch _outbound = null!;
 
     /// <summary>Who read the messages lately and when that read was audited; in memory only, so a new activation audits afresh.</summary>
-    private readonly Dictionary<string, DateTimeOffset> _auditedReads = new(StringComparer.Ordinal);
+    private readonly ReadAudits _readAudits = new();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -319,37 +311,17 @@ public sealed class ConversationGrain(
     async Task<Outcome<MessagePage>> IConversationGrain.Messages(long afterSeq, int limit)
     {
         if (!state.State.Exists) return Refusal.NotFound("Conversation");
-        // Message text is personal data: a person's reads are in the audit log, their first one always,
-        // then at most one entry per reader and conversation every ReadAuditInterval.
-        if (ActorContext.Current is { } reader)
+        // Message text is personal data: a person's reads are in the audit log (see ReadAudits for how often).
+        var now = clock.GetUtcNow();
+        if (ActorContext.Current is { } reader && _readAudits.IsDue(reader, now))
         {
-            var now = clock.GetUtcNow();
-            if (!AuditedLately(reader, now))
-            {
-                await Audit.RecordAsync(GrainFactory, _brandId, "messages.read", state.State.CustomerId, "conversations/" + _conversationId);
-                RememberAuditedRead(reader, now);
-            }
+            await Audit.RecordAsync(GrainFactory, _brandId, "messages.read", state.State.CustomerId, "conversations/" + _conversationId);
+            _readAudits.Audited(reader, now);
         }
         var rows = await log.ReadAsync(_brandId, _conversationId, afterSeq, limit + 1);
         var items = rows.Take(limit).Select(MessageViews.Of).ToList();
         long? next = rows.Count > limit ? items[^1].Seq : null;
         return new MessagePage(items, next);
-    }
-
-    private bool AuditedLately(string reader, DateTimeOffset now) =>
-        _auditedReads.TryGetValue(reader, out var at) && now >= at && now - at < ReadAuditInterval;
-
-    private void RememberAuditedRead(string reader, DateTimeOffset now)
-    {
-        if (!_auditedReads.ContainsKey(reader) && _auditedReads.Count >= MaxRememberedReaders)
-        {
-            // Forgetting a reader only means their next read is audited again.
-            foreach (var stale in _auditedReads.Where(r => now - r.Value >= ReadAuditInterval).Select(r => r.Key).ToList())
-                _auditedReads.Remove(stale);
-            if (_auditedReads.Count >= MaxRememberedReaders)
-                _auditedReads.Remove(_auditedReads.MinBy(r => r.Value).Key);
-        }
-        _auditedReads[reader] = now;
     }
 
     /// <param name="about">The customer a public message answers or quotes: its webhook payloads are erased with them.</param>

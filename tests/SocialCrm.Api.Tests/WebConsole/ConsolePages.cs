@@ -19,7 +19,9 @@ public static class ConsolePages
         }
         else
         {
-            await page.WaitForURLAsync("**/app/login?failed=*");
+            // The form comes back with its reason (a fresh /app/login has none).
+            await Assertions.Expect(page.Locator("[data-test=sign-in-error]")).ToBeVisibleAsync();
+            Assert.Contains("/app/login?failed=", page.Url);
         }
     }
 }

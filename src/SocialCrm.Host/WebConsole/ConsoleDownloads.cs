@@ -50,17 +50,11 @@ public static class ConsoleDownloads
     }
 
     /// <summary>
-    /// The signed-in console user if their role is in the set, with the request context named as the
-    /// cookie check names it (the key itself was checked by that check, at this very request).
+    /// The signed-in console user if their role is in the set. The session was checked by the cookie check at
+    /// this very request, and the authorization handler has named the brand and actor in the request context.
     /// </summary>
-    private static ConsoleUser? Signed(HttpContext http, Role[] allowed)
-    {
-        var user = ConsoleUser.From(http.User);
-        if (user is null || !user.May(allowed)) return null;
-        BrandContext.Set(user.BrandId);
-        ActorContext.Set(user.AuditName);
-        return user;
-    }
+    private static ConsoleUser? Signed(HttpContext http, Role[] allowed) =>
+        ConsoleUser.From(http.User) is { } user && user.May(allowed) ? user : null;
 
     private static ProblemHttpResult Refused() => Problems.Forbidden("This key's role may not download this.");
 }

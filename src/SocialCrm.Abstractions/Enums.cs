@@ -20,6 +20,10 @@ public enum ConversationKind { Private, Public, Broadcast }
 [GenerateSerializer]
 public enum ConversationStatus { Open, Pending, Snoozed, Resolved }
 
+/// <summary>How urgently a conversation needs an agent; agents and rules set it, the inbox filters on it.</summary>
+[GenerateSerializer]
+public enum ConversationPriority { Low, Normal, High, Urgent }
+
 /// <summary>Who wrote a message.</summary>
 [GenerateSerializer]
 public enum AuthorType { Customer, Agent, Bot, System }

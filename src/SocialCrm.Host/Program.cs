@@ -82,6 +82,7 @@ app.MapChannelsApi();
 app.MapInboundApi();
 app.MapPlatformWebhooksApi();
 app.MapConversationsApi();
+app.MapTeamsApi();
 app.MapCustomersApi();
 app.MapPrivacyApi();
 app.MapWebhooksApi();

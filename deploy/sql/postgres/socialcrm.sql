@@ -233,3 +233,20 @@ CREATE TABLE IF NOT EXISTS insight_alerts (
     sample_ids        varchar(400) NOT NULL,
     PRIMARY KEY (brand_id, id)
 );
+-- go
+-- Tags, priority and team (issue 18): first-class fields of a conversation for agents and rules.
+-- The row keeps the tags for display; the tag table, written only when tags change, serves the filter.
+-- unread_count: customer messages since an agent last looked, counted in the same row write.
+ALTER TABLE conversations ADD COLUMN IF NOT EXISTS priority varchar(8) NOT NULL DEFAULT 'normal';
+ALTER TABLE conversations ADD COLUMN IF NOT EXISTS team_id varchar(64) NULL;
+ALTER TABLE conversations ADD COLUMN IF NOT EXISTS tags varchar(1100) NULL;
+ALTER TABLE conversations ADD COLUMN IF NOT EXISTS unread_count bigint NOT NULL DEFAULT 0;
+CREATE TABLE IF NOT EXISTS conversation_tags (
+    brand_id        varchar(64) NOT NULL,
+    tag             varchar(64) NOT NULL,
+    conversation_id varchar(64) NOT NULL,
+    PRIMARY KEY (brand_id, tag, conversation_id)
+);
+-- The inbox's search by name: the customer's display name folded to lower case without accents,
+-- words separated by one space. Personal data: erasure empties it.
+ALTER TABLE customers ADD COLUMN IF NOT EXISTS search_name varchar(256) NULL;

@@ -17,17 +17,20 @@ VALUES (@brand_id, @conversation_id, @seq, @id, @channel_id, @author_type, @auth
 -- name: UpsertConversation
 INSERT INTO conversations (brand_id, id, channel_id, visibility, kind, status, assignee, controller, customer_id,
                            external_thread_id, created_at_ms, last_activity_ms, last_message_at_ms,
-                           last_customer_message_at_ms, message_count, last_seq, sentiment_score, sentiment_label)
+                           last_customer_message_at_ms, message_count, last_seq, sentiment_score, sentiment_label,
+                           priority, team_id, tags, unread_count)
 VALUES (@brand_id, @id, @channel_id, @visibility, @kind, @status, @assignee, @controller, @customer_id,
         @external_thread_id, @created_at_ms, @last_activity_ms, @last_message_at_ms,
-        @last_customer_message_at_ms, @message_count, @last_seq, @sentiment_score, @sentiment_label)
+        @last_customer_message_at_ms, @message_count, @last_seq, @sentiment_score, @sentiment_label,
+        @priority, @team_id, @tags, @unread_count)
 ON CONFLICT (brand_id, id) DO UPDATE SET
     status = excluded.status, assignee = excluded.assignee, controller = excluded.controller,
     customer_id = excluded.customer_id, last_activity_ms = excluded.last_activity_ms,
     last_message_at_ms = excluded.last_message_at_ms,
     last_customer_message_at_ms = excluded.last_customer_message_at_ms,
     message_count = excluded.message_count, last_seq = excluded.last_seq,
-    sentiment_score = excluded.sentiment_score, sentiment_label = excluded.sentiment_label;
+    sentiment_score = excluded.sentiment_score, sentiment_label = excluded.sentiment_label,
+    priority = excluded.priority, team_id = excluded.team_id, tags = excluded.tags, unread_count = excluded.unread_count;
 
 -- name: InsertParticipant
 INSERT INTO conversation_participants (brand_id, customer_id, conversation_id, joined_at_ms)
@@ -37,7 +40,7 @@ ON CONFLICT DO NOTHING;
 -- name: LoadConversation
 SELECT last_seq, message_count, last_message_at_ms, last_customer_message_at_ms, last_activity_ms,
        channel_id, visibility, kind, status, assignee, controller, customer_id, external_thread_id, created_at_ms,
-       sentiment_score, sentiment_label
+       sentiment_score, sentiment_label, priority, team_id, tags, unread_count
 FROM conversations WHERE brand_id = @brand_id AND id = @id;
 
 -- name: ReadMessages
@@ -58,13 +61,22 @@ LIMIT @limit;
 
 -- name: ListInbox
 SELECT c.id, c.channel_id, c.visibility, c.kind, c.status, c.customer_id, c.assignee, c.controller,
-       c.last_activity_ms, c.message_count, c.external_thread_id, c.sentiment_score, c.sentiment_label
+       c.last_activity_ms, c.message_count, c.external_thread_id, c.sentiment_score, c.sentiment_label,
+       c.priority, c.team_id, c.tags, c.unread_count
 FROM conversations c
 WHERE c.brand_id = @brand_id
   AND (@status IS NULL OR c.status = @status)
   AND (@channel_id IS NULL OR c.channel_id = @channel_id)
   AND (@visibility IS NULL OR c.visibility = @visibility)
   AND (@sentiment IS NULL OR c.sentiment_label = @sentiment)
+  AND (@priority IS NULL OR c.priority = @priority)
+  AND (@team_id IS NULL OR c.team_id = @team_id)
+  AND (@unread = 0 OR c.unread_count > 0)
+  AND (@tag IS NULL OR EXISTS (SELECT 1 FROM conversation_tags t
+                               WHERE t.brand_id = c.brand_id AND t.tag = @tag AND t.conversation_id = c.id))
+  AND (@name_like IS NULL OR EXISTS (SELECT 1 FROM customers cu
+                                     WHERE cu.brand_id = c.brand_id AND cu.id = c.customer_id
+                                       AND cu.search_name LIKE @name_like))
   AND (@assignee IS NULL OR c.assignee = @assignee)
   AND (@customer_id IS NULL OR EXISTS (SELECT 1 FROM conversation_participants p
                                        WHERE p.brand_id = c.brand_id AND p.customer_id = @customer_id
@@ -74,16 +86,59 @@ WHERE c.brand_id = @brand_id
 ORDER BY c.last_activity_ms DESC, c.id DESC
 LIMIT @limit;
 
--- name: ListInboxAssigned
--- The same, for one assignee: a separate statement so the planner can take the assignee index.
-SELECT c.id, c.channel_id, c.visibility, c.kind, c.status, c.customer_id, c.assignee, c.controller,
-       c.last_activity_ms, c.message_count, c.external_thread_id, c.sentiment_score, c.sentiment_label
+-- name: CountUnreadInbox
+-- How many conversations of a filter hold unread customer messages, counted up to a cap so a flood
+-- costs a bounded scan.
+SELECT COUNT(*) FROM (SELECT 1
 FROM conversations c
 WHERE c.brand_id = @brand_id
   AND (@status IS NULL OR c.status = @status)
   AND (@channel_id IS NULL OR c.channel_id = @channel_id)
   AND (@visibility IS NULL OR c.visibility = @visibility)
   AND (@sentiment IS NULL OR c.sentiment_label = @sentiment)
+  AND (@priority IS NULL OR c.priority = @priority)
+  AND (@team_id IS NULL OR c.team_id = @team_id)
+  AND (@unread = 0 OR c.unread_count > 0)
+  AND (@tag IS NULL OR EXISTS (SELECT 1 FROM conversation_tags t
+                               WHERE t.brand_id = c.brand_id AND t.tag = @tag AND t.conversation_id = c.id))
+  AND (@name_like IS NULL OR EXISTS (SELECT 1 FROM customers cu
+                                     WHERE cu.brand_id = c.brand_id AND cu.id = c.customer_id
+                                       AND cu.search_name LIKE @name_like))
+  AND (@assignee IS NULL OR c.assignee = @assignee)
+  AND (@customer_id IS NULL OR EXISTS (SELECT 1 FROM conversation_participants p
+                                       WHERE p.brand_id = c.brand_id AND p.customer_id = @customer_id
+                                         AND p.conversation_id = c.id))
+  AND c.unread_count > 0
+LIMIT @cap) x;
+
+-- name: DeleteConversationTags
+DELETE FROM conversation_tags WHERE brand_id = @brand_id AND conversation_id = @conversation_id;
+
+-- name: InsertConversationTag
+INSERT INTO conversation_tags (brand_id, tag, conversation_id) VALUES (@brand_id, @tag, @conversation_id);
+
+-- name: MarkConversationSeen
+UPDATE conversations SET unread_count = 0 WHERE brand_id = @brand_id AND id = @id;
+
+-- name: ListInboxAssigned
+-- The same, for one assignee: a separate statement so the planner can take the assignee index.
+SELECT c.id, c.channel_id, c.visibility, c.kind, c.status, c.customer_id, c.assignee, c.controller,
+       c.last_activity_ms, c.message_count, c.external_thread_id, c.sentiment_score, c.sentiment_label,
+       c.priority, c.team_id, c.tags, c.unread_count
+FROM conversations c
+WHERE c.brand_id = @brand_id
+  AND (@status IS NULL OR c.status = @status)
+  AND (@channel_id IS NULL OR c.channel_id = @channel_id)
+  AND (@visibility IS NULL OR c.visibility = @visibility)
+  AND (@sentiment IS NULL OR c.sentiment_label = @sentiment)
+  AND (@priority IS NULL OR c.priority = @priority)
+  AND (@team_id IS NULL OR c.team_id = @team_id)
+  AND (@unread = 0 OR c.unread_count > 0)
+  AND (@tag IS NULL OR EXISTS (SELECT 1 FROM conversation_tags t
+                               WHERE t.brand_id = c.brand_id AND t.tag = @tag AND t.conversation_id = c.id))
+  AND (@name_like IS NULL OR EXISTS (SELECT 1 FROM customers cu
+                                     WHERE cu.brand_id = c.brand_id AND cu.id = c.customer_id
+                                       AND cu.search_name LIKE @name_like))
   AND c.assignee = @assignee
   AND (@customer_id IS NULL OR EXISTS (SELECT 1 FROM conversation_participants p
                                        WHERE p.brand_id = c.brand_id AND p.customer_id = @customer_id
@@ -147,11 +202,11 @@ WHERE GrainTypeString = 'apikey' AND ServiceId = @service_id AND GrainIdExtensio
 ON CONFLICT DO NOTHING;
 
 -- name: InsertCustomer
-INSERT INTO customers (brand_id, id, created_at_ms, erased_at_ms) VALUES (@brand_id, @id, @created_at_ms, NULL)
-ON CONFLICT DO NOTHING;
+INSERT INTO customers (brand_id, id, created_at_ms, erased_at_ms, search_name) VALUES (@brand_id, @id, @created_at_ms, NULL, @search_name)
+ON CONFLICT (brand_id, id) DO UPDATE SET search_name = excluded.search_name WHERE customers.erased_at_ms IS NULL;
 
 -- name: MarkCustomerErased
-UPDATE customers SET erased_at_ms = @erased_at_ms WHERE brand_id = @brand_id AND id = @id;
+UPDATE customers SET erased_at_ms = @erased_at_ms, search_name = NULL WHERE brand_id = @brand_id AND id = @id;
 
 -- name: ListCustomers
 SELECT id, created_at_ms FROM customers

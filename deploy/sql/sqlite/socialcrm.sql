@@ -247,3 +247,30 @@ CREATE TABLE IF NOT EXISTS insight_alerts (
     sample_ids        TEXT    NOT NULL,
     PRIMARY KEY (brand_id, id)
 ) WITHOUT ROWID;
+-- go
+-- Tags, priority and team (issue 18): first-class fields of a conversation for agents and rules.
+-- The row keeps the tags for display; the tag table, written only when tags change, serves the filter.
+-- tolerate: duplicate column name
+ALTER TABLE conversations ADD COLUMN priority TEXT NOT NULL DEFAULT 'normal';
+-- go
+-- tolerate: duplicate column name
+ALTER TABLE conversations ADD COLUMN team_id TEXT NULL;
+-- go
+-- tolerate: duplicate column name
+ALTER TABLE conversations ADD COLUMN tags TEXT NULL;
+-- go
+-- Customer messages since an agent last looked: counted up with each message, in the same row write.
+-- tolerate: duplicate column name
+ALTER TABLE conversations ADD COLUMN unread_count INTEGER NOT NULL DEFAULT 0;
+-- go
+CREATE TABLE IF NOT EXISTS conversation_tags (
+    brand_id        TEXT NOT NULL,
+    tag             TEXT NOT NULL,
+    conversation_id TEXT NOT NULL,
+    PRIMARY KEY (brand_id, tag, conversation_id)
+) WITHOUT ROWID;
+-- go
+-- The inbox's search by name: the customer's display name folded to lower case without accents,
+-- words separated by one space. Personal data: erasure empties it.
+-- tolerate: duplicate column name
+ALTER TABLE customers ADD COLUMN search_name TEXT NULL;

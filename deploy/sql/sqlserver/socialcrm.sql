@@ -274,3 +274,24 @@ CREATE TABLE dbo.insight_alerts (
     sample_ids        nvarchar(400) NOT NULL,
     CONSTRAINT pk_insight_alerts PRIMARY KEY (brand_id, id)
 );
+-- go
+-- Tags, priority and team (issue 18): first-class fields of a conversation for agents and rules.
+-- The row keeps the tags for display; the tag table, written only when tags change, serves the filter.
+-- unread_count: customer messages since an agent last looked, counted in the same row write.
+IF COL_LENGTH(N'dbo.conversations', N'priority') IS NULL
+ALTER TABLE dbo.conversations ADD priority nvarchar(8) NOT NULL CONSTRAINT df_conversations_priority DEFAULT N'normal',
+    team_id nvarchar(64) NULL, tags nvarchar(1100) NULL,
+    unread_count bigint NOT NULL CONSTRAINT df_conversations_unread DEFAULT 0;
+-- go
+IF OBJECT_ID(N'dbo.conversation_tags', N'U') IS NULL
+CREATE TABLE dbo.conversation_tags (
+    brand_id        nvarchar(64) NOT NULL,
+    tag             nvarchar(64) NOT NULL,
+    conversation_id nvarchar(64) NOT NULL,
+    CONSTRAINT pk_conversation_tags PRIMARY KEY (brand_id, tag, conversation_id)
+);
+-- go
+-- The inbox's search by name: the customer's display name folded to lower case without accents,
+-- words separated by one space. Personal data: erasure empties it.
+IF COL_LENGTH(N'dbo.customers', N'search_name') IS NULL
+ALTER TABLE dbo.customers ADD search_name nvarchar(256) NULL;

@@ -49,12 +49,16 @@ public static class EventTypes
     public const string ControlChanged = "conversation.control-changed";
     public const string StatusChanged = "conversation.status-changed";
     public const string AssigneeChanged = "conversation.assignee-changed";
+    public const string TagsChanged = "conversation.tags-changed";
+    public const string PriorityChanged = "conversation.priority-changed";
+    public const string TeamChanged = "conversation.team-changed";
     public const string CustomerErased = "customer.erased";
     public const string InsightAlert = "insight.alert";
 
     public static readonly IReadOnlySet<string> All = new HashSet<string>
     {
-        MessageCreated, ConversationCreated, ControlChanged, StatusChanged, AssigneeChanged, CustomerErased, InsightAlert,
+        MessageCreated, ConversationCreated, ControlChanged, StatusChanged, AssigneeChanged, TagsChanged, PriorityChanged, TeamChanged,
+        CustomerErased, InsightAlert,
     };
 }
 

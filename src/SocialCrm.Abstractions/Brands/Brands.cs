@@ -25,6 +25,14 @@ public interface IBrandGrain : IBrandScopedGrain
     [ReadOnly]
     Task<IReadOnlyList<string>> ChannelIds();
 
+    /// <summary>Remembers a team id so the brand can list its teams.</summary>
+    Task AddTeam(string teamId);
+
+    Task RemoveTeam(string teamId);
+
+    [ReadOnly]
+    Task<IReadOnlyList<string>> TeamIds();
+
     /// <summary>The brand's bot webhooks (never their secrets), for the console's settings.</summary>
     [ReadOnly]
     Task<IReadOnlyList<Bots.WebhookView>> Webhooks();

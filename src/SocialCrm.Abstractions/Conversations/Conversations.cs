@@ -38,6 +38,17 @@ public interface IConversationGrain : IBrandScopedGrain
     /// <summary>Changes the status; the answer is the conversation as it now stands.</summary>
     Task<Outcome<ConversationView>> SetStatus(ConversationStatus status, Actor actor);
 
+    /// <summary>Hands the conversation to a team (null takes it from its team): an agent named is assigned, else the team's next available one.</summary>
+    Task<Outcome<ConversationView>> AssignTeam(string? teamId, string? agentId, Actor actor);
+
+    /// <summary>Replaces the tags (normalized, at most <see cref="Tags.MaxPerConversation"/>).</summary>
+    Task<Outcome<ConversationView>> SetTags(IReadOnlyList<string> tags, Actor actor);
+
+    Task<Outcome<ConversationView>> SetPriority(ConversationPriority priority, Actor actor);
+
+    /// <summary>An agent looked at the conversation: its customer messages are no longer unread.</summary>
+    Task<Outcome<ConversationView>> MarkSeen(Actor actor);
+
     /// <summary>
     /// Makes this thread's address stand for another conversation: the platform's id of a post made
     /// through the service, or of the brand's reply tweet on X, so that what answers it joins that
@@ -105,7 +116,11 @@ public sealed record ConversationView(
     [property: Id(11)] long MessageCount,
     [property: Id(12)] Insights.SentimentView? Sentiment,
     [property: Id(13)] string? ExternalThreadId,
-    [property: Id(14)] DateTimeOffset CreatedAt);
+    [property: Id(14)] DateTimeOffset CreatedAt,
+    [property: Id(15)] IReadOnlyList<string>? Tags = null,
+    [property: Id(16)] ConversationPriority Priority = ConversationPriority.Normal,
+    [property: Id(17)] string? TeamId = null,
+    [property: Id(18)] long UnreadCount = 0);
 
 [GenerateSerializer, Immutable]
 public sealed record MessageView(

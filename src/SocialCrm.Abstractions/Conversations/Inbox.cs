@@ -9,6 +9,9 @@ namespace SocialCrm.Abstractions.Conversations;
 public interface IInboxGrain : IBrandScopedGrain
 {
     Task<InboxPage> List(InboxQuery query);
+
+    /// <summary>How many conversations of the query's filter hold unread customer messages, up to <paramref name="cap"/>.</summary>
+    Task<long> CountUnread(InboxQuery query, int cap);
 }
 
 [GenerateSerializer, Immutable]
@@ -20,7 +23,12 @@ public sealed record InboxQuery(
     [property: Id(4)] string? CustomerId,
     [property: Id(5)] int Limit,
     [property: Id(6)] InboxCursor? After,
-    [property: Id(7)] string? Sentiment = null);
+    [property: Id(7)] string? Sentiment = null,
+    [property: Id(8)] ConversationPriority? Priority = null,
+    [property: Id(9)] string? TeamId = null,
+    [property: Id(10)] string? Tag = null,
+    [property: Id(11)] string? CustomerName = null,
+    [property: Id(12)] bool UnreadOnly = false);
 
 /// <summary>Keyset position in the inbox: newest activity first, then id.</summary>
 [GenerateSerializer, Immutable]
@@ -39,7 +47,11 @@ public sealed record InboxItem(
     [property: Id(8)] DateTimeOffset LastActivityAt,
     [property: Id(9)] long MessageCount,
     [property: Id(10)] string? ExternalThreadId,
-    [property: Id(11)] Insights.SentimentView? Sentiment = null);
+    [property: Id(11)] Insights.SentimentView? Sentiment = null,
+    [property: Id(12)] ConversationPriority Priority = ConversationPriority.Normal,
+    [property: Id(13)] string? TeamId = null,
+    [property: Id(14)] IReadOnlyList<string>? Tags = null,
+    [property: Id(15)] long UnreadCount = 0);
 
 [GenerateSerializer, Immutable]
 public sealed record InboxPage([property: Id(0)] IReadOnlyList<InboxItem> Items, [property: Id(1)] InboxCursor? Next);

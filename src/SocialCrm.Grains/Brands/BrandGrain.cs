@@ -19,6 +19,7 @@ public sealed class BrandState
     [Id(4)] public List<string> ChannelIds { get; set; } = [];
     [Id(5)] public BrandSettings Settings { get; set; } = BrandSettings.Default;
     [Id(6)] public RetentionRun? LastRetentionRun { get; set; }
+    [Id(7)] public List<string> TeamIds { get; set; } = [];
 }
 
 /// <summary>A key as the brand remembers it: its hash, never its secret.</summary>
@@ -135,6 +136,21 @@ public sealed class BrandGrain(
 
     Task<IReadOnlyList<string>> IBrandGrain.ChannelIds() =>
         Task.FromResult<IReadOnlyList<string>>(state.State.ChannelIds.ToList());
+
+    async Task IBrandGrain.AddTeam(string teamId)
+    {
+        if (state.State.TeamIds.Contains(teamId)) return;
+        state.State.TeamIds.Add(teamId);
+        await state.WriteStateAsync();
+    }
+
+    async Task IBrandGrain.RemoveTeam(string teamId)
+    {
+        if (state.State.TeamIds.Remove(teamId)) await state.WriteStateAsync();
+    }
+
+    Task<IReadOnlyList<string>> IBrandGrain.TeamIds() =>
+        Task.FromResult<IReadOnlyList<string>>(state.State.TeamIds.ToList());
 
     async Task<IReadOnlyList<WebhookView>> IBrandGrain.Webhooks() =>
         (await webhooks.SubscriptionsAsync(BrandId)).OrderBy(w => w.Id, StringComparer.Ordinal)

@@ -16,18 +16,24 @@ public static class ConversationEvents
     public const string ControlChanged = "control-changed";
     public const string StatusChanged = "status-changed";
     public const string AssigneeChanged = "assignee-changed";
+    public const string TagsChanged = "tags-changed";
+    public const string PriorityChanged = "priority-changed";
+    public const string TeamChanged = "team-changed";
     public const string TakenPrivate = "taken-private";
     public const string OpenedFromPublic = "opened-from-public";
 
     private static readonly List<WebhookEvent> None = [];
 
-    /// <summary>The event a log entry is: a new message (no entry kind), or a change of control, status or assignee; links are none.</summary>
+    /// <summary>The event a log entry is: a new message (no entry kind), or a change of control, status, assignee, team, tags or priority; links are none.</summary>
     public static string? TypeOf(string? entryKind) => entryKind switch
     {
         null => EventTypes.MessageCreated,
         ControlChanged => EventTypes.ControlChanged,
         StatusChanged => EventTypes.StatusChanged,
         AssigneeChanged => EventTypes.AssigneeChanged,
+        TagsChanged => EventTypes.TagsChanged,
+        PriorityChanged => EventTypes.PriorityChanged,
+        TeamChanged => EventTypes.TeamChanged,
         _ => null,
     };
 

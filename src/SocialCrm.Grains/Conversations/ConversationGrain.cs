@@ -10,6 +10,7 @@ using SocialCrm.Grains.Privacy;
 using SocialCrm.Persistence.Conversations;
 using SocialCrm.Persistence.Webhooks;
 using SocialCrm.Grains.Insights;
+using SocialCrm.Abstractions.Teams;
 
 namespace SocialCrm.Grains.Conversations;
 
@@ -255,6 +256,53 @@ public sealed class ConversationGrain(
     Task<Outcome<ConversationView>> IConversationGrain.SetStatus(ConversationStatus status, Actor actor) =>
         ChangeAsync(WireNames.Of(state.State.Status), WireNames.Of(status), s => s.Status = status, ConversationEvents.StatusChanged, actor);
 
+    Task<Outcome<ConversationView>> IConversationGrain.SetPriority(ConversationPriority priority, Actor actor) =>
+        ChangeAsync(WireNames.Of(state.State.Priority), WireNames.Of(priority), s => s.Priority = priority, ConversationEvents.PriorityChanged, actor);
+
+    async Task<Outcome<ConversationView>> IConversationGrain.SetTags(IReadOnlyList<string> tags, Actor actor)
+    {
+        if (!state.State.Exists) return Refusal.NotFound("Conversation");
+        var errors = new FieldErrors();
+        var normalized = Tags.Validate("tags", tags, errors);
+        if (errors.Any) return Refusal.Invalid("tags", string.Join(" ", errors.Lines()));
+        var (added, removed) = (normalized.Except(state.State.Tags).ToList(), state.State.Tags.Except(normalized).ToList());
+        if (added.Count == 0 && removed.Count == 0) return await ((IConversationGrain)this).Get();
+        state.State.Tags = normalized.ToList();
+        await state.WriteStateAsync();
+        await _log.SaveTagsAsync();
+        await _log.AppendEventAsync(ConversationEvents.TagsChanged, new { added, removed, by = actor.Id }, actor.Id, clock.GetUtcNow());
+        return await ((IConversationGrain)this).Get();
+    }
+
+    async Task<Outcome<ConversationView>> IConversationGrain.AssignTeam(string? teamId, string? agentId, Actor actor)
+    {
+        if (!state.State.Exists) return Refusal.NotFound("Conversation");
+        if (teamId is not null)
+        {
+            var team = GrainFactory.GetGrain<ITeamGrain>(Ids.Scoped(_brandId, teamId));
+            if (await team.Get() is null) return Refusal.NotFound("Team");
+            // Nobody available: the conversation waits unassigned in the team's view.
+            agentId ??= await team.NextAgent();
+        }
+        var (fromTeam, fromAgent) = (state.State.TeamId, state.State.Assignee);
+        var assigneeChanges = teamId is not null && agentId != fromAgent;
+        if (fromTeam == teamId && !assigneeChanges) return await ((IConversationGrain)this).Get();
+        state.State.TeamId = teamId;
+        if (assigneeChanges) state.State.Assignee = agentId;
+        await state.WriteStateAsync();
+        var now = clock.GetUtcNow();
+        if (fromTeam != teamId) await _log.AppendEventAsync(ConversationEvents.TeamChanged, new { from = fromTeam, to = teamId, by = actor.Id }, actor.Id, now);
+        if (assigneeChanges) await _log.AppendEventAsync(ConversationEvents.AssigneeChanged, new { from = fromAgent, to = agentId, by = actor.Id }, actor.Id, now);
+        return await ((IConversationGrain)this).Get();
+    }
+
+    async Task<Outcome<ConversationView>> IConversationGrain.MarkSeen(Actor actor)
+    {
+        if (!state.State.Exists) return Refusal.NotFound("Conversation");
+        if (actor.Type == AuthorType.Agent) await _log.MarkSeenAsync();
+        return await ((IConversationGrain)this).Get();
+    }
+
     /// <summary>A change of one field, recorded in the history; the answer is the conversation as it now stands, so the API makes one call.</summary>
     private async Task<Outcome<ConversationView>> ChangeAsync(string? from, string? to, Action<ConversationState> apply, string eventType, Actor actor)
     {
@@ -305,7 +353,8 @@ public sealed class ConversationGrain(
             s.Controller, s.LinkedConversationIds.ToList(),
             counters.LastMessageAtMs is { } lastMs ? DateTimeOffset.FromUnixTimeMilliseconds(lastMs) : null,
             MessagingWindow.ClosesAt(s.Platform, s.Visibility, _log.LastCustomerMessageAt),
-            counters.MessageCount, Sentiments.View(counters.SentimentScore), s.ExternalThreadId, s.CreatedAt);
+            counters.MessageCount, Sentiments.View(counters.SentimentScore), s.ExternalThreadId, s.CreatedAt,
+            s.Tags.ToList(), s.Priority, s.TeamId, counters.UnreadCount);
     }
 
     async Task<Outcome<MessagePage>> IConversationGrain.Messages(long afterSeq, int limit)

@@ -40,7 +40,7 @@ internal sealed class ConversationLog(
     /// <summary>Starts from where the committed projection row says the log stands.</summary>
     public void Resume(ConversationRecord row) =>
         Counters = new ConversationCounters(row.LastSeq, row.MessageCount, row.LastMessageAtMs, row.LastCustomerMessageAtMs, row.LastActivityMs,
-            row.SentimentScore, row.SentimentLabel);
+            row.SentimentScore, row.SentimentLabel, row.UnreadCount);
 
     /// <summary>The customer was erased: the sentiment of their last message goes with their words.</summary>
     public void ForgetSentiment() => Counters = Counters with { SentimentScore = null, SentimentLabel = null };
@@ -83,7 +83,9 @@ internal sealed class ConversationLog(
             // The inbox sorts by the customer's latest mood; a message without text (a sticker) leaves it as it was.
             SentimentScore: customerMessage && record.SentimentScore is not null ? record.SentimentScore : Counters.SentimentScore,
             SentimentLabel: customerMessage && record.SentimentScore is { } score
-                ? Sentiments.LabelOf(SocialCrm.Insights.Sentiment.FromScore(score).Label) : Counters.SentimentLabel);
+                ? Sentiments.LabelOf(SocialCrm.Insights.Sentiment.FromScore(score).Label) : Counters.SentimentLabel,
+            // An agent's reply answers what the customer wrote: nothing is left unread.
+            UnreadCount: customerMessage ? Counters.UnreadCount + 1 : record.AuthorType == AuthorType.Agent && !isEvent ? 0 : Counters.UnreadCount);
         // The outbox: each subscribed bot's delivery commits with the event itself, or not at all.
         // Payloads are only built when someone listens: most brands have no bot on most messages.
         var subscriptions = await webhooks.SubscriptionsAsync(brandId);
@@ -123,6 +125,17 @@ internal sealed class ConversationLog(
         Counters = Counters with { LastCustomerMessageAtMs = customerWroteAtMs };
         return log.SaveProjectionAsync(Projection(Counters));
     }
+
+    /// <summary>An agent looked: the customer's messages are read, in the projection the inbox counts.</summary>
+    public async Task MarkSeenAsync()
+    {
+        if (Counters.UnreadCount == 0) return;
+        Counters = Counters with { UnreadCount = 0 };
+        await log.SaveProjectionAsync(Projection(Counters));
+    }
+
+    /// <summary>Replaces the tag filter's rows with the state's tags, with the projection.</summary>
+    public Task SaveTagsAsync() => log.SaveTagsAsync(Projection(Counters));
 
     /// <summary>Moves the window in memory only: the entry appended next carries it into the projection.</summary>
     public void MoveWindow(long customerWroteAtMs) => Counters = Counters with { LastCustomerMessageAtMs = customerWroteAtMs };
@@ -164,6 +177,7 @@ internal sealed class ConversationLog(
         var s = state.State;
         return new ConversationRecord(brandId, conversationId, s.ChannelId, s.Visibility, s.Kind, s.Status, s.Assignee, s.Controller,
             s.CustomerId, s.ExternalThreadId, s.CreatedAt.ToUnixTimeMilliseconds(), counters.LastActivityMs, counters.LastMessageAtMs,
-            counters.LastCustomerMessageAtMs, counters.MessageCount, counters.LastSeq, counters.SentimentScore, counters.SentimentLabel);
+            counters.LastCustomerMessageAtMs, counters.MessageCount, counters.LastSeq, counters.SentimentScore, counters.SentimentLabel,
+            s.Priority, s.TeamId, s.Tags, counters.UnreadCount);
     }
 }

@@ -26,6 +26,9 @@ public sealed class ConversationState
     [Id(13)] public string? OpenedFromComment { get; set; }
     /// <summary>This address holds no thread of its own: it is the platform's id of a post or reply tweet of that conversation.</summary>
     [Id(14)] public string? AliasOf { get; set; }
+    [Id(15)] public List<string> Tags { get; set; } = [];
+    [Id(16)] public ConversationPriority Priority { get; set; } = ConversationPriority.Normal;
+    [Id(17)] public string? TeamId { get; set; }
 
     /// <summary>A conversation that starts now, open, with humans in control.</summary>
     public static ConversationState New(string channelId, Platform platform, Visibility visibility, ConversationKind kind,
@@ -56,5 +59,8 @@ public sealed class ConversationState
         CustomerId = row.CustomerId,
         ExternalThreadId = row.ExternalThreadId,
         CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(row.CreatedAtMs),
+        Tags = row.Tags?.ToList() ?? [],
+        Priority = row.Priority,
+        TeamId = row.TeamId,
     };
 }

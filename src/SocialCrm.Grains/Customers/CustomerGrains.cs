@@ -74,7 +74,7 @@ public sealed class CustomerGrain(
         }
         if (!changed) return;
         await state.WriteStateAsync();
-        await privacy.RecordCustomerAsync(BrandId, CustomerId, state.State.CreatedAt.ToUnixTimeMilliseconds());
+        await privacy.RecordCustomerAsync(BrandId, CustomerId, state.State.CreatedAt.ToUnixTimeMilliseconds(), SearchNames.Key(state.State.DisplayName));
     }
 
     async Task<Outcome<CustomerView>> ICustomerGrain.Get()

@@ -13,11 +13,16 @@ namespace SocialCrm.Host.Api;
 public sealed record ConversationResponse(
     string Id, string ChannelId, string Visibility, string Kind, string Status, IReadOnlyList<string> CustomerIds,
     string? Assignee, string Controller, IReadOnlyList<string> LinkedConversationIds, DateTimeOffset? LastMessageAt,
-    DateTimeOffset? WindowClosesAt, long MessageCount, SentimentView? Sentiment, string? ExternalThreadId, DateTimeOffset CreatedAt);
+    DateTimeOffset? WindowClosesAt, long MessageCount, SentimentView? Sentiment, string? ExternalThreadId, DateTimeOffset CreatedAt,
+    IReadOnlyList<string> Tags, string Priority, string? TeamId, long UnreadCount);
 
 public sealed record InboxItemResponse(
     string Id, string ChannelId, string Visibility, string Kind, string Status, string? CustomerId, string? Assignee,
-    string Controller, DateTimeOffset LastActivityAt, long MessageCount, string? ExternalThreadId, SentimentView? Sentiment);
+    string Controller, DateTimeOffset LastActivityAt, long MessageCount, string? ExternalThreadId, SentimentView? Sentiment,
+    IReadOnlyList<string> Tags, string Priority, string? TeamId, long UnreadCount);
+
+/// <summary>How many conversations of a filter hold unread customer messages; <c>capped</c> when there are at least that many.</summary>
+public sealed record UnreadCountResponse(long Unread, bool Capped);
 
 public sealed record InboxResponse(IReadOnlyList<InboxItemResponse> Items, string? NextCursor);
 
@@ -45,7 +50,12 @@ public sealed record ControlBody(string? Action, string? BotId);
 
 public sealed record ControlResponse(string Controller);
 
-public sealed record AssignBody(string? AgentId);
+/// <summary>An agent, a team, or both; a team without an agent goes to its next available member.</summary>
+public sealed record AssignBody(string? AgentId, string? TeamId);
+
+public sealed record TagsBody(IReadOnlyList<string?>? Tags);
+
+public sealed record PriorityBody(string? Priority);
 
 public sealed record StatusBody(string? Status);
 
@@ -64,6 +74,9 @@ public static class ConversationsApi
         group.MapGet("/{conversationId}/messages", Messages).ProducesProblem(404);
         group.MapPost("/{conversationId}/messages", Reply).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).ProducesProblem(422);
         group.MapPost("/{conversationId}/control", Control).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
+        group.MapGet("/unread-count", UnreadCount);
+        group.MapPut("/{conversationId}/tags", SetTags).ProducesProblem(404);
+        group.MapPut("/{conversationId}/priority", SetPriority).ProducesProblem(404);
 
         var agents = app.MapGroup("/v1/brands/{brandId}/conversations/{conversationId}")
             .RequireAuthorization(Policies.For(RoleSets.AgentWork));
@@ -71,6 +84,7 @@ public static class ConversationsApi
         agents.MapPost("/publish", Publish).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).ProducesProblem(422);
         agents.MapPost("/assign", Assign).ProducesProblem(404);
         agents.MapPost("/status", SetStatus).ProducesProblem(404);
+        agents.MapPost("/seen", Seen).ProducesProblem(404);
     }
 
     /// <summary>Who is calling, as the conversation sees them: a bot by its key's name, anyone else as an agent.</summary>
@@ -129,11 +143,13 @@ public static class ConversationsApi
     private static async Task<Results<Ok<ConversationResponse>, ProblemHttpResult, ValidationProblem>> Assign(string brandId, string conversationId, AssignBody? body, ClaimsPrincipal user, IGrainFactory grains)
     {
         var errors = new FieldErrors();
-        // An empty or null agent id unassigns.
+        // An empty or null agent id unassigns; a team id hands the conversation to that team.
         var agentId = string.IsNullOrEmpty(body?.AgentId) ? null : errors.Id("agentId", body.AgentId);
+        var teamId = body?.TeamId is null ? null : errors.Id("teamId", body.TeamId);
         if (errors.Any) return errors.ToProblem();
         if (!Ids.IsValid(conversationId)) return Problems.NotFound("Conversation");
-        var outcome = await Conversation(grains, brandId, conversationId).Assign(agentId, ActorOf(user));
+        var conversation = Conversation(grains, brandId, conversationId);
+        var outcome = teamId is null ? await conversation.Assign(agentId, ActorOf(user)) : await conversation.AssignTeam(teamId, agentId, ActorOf(user));
         return ResultsOf.Map(outcome, v => TypedResults.Ok(Response(v)));
     }
 
@@ -147,29 +163,62 @@ public static class ConversationsApi
         return ResultsOf.Map(outcome, v => TypedResults.Ok(Response(v)));
     }
 
-    private static async Task<Results<Ok<InboxResponse>, ValidationProblem>> List(string brandId, string? status, string? channelId, string? visibility,
-        string? assignee, string? customerId, string? sentiment, int? limit, string? cursor, IGrainFactory grains)
+    private static async Task<Results<Ok<InboxResponse>, ValidationProblem>> List(string brandId, [AsParameters] InboxFilterQuery filter,
+        int? limit, string? cursor, IGrainFactory grains)
     {
         var errors = new FieldErrors();
-        ConversationStatus? statusFilter = status is null ? null : errors.Enum<ConversationStatus>("status", status);
-        Visibility? visibilityFilter = visibility is null ? null : errors.Enum<Visibility>("visibility", visibility);
-        errors.IdFilter("channelId", channelId);
-        errors.IdFilter("assignee", assignee);
-        errors.IdFilter("customerId", customerId);
-        if (sentiment is not null && !Sentiments.Labels.Contains(sentiment, StringComparer.Ordinal))
-            errors.Add("sentiment", "must be one of: " + string.Join(", ", Sentiments.Labels) + ".");
         var pageSize = Limit(errors, limit);
         var after = cursor is null ? null : DecodeCursor(cursor);
         if (cursor is not null && after is null) errors.Add("cursor", "is not a cursor this service gave.");
+        var query = filter.Parse(errors, pageSize, after);
         if (errors.Any) return errors.ToProblem();
 
-        var page = await grains.GetGrain<IInboxGrain>(brandId).List(new InboxQuery(statusFilter, channelId, visibilityFilter,
-            assignee, customerId, pageSize, after, sentiment));
+        var page = await grains.GetGrain<IInboxGrain>(brandId).List(query);
         return TypedResults.Ok(new InboxResponse(
             page.Items.Select(i => new InboxItemResponse(i.Id, i.ChannelId, WireNames.Of(i.Visibility), WireNames.Of(i.Kind),
                 WireNames.Of(i.Status), i.CustomerId, i.Assignee, i.Controller, i.LastActivityAt, i.MessageCount, i.ExternalThreadId,
-                i.Sentiment)).ToList(),
+                i.Sentiment, i.Tags ?? [], WireNames.Of(i.Priority), i.TeamId, i.UnreadCount)).ToList(),
             page.Next is null ? null : EncodeCursor(page.Next)));
+    }
+
+    /// <summary>Counted up to this many: a badge of "10,000+" says enough, and a flood costs a bounded scan.</summary>
+    public const int UnreadCountCap = 10_000;
+
+    private static async Task<Results<Ok<UnreadCountResponse>, ValidationProblem>> UnreadCount(string brandId, [AsParameters] InboxFilterQuery filter,
+        IGrainFactory grains)
+    {
+        var errors = new FieldErrors();
+        var query = filter.Parse(errors, limit: 0, after: null);
+        if (errors.Any) return errors.ToProblem();
+        var unread = await grains.GetGrain<IInboxGrain>(brandId).CountUnread(query, UnreadCountCap);
+        return TypedResults.Ok(new UnreadCountResponse(unread, unread >= UnreadCountCap));
+    }
+
+    private static async Task<Results<Ok<ConversationResponse>, ProblemHttpResult, ValidationProblem>> SetTags(string brandId, string conversationId, TagsBody? body, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        var errors = new FieldErrors();
+        var tags = Tags.Validate("tags", body?.Tags, errors);
+        if (errors.Any) return errors.ToProblem();
+        if (!Ids.IsValid(conversationId)) return Problems.NotFound("Conversation");
+        var outcome = await Conversation(grains, brandId, conversationId).SetTags(tags, ActorOf(user));
+        return ResultsOf.Map(outcome, v => TypedResults.Ok(Response(v)));
+    }
+
+    private static async Task<Results<Ok<ConversationResponse>, ProblemHttpResult, ValidationProblem>> SetPriority(string brandId, string conversationId, PriorityBody? body, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        var errors = new FieldErrors();
+        var priority = errors.Enum<ConversationPriority>("priority", body?.Priority);
+        if (errors.Any) return errors.ToProblem();
+        if (!Ids.IsValid(conversationId)) return Problems.NotFound("Conversation");
+        var outcome = await Conversation(grains, brandId, conversationId).SetPriority(priority, ActorOf(user));
+        return ResultsOf.Map(outcome, v => TypedResults.Ok(Response(v)));
+    }
+
+    private static async Task<Results<Ok<ConversationResponse>, ProblemHttpResult, ValidationProblem>> Seen(string brandId, string conversationId, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        if (!Ids.IsValid(conversationId)) return Problems.NotFound("Conversation");
+        var outcome = await Conversation(grains, brandId, conversationId).MarkSeen(ActorOf(user));
+        return ResultsOf.Map(outcome, v => TypedResults.Ok(Response(v)));
     }
 
     private static async Task<Results<Ok<ConversationResponse>, ProblemHttpResult, ValidationProblem>> Get(string brandId, string conversationId, IGrainFactory grains)
@@ -181,7 +230,8 @@ public static class ConversationsApi
 
     private static ConversationResponse Response(ConversationView v) => new(v.Id, v.ChannelId, WireNames.Of(v.Visibility),
         WireNames.Of(v.Kind), WireNames.Of(v.Status), v.CustomerIds, v.Assignee, v.Controller, v.LinkedConversationIds,
-        v.LastMessageAt, v.WindowClosesAt, v.MessageCount, v.Sentiment, v.ExternalThreadId, v.CreatedAt);
+        v.LastMessageAt, v.WindowClosesAt, v.MessageCount, v.Sentiment, v.ExternalThreadId, v.CreatedAt,
+        v.Tags ?? [], WireNames.Of(v.Priority), v.TeamId, v.UnreadCount);
 
     private static async Task<Results<Ok<MessagesResponse>, ProblemHttpResult, ValidationProblem>> Messages(string brandId, string conversationId, long? afterSeq, int? limit, IGrainFactory grains)
     {

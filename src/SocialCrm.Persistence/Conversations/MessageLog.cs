@@ -50,12 +50,17 @@ public sealed record ConversationRecord(
     long MessageCount,
     long LastSeq,
     double? SentimentScore = null,
-    string? SentimentLabel = null);
+    string? SentimentLabel = null,
+    ConversationPriority Priority = ConversationPriority.Normal,
+    string? TeamId = null,
+    IReadOnlyList<string>? Tags = null,
+    long UnreadCount = 0);
 
 /// <summary>Where a conversation's log stands, read back when its grain activates.</summary>
 /// <param name="SentimentScore">The sentiment of the newest customer message, with its label (the inbox filters on it).</param>
+/// <param name="UnreadCount">Customer messages since an agent last looked at the conversation.</param>
 public sealed record ConversationCounters(long LastSeq, long MessageCount, long? LastMessageAtMs, long? LastCustomerMessageAtMs, long LastActivityMs,
-    double? SentimentScore = null, string? SentimentLabel = null);
+    double? SentimentScore = null, string? SentimentLabel = null, long UnreadCount = 0);
 
 /// <summary>A message found by its id anywhere in a brand.</summary>
 public sealed record MessageLookup(string ConversationId, long Seq, AuthorType AuthorType, string AuthorId, string? Body,
@@ -122,6 +127,20 @@ public sealed class MessageLog(Database database, GroupCommitWriter writer)
     public Task SaveProjectionAsync(ConversationRecord conversation, CancellationToken cancellationToken = default) =>
         writer.WriteAsync([new SqlStatement("UpsertConversation", ConversationArgs(conversation))], cancellationToken);
 
+    /// <summary>Moves the projection and replaces the conversation's rows in the tag filter, in one transaction.</summary>
+    public Task SaveTagsAsync(ConversationRecord conversation, CancellationToken cancellationToken = default)
+    {
+        var statements = new List<SqlStatement>
+        {
+            new("UpsertConversation", ConversationArgs(conversation)),
+            new("DeleteConversationTags", [SqlArg.Text("brand_id", conversation.BrandId), SqlArg.Text("conversation_id", conversation.Id)]),
+        };
+        foreach (var tag in conversation.Tags ?? [])
+            statements.Add(new("InsertConversationTag",
+                [SqlArg.Text("brand_id", conversation.BrandId), SqlArg.Text("tag", tag), SqlArg.Text("conversation_id", conversation.Id)]));
+        return writer.WriteAsync(statements, cancellationToken);
+    }
+
     public Task<StoredMessageRef?> FindByDedupeKeyAsync(string brandId, string dedupeKey, CancellationToken cancellationToken = default) =>
         database.QuerySingleAsync("FindMessageByDedupeKey",
             [SqlArg.Text("brand_id", brandId), SqlArg.Text("dedupe_key", dedupeKey)],
@@ -137,7 +156,9 @@ public sealed class MessageLog(Database database, GroupCommitWriter writer)
                 Assignee: r.StringOrNull(9), Controller: r.GetString(10), CustomerId: r.StringOrNull(11),
                 ExternalThreadId: r.StringOrNull(12), CreatedAtMs: r.Int64(13), LastActivityMs: r.Int64(4),
                 LastMessageAtMs: r.Int64OrNull(2), LastCustomerMessageAtMs: r.Int64OrNull(3), MessageCount: r.Int64(1),
-                LastSeq: r.Int64(0), SentimentScore: r.DoubleOrNull(14), SentimentLabel: r.StringOrNull(15)), cancellationToken);
+                LastSeq: r.Int64(0), SentimentScore: r.DoubleOrNull(14), SentimentLabel: r.StringOrNull(15),
+                Priority: StoredNames.Parse(r.GetString(16), ConversationPriority.Normal), TeamId: r.StringOrNull(17),
+                Tags: Tags.Split(r.StringOrNull(18)), UnreadCount: r.Int64(19)), cancellationToken);
 
     /// <summary>The customers taking part, in the order they joined (at most <paramref name="limit"/>).</summary>
     public Task<List<string>> ParticipantsAsync(string brandId, string conversationId, int limit, CancellationToken cancellationToken = default) =>
@@ -258,5 +279,9 @@ public sealed class MessageLog(Database database, GroupCommitWriter writer)
         SqlArg.Int64("last_seq", c.LastSeq),
         SqlArg.Double("sentiment_score", c.SentimentScore),
         SqlArg.Text("sentiment_label", c.SentimentLabel),
+        SqlArg.Text("priority", WireNames.Of(c.Priority)),
+        SqlArg.Text("team_id", c.TeamId),
+        SqlArg.Text("tags", Tags.Join(c.Tags ?? [])),
+        SqlArg.Int64("unread_count", c.UnreadCount),
     ];
 }

@@ -15,9 +15,11 @@ public sealed record ConsentReportRow(string CustomerId, string Status, string? 
 /// </summary>
 public sealed class PrivacyStore(Database database, GroupCommitWriter writer)
 {
-    public Task RecordCustomerAsync(string brandId, string customerId, long createdAtMs) =>
+    /// <param name="searchName">The display name's search form (<see cref="Abstractions.Customers.SearchNames"/>), kept current.</param>
+    public Task RecordCustomerAsync(string brandId, string customerId, long createdAtMs, string? searchName) =>
         writer.WriteAsync([new SqlStatement("InsertCustomer",
-            [SqlArg.Text("brand_id", brandId), SqlArg.Text("id", customerId), SqlArg.Int64("created_at_ms", createdAtMs)])]);
+            [SqlArg.Text("brand_id", brandId), SqlArg.Text("id", customerId), SqlArg.Int64("created_at_ms", createdAtMs),
+             SqlArg.Text("search_name", searchName)])]);
 
     public Task RecordConsentAsync(string brandId, string customerId, string purpose, string status, string lawfulBasis, string source,
         string? policyVersion, long recordedAtMs, long? expiresAtMs) =>

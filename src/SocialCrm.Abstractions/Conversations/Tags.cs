@@ -21,9 +21,9 @@ public static class Tags
     public static string Normalize(string value)
     {
         var trimmed = value.Trim();
-        // Normalize throws on an unpaired surrogate; such a tag is left uncomposed (it becomes U+FFFD
-        // below) and IsValid refuses it.
-        var composed = HasLoneSurrogate(trimmed) ? trimmed : trimmed.Normalize(NormalizationForm.FormC);
+        // Normalize throws on an unpaired surrogate or U+FFFE; such a tag is left uncomposed (a lone
+        // surrogate becomes U+FFFD below) and IsValid refuses it.
+        var composed = HasLoneSurrogate(trimmed) || trimmed.Contains('\uFFFE') ? trimmed : trimmed.Normalize(NormalizationForm.FormC);
         var result = new StringBuilder(composed.Length);
         var inSpace = false;
         foreach (var rune in composed.EnumerateRunes())

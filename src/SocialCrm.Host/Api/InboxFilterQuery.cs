@@ -25,7 +25,7 @@ public sealed record InboxFilterQuery(string? Status, string? ChannelId, string?
         if (Sentiment is not null && !Sentiments.Labels.Contains(Sentiment, StringComparer.Ordinal))
             errors.Add("sentiment", "must be one of: " + string.Join(", ", Sentiments.Labels) + ".");
         string? tag = null;
-        if (Tag is not null && (tag = Tags.Normalize(Tag)) is null)
+        if (Tag is not null && (tag = Tags.TryNormalize(Tag)) is null)
             errors.Add("tag", $"must be 1–{Tags.MaxLength} letters, digits or - _ . :.");
         if (Q is not null && (Q.Length > SearchNames.MaxLength || SearchNames.Pattern(Q) is null))
             errors.Add("q", $"must hold a letter or digit and at most {SearchNames.MaxLength} characters.");

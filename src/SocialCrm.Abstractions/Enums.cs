@@ -24,9 +24,9 @@ public enum ConversationStatus { Open, Pending, Snoozed, Resolved }
 [GenerateSerializer]
 public enum ConversationPriority { Low, Normal, High, Urgent }
 
-/// <summary>Who wrote a message.</summary>
+/// <summary>Who wrote a message; <c>Automation</c> is a brand's rule (its id is <c>rule:{ruleId}</c>).</summary>
 [GenerateSerializer]
-public enum AuthorType { Customer, Agent, Bot, System }
+public enum AuthorType { Customer, Agent, Bot, System, Automation }
 
 /// <summary>Why personal data is used: answering, promoting, profiling, or showing private words publicly.</summary>
 [GenerateSerializer]

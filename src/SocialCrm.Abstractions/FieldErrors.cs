@@ -82,6 +82,12 @@ public sealed class FieldErrors
     }
 
     /// <summary>The errors by field, as the API's validation problem lists them.</summary>
+    public (string Field, string Message) First()
+    {
+        var (field, messages) = _errors.First();
+        return (field, messages[0]);
+    }
+
     public IDictionary<string, string[]> ToDictionary() => _errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
 
     /// <summary>The errors on one line each, "field: message", for a form that shows them.</summary>

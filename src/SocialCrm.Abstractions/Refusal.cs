@@ -27,6 +27,13 @@ public sealed record Refusal(
     public static Refusal NotFound(string what) => new(RefusalKind.NotFound, $"{what} was not found.");
     public static Refusal Conflict(string detail) => new(RefusalKind.Conflict, detail);
     public static Refusal Invalid(string field, string detail) => new(RefusalKind.Validation, detail, field);
+
+    /// <summary>The first of the errors a grain found checking what it was given (the API checks first and names them all).</summary>
+    public static Refusal Invalid(FieldErrors errors)
+    {
+        var (field, message) = errors.First();
+        return new(RefusalKind.Validation, message, field);
+    }
 }
 
 /// <summary>Either a value or a refusal: what every refusable grain method returns.</summary>

@@ -32,6 +32,8 @@ public static class ServiceCollectionExtensions
         services.AddSocialCrmSecretsAtRest(configuration);
         services.AddSingleton<GrainReferences>();
         services.AddSingleton<InboundPipeline>();
+        services.AddSingleton<Automation.AutomationBooks>();
+        services.AddHostedService<Recovery.AutomationRecovery>();
         services.Configure<ConversationStreamOptions>(configuration.GetSection(ConversationStreamOptions.Section));
         services.Configure<BrandEventOptions>(configuration.GetSection(BrandEventOptions.Section));
         services.AddSingleton<BrandEventFeed>();

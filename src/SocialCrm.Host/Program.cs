@@ -83,6 +83,7 @@ app.MapInboundApi();
 app.MapPlatformWebhooksApi();
 app.MapConversationsApi();
 app.MapTeamsApi();
+app.MapAutomationApi();
 app.MapCustomersApi();
 app.MapPrivacyApi();
 app.MapWebhooksApi();

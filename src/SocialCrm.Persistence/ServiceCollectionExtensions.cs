@@ -28,6 +28,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<GroupCommitWriter>();
         services.AddSingleton<MessageLog>();
         services.AddSingleton<InboxStore>();
+        services.AddSingleton<Automation.AutomationStore>();
         services.AddSingleton<CustomerDirectory>();
         services.AddSingleton<ApiKeyIndex>();
         services.AddSingleton<PrivacyStore>();

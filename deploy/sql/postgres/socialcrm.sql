@@ -250,3 +250,28 @@ CREATE TABLE IF NOT EXISTS conversation_tags (
 -- The inbox's search by name: the customer's display name folded to lower case without accents,
 -- words separated by one space. Personal data: erasure empties it.
 ALTER TABLE customers ADD COLUMN IF NOT EXISTS search_name varchar(256) NULL;
+-- go
+-- Automation (issue 18). A rule's decision commits with the message that fired it, as a pending
+-- run holding the rule as it was then; the conversation carries the run out and records how it ended.
+-- The runs are also the rule's counters (fired, failed, skipped and why).
+CREATE TABLE IF NOT EXISTS automation_runs (
+    brand_id        varchar(64)  NOT NULL,
+    id              varchar(64)  NOT NULL,
+    conversation_id varchar(64)  NOT NULL,
+    rule_id         varchar(64)  NOT NULL,
+    trigger_type    varchar(32)  NOT NULL,
+    message_id      varchar(64)  NULL,
+    rule_json       text         NOT NULL,
+    status          varchar(16)  NOT NULL,
+    reason          varchar(64)  NULL,
+    attempts        integer      NOT NULL DEFAULT 0,
+    created_at_ms   bigint       NOT NULL,
+    done_at_ms      bigint       NULL,
+    PRIMARY KEY (brand_id, id)
+);
+CREATE INDEX IF NOT EXISTS ix_automation_runs_pending ON automation_runs (created_at_ms, brand_id, conversation_id) WHERE status = 'pending';
+CREATE INDEX IF NOT EXISTS ix_automation_runs_rule ON automation_runs (brand_id, rule_id, status);
+CREATE INDEX IF NOT EXISTS ix_automation_runs_conversation ON automation_runs (brand_id, conversation_id, message_id);
+-- When the oldest unanswered customer message of a conversation trips a "no agent reply" rule.
+ALTER TABLE conversations ADD COLUMN IF NOT EXISTS sla_due_at_ms bigint NULL;
+CREATE INDEX IF NOT EXISTS ix_conversations_sla ON conversations (sla_due_at_ms) WHERE sla_due_at_ms IS NOT NULL;

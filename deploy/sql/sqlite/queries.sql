@@ -18,11 +18,11 @@ VALUES (@brand_id, @conversation_id, @seq, @id, @channel_id, @author_type, @auth
 INSERT INTO conversations (brand_id, id, channel_id, visibility, kind, status, assignee, controller, customer_id,
                            external_thread_id, created_at_ms, last_activity_ms, last_message_at_ms,
                            last_customer_message_at_ms, message_count, last_seq, sentiment_score, sentiment_label,
-                           priority, team_id, tags, unread_count)
+                           priority, team_id, tags, unread_count, sla_due_at_ms)
 VALUES (@brand_id, @id, @channel_id, @visibility, @kind, @status, @assignee, @controller, @customer_id,
         @external_thread_id, @created_at_ms, @last_activity_ms, @last_message_at_ms,
         @last_customer_message_at_ms, @message_count, @last_seq, @sentiment_score, @sentiment_label,
-        @priority, @team_id, @tags, @unread_count)
+        @priority, @team_id, @tags, @unread_count, @sla_due_at_ms)
 ON CONFLICT (brand_id, id) DO UPDATE SET
     status = excluded.status, assignee = excluded.assignee, controller = excluded.controller,
     customer_id = excluded.customer_id, last_activity_ms = excluded.last_activity_ms,
@@ -30,7 +30,8 @@ ON CONFLICT (brand_id, id) DO UPDATE SET
     last_customer_message_at_ms = excluded.last_customer_message_at_ms,
     message_count = excluded.message_count, last_seq = excluded.last_seq,
     sentiment_score = excluded.sentiment_score, sentiment_label = excluded.sentiment_label,
-    priority = excluded.priority, team_id = excluded.team_id, tags = excluded.tags, unread_count = excluded.unread_count;
+    priority = excluded.priority, team_id = excluded.team_id, tags = excluded.tags, unread_count = excluded.unread_count,
+    sla_due_at_ms = excluded.sla_due_at_ms;
 
 -- name: InsertParticipant
 INSERT INTO conversation_participants (brand_id, customer_id, conversation_id, joined_at_ms)
@@ -40,7 +41,7 @@ ON CONFLICT DO NOTHING;
 -- name: LoadConversation
 SELECT last_seq, message_count, last_message_at_ms, last_customer_message_at_ms, last_activity_ms,
        channel_id, visibility, kind, status, assignee, controller, customer_id, external_thread_id, created_at_ms,
-       sentiment_score, sentiment_label, priority, team_id, tags, unread_count
+       sentiment_score, sentiment_label, priority, team_id, tags, unread_count, sla_due_at_ms
 FROM conversations WHERE brand_id = @brand_id AND id = @id;
 
 -- name: ReadMessages
@@ -508,3 +509,51 @@ FROM messages m
 WHERE m.brand_id = @brand_id AND m.author_type = 'customer' AND m.author_id = @customer_id AND m.sentiment_score IS NOT NULL
   AND m.conversation_id IN (SELECT p.conversation_id FROM conversation_participants p
                             WHERE p.brand_id = @brand_id AND p.customer_id = @customer_id);
+
+-- name: InsertAutomationRun
+INSERT INTO automation_runs (brand_id, id, conversation_id, rule_id, trigger_type, message_id, rule_json, status, reason,
+                             attempts, created_at_ms, done_at_ms)
+VALUES (@brand_id, @id, @conversation_id, @rule_id, @trigger_type, @message_id, @rule_json, @status, @reason, 0, @created_at_ms,
+        @done_at_ms);
+
+-- name: PendingAutomationRuns
+SELECT id, rule_id, trigger_type, message_id, rule_json, attempts, created_at_ms FROM automation_runs
+WHERE brand_id = @brand_id AND conversation_id = @conversation_id AND status = 'pending'
+ORDER BY created_at_ms, id;
+
+-- name: CompleteAutomationRun
+UPDATE automation_runs SET status = @status, reason = @reason, attempts = @attempts, done_at_ms = @done_at_ms
+WHERE brand_id = @brand_id AND id = @id AND status = 'pending';
+
+-- name: RetryAutomationRun
+UPDATE automation_runs SET attempts = @attempts WHERE brand_id = @brand_id AND id = @id AND status = 'pending';
+
+-- name: ConversationsWithPendingAutomation
+SELECT brand_id, conversation_id FROM automation_runs
+WHERE status = 'pending' AND created_at_ms < @before_ms
+GROUP BY brand_id, conversation_id
+LIMIT @limit;
+
+-- name: AutomationRuleCounts
+SELECT rule_id, status, reason, COUNT(*) FROM automation_runs
+WHERE brand_id = @brand_id
+GROUP BY rule_id, status, reason;
+
+-- name: ConversationsDueForSla
+SELECT brand_id, id FROM conversations
+WHERE sla_due_at_ms IS NOT NULL AND sla_due_at_ms <= @now_ms
+ORDER BY sla_due_at_ms
+LIMIT @limit;
+
+-- name: FirstUnansweredCustomerMessage
+-- The customer message an agent owes an answer to the longest: the first after the last agent reply.
+SELECT id, sent_at_ms, body, sentiment_score FROM messages
+WHERE brand_id = @brand_id AND conversation_id = @conversation_id AND author_type = 'customer'
+  AND seq > COALESCE((SELECT MAX(a.seq) FROM messages a
+                      WHERE a.brand_id = @brand_id AND a.conversation_id = @conversation_id AND a.author_type = 'agent'), 0)
+ORDER BY seq
+LIMIT 1;
+
+-- name: RulesRunOnMessage
+SELECT rule_id FROM automation_runs
+WHERE brand_id = @brand_id AND conversation_id = @conversation_id AND message_id = @message_id AND trigger_type = @trigger_type;

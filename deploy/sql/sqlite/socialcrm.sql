@@ -274,3 +274,34 @@ CREATE TABLE IF NOT EXISTS conversation_tags (
 -- words separated by one space. Personal data: erasure empties it.
 -- tolerate: duplicate column name
 ALTER TABLE customers ADD COLUMN search_name TEXT NULL;
+-- go
+-- Automation (issue 18). A rule's decision commits with the message that fired it, as a pending
+-- run holding the rule as it was then; the conversation carries the run out and records how it ended.
+-- The runs are also the rule's counters (fired, failed, skipped and why).
+CREATE TABLE IF NOT EXISTS automation_runs (
+    brand_id        TEXT    NOT NULL,
+    id              TEXT    NOT NULL,
+    conversation_id TEXT    NOT NULL,
+    rule_id         TEXT    NOT NULL,
+    trigger_type    TEXT    NOT NULL,
+    message_id      TEXT    NULL,
+    rule_json       TEXT    NOT NULL,
+    status          TEXT    NOT NULL,
+    reason          TEXT    NULL,
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    created_at_ms   INTEGER NOT NULL,
+    done_at_ms      INTEGER NULL,
+    PRIMARY KEY (brand_id, id)
+) WITHOUT ROWID;
+-- go
+CREATE INDEX IF NOT EXISTS ix_automation_runs_pending ON automation_runs (created_at_ms, brand_id, conversation_id) WHERE status = 'pending';
+-- go
+CREATE INDEX IF NOT EXISTS ix_automation_runs_rule ON automation_runs (brand_id, rule_id, status);
+-- go
+CREATE INDEX IF NOT EXISTS ix_automation_runs_conversation ON automation_runs (brand_id, conversation_id, message_id);
+-- go
+-- When the oldest unanswered customer message of a conversation trips a "no agent reply" rule.
+-- tolerate: duplicate column name
+ALTER TABLE conversations ADD COLUMN sla_due_at_ms INTEGER NULL;
+-- go
+CREATE INDEX IF NOT EXISTS ix_conversations_sla ON conversations (sla_due_at_ms) WHERE sla_due_at_ms IS NOT NULL;

@@ -23,15 +23,15 @@ WHEN MATCHED THEN UPDATE SET
     last_activity_ms = @last_activity_ms, last_message_at_ms = @last_message_at_ms,
     last_customer_message_at_ms = @last_customer_message_at_ms, message_count = @message_count, last_seq = @last_seq,
     sentiment_score = @sentiment_score, sentiment_label = @sentiment_label,
-    priority = @priority, team_id = @team_id, tags = @tags, unread_count = @unread_count
+    priority = @priority, team_id = @team_id, tags = @tags, unread_count = @unread_count, sla_due_at_ms = @sla_due_at_ms
 WHEN NOT MATCHED THEN INSERT (brand_id, id, channel_id, visibility, kind, status, assignee, controller, customer_id,
                               external_thread_id, created_at_ms, last_activity_ms, last_message_at_ms,
                               last_customer_message_at_ms, message_count, last_seq, sentiment_score, sentiment_label,
-                              priority, team_id, tags, unread_count)
+                              priority, team_id, tags, unread_count, sla_due_at_ms)
     VALUES (@brand_id, @id, @channel_id, @visibility, @kind, @status, @assignee, @controller, @customer_id,
             @external_thread_id, @created_at_ms, @last_activity_ms, @last_message_at_ms,
             @last_customer_message_at_ms, @message_count, @last_seq, @sentiment_score, @sentiment_label,
-        @priority, @team_id, @tags, @unread_count);
+        @priority, @team_id, @tags, @unread_count, @sla_due_at_ms);
 
 -- name: InsertParticipant
 IF NOT EXISTS (SELECT 1 FROM dbo.conversation_participants
@@ -42,7 +42,7 @@ VALUES (@brand_id, @customer_id, @conversation_id, @joined_at_ms);
 -- name: LoadConversation
 SELECT last_seq, message_count, last_message_at_ms, last_customer_message_at_ms, last_activity_ms,
        channel_id, visibility, kind, status, assignee, controller, customer_id, external_thread_id, created_at_ms,
-       sentiment_score, sentiment_label, priority, team_id, tags, unread_count
+       sentiment_score, sentiment_label, priority, team_id, tags, unread_count, sla_due_at_ms
 FROM dbo.conversations WHERE brand_id = @brand_id AND id = @id;
 
 -- name: ReadMessages
@@ -511,3 +511,48 @@ FROM dbo.messages m
 WHERE m.brand_id = @brand_id AND m.author_type = 'customer' AND m.author_id = @customer_id AND m.sentiment_score IS NOT NULL
   AND m.conversation_id IN (SELECT p.conversation_id FROM dbo.conversation_participants p
                             WHERE p.brand_id = @brand_id AND p.customer_id = @customer_id);
+
+-- name: InsertAutomationRun
+INSERT INTO dbo.automation_runs (brand_id, id, conversation_id, rule_id, trigger_type, message_id, rule_json, status, reason,
+                             attempts, created_at_ms, done_at_ms)
+VALUES (@brand_id, @id, @conversation_id, @rule_id, @trigger_type, @message_id, @rule_json, @status, @reason, 0, @created_at_ms,
+        @done_at_ms);
+
+-- name: PendingAutomationRuns
+SELECT id, rule_id, trigger_type, message_id, rule_json, attempts, created_at_ms FROM dbo.automation_runs
+WHERE brand_id = @brand_id AND conversation_id = @conversation_id AND status = 'pending'
+ORDER BY created_at_ms, id;
+
+-- name: CompleteAutomationRun
+UPDATE dbo.automation_runs SET status = @status, reason = @reason, attempts = @attempts, done_at_ms = @done_at_ms
+WHERE brand_id = @brand_id AND id = @id AND status = 'pending';
+
+-- name: RetryAutomationRun
+UPDATE dbo.automation_runs SET attempts = @attempts WHERE brand_id = @brand_id AND id = @id AND status = 'pending';
+
+-- name: ConversationsWithPendingAutomation
+SELECT TOP (@limit) brand_id, conversation_id FROM dbo.automation_runs
+WHERE status = 'pending' AND created_at_ms < @before_ms
+GROUP BY brand_id, conversation_id;
+
+-- name: AutomationRuleCounts
+SELECT rule_id, status, reason, COUNT(*) FROM dbo.automation_runs
+WHERE brand_id = @brand_id
+GROUP BY rule_id, status, reason;
+
+-- name: ConversationsDueForSla
+SELECT TOP (@limit) brand_id, id FROM dbo.conversations
+WHERE sla_due_at_ms IS NOT NULL AND sla_due_at_ms <= @now_ms
+ORDER BY sla_due_at_ms;
+
+-- name: FirstUnansweredCustomerMessage
+-- The customer message an agent owes an answer to the longest: the first after the last agent reply.
+SELECT TOP (1) id, sent_at_ms, body, sentiment_score FROM dbo.messages
+WHERE brand_id = @brand_id AND conversation_id = @conversation_id AND author_type = 'customer'
+  AND seq > COALESCE((SELECT MAX(a.seq) FROM dbo.messages a
+                      WHERE a.brand_id = @brand_id AND a.conversation_id = @conversation_id AND a.author_type = 'agent'), 0)
+ORDER BY seq;
+
+-- name: RulesRunOnMessage
+SELECT rule_id FROM dbo.automation_runs
+WHERE brand_id = @brand_id AND conversation_id = @conversation_id AND message_id = @message_id AND trigger_type = @trigger_type;

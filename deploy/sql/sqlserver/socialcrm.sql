@@ -295,3 +295,39 @@ CREATE TABLE dbo.conversation_tags (
 -- words separated by one space. Personal data: erasure empties it.
 IF COL_LENGTH(N'dbo.customers', N'search_name') IS NULL
 ALTER TABLE dbo.customers ADD search_name nvarchar(256) NULL;
+-- go
+-- Automation (issue 18). A rule's decision commits with the message that fired it, as a pending
+-- run holding the rule as it was then; the conversation carries the run out and records how it ended.
+-- The runs are also the rule's counters (fired, failed, skipped and why).
+IF OBJECT_ID(N'dbo.automation_runs', N'U') IS NULL
+CREATE TABLE dbo.automation_runs (
+    brand_id        nvarchar(64)  NOT NULL,
+    id              nvarchar(64)  NOT NULL,
+    conversation_id nvarchar(64)  NOT NULL,
+    rule_id         nvarchar(64)  NOT NULL,
+    trigger_type    nvarchar(32)  NOT NULL,
+    message_id      nvarchar(64)  NULL,
+    rule_json       nvarchar(max) NOT NULL,
+    status          nvarchar(16)  NOT NULL,
+    reason          nvarchar(64)  NULL,
+    attempts        int           NOT NULL CONSTRAINT df_automation_runs_attempts DEFAULT 0,
+    created_at_ms   bigint        NOT NULL,
+    done_at_ms      bigint        NULL,
+    CONSTRAINT pk_automation_runs PRIMARY KEY (brand_id, id)
+);
+-- go
+IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'ix_automation_runs_pending' AND object_id = OBJECT_ID(N'dbo.automation_runs'))
+CREATE INDEX ix_automation_runs_pending ON dbo.automation_runs (created_at_ms, brand_id, conversation_id) WHERE status = 'pending';
+-- go
+IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'ix_automation_runs_rule' AND object_id = OBJECT_ID(N'dbo.automation_runs'))
+CREATE INDEX ix_automation_runs_rule ON dbo.automation_runs (brand_id, rule_id, status);
+-- go
+IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'ix_automation_runs_conversation' AND object_id = OBJECT_ID(N'dbo.automation_runs'))
+CREATE INDEX ix_automation_runs_conversation ON dbo.automation_runs (brand_id, conversation_id, message_id);
+-- go
+-- When the oldest unanswered customer message of a conversation trips a "no agent reply" rule.
+IF COL_LENGTH(N'dbo.conversations', N'sla_due_at_ms') IS NULL
+ALTER TABLE dbo.conversations ADD sla_due_at_ms bigint NULL;
+-- go
+IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'ix_conversations_sla' AND object_id = OBJECT_ID(N'dbo.conversations'))
+CREATE INDEX ix_conversations_sla ON dbo.conversations (sla_due_at_ms) WHERE sla_due_at_ms IS NOT NULL;

@@ -52,12 +52,13 @@ public static class EventTypes
     public const string TagsChanged = "conversation.tags-changed";
     public const string PriorityChanged = "conversation.priority-changed";
     public const string TeamChanged = "conversation.team-changed";
+    public const string AutomationFired = "automation.fired";
     public const string CustomerErased = "customer.erased";
     public const string InsightAlert = "insight.alert";
 
     public static readonly IReadOnlySet<string> All = new HashSet<string>
     {
-        MessageCreated, ConversationCreated, ControlChanged, StatusChanged, AssigneeChanged, TagsChanged, PriorityChanged, TeamChanged,
+        MessageCreated, ConversationCreated, ControlChanged, StatusChanged, AssigneeChanged, TagsChanged, PriorityChanged, TeamChanged, AutomationFired,
         CustomerErased, InsightAlert,
     };
 }

@@ -46,6 +46,12 @@ public interface IConversationGrain : IBrandScopedGrain
 
     Task<Outcome<ConversationView>> SetPriority(ConversationPriority priority, Actor actor);
 
+    /// <summary>Carries out automation runs a crash left pending (the automation sweep calls this).</summary>
+    Task ResumeAutomation();
+
+    /// <summary>Fires the "no agent reply" rules whose time has come (the automation sweep calls this when the due time passes).</summary>
+    Task CheckNoAgentReply();
+
     /// <summary>An agent looked at the conversation: its customer messages are no longer unread.</summary>
     Task<Outcome<ConversationView>> MarkSeen(Actor actor);
 

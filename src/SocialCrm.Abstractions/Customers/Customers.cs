@@ -23,6 +23,14 @@ public interface ICustomerGrain : IBrandScopedGrain
     [AlwaysInterleave]
     Task<bool> Allows(Purpose purpose);
 
+    /// <summary>The purpose's state as a rule sees it: granted only while in effect (an expired grant is withdrawn-like: not granted), withdrawn, or unknown.</summary>
+    [ReadOnly, AlwaysInterleave]
+    Task<Consent.ConsentStatus> ConsentState(Purpose purpose);
+
+    /// <summary>The name a rule's reply greets the customer by; null once erased. Interleaves for the same reason as <see cref="Allows"/>.</summary>
+    [ReadOnly, AlwaysInterleave]
+    Task<string?> DisplayName();
+
     /// <summary>
     /// The customer's user id on the platform, where a reply to them is addressed; null once erased or
     /// when they have none there. Interleaves for the same reason as <see cref="Allows"/>.

@@ -19,6 +19,10 @@ public static class ConversationEvents
     public const string TagsChanged = "tags-changed";
     public const string PriorityChanged = "priority-changed";
     public const string TeamChanged = "team-changed";
+    /// <summary>A rule ran here and its rule sends the <c>automation.fired</c> webhook.</summary>
+    public const string AutomationFired = "automation-fired";
+    /// <summary>A rule ran here, recorded in the history only.</summary>
+    public const string AutomationRan = "automation-ran";
     public const string TakenPrivate = "taken-private";
     public const string OpenedFromPublic = "opened-from-public";
 
@@ -34,6 +38,7 @@ public static class ConversationEvents
         TagsChanged => EventTypes.TagsChanged,
         PriorityChanged => EventTypes.PriorityChanged,
         TeamChanged => EventTypes.TeamChanged,
+        AutomationFired => EventTypes.AutomationFired,
         _ => null,
     };
 

@@ -11,6 +11,8 @@ using SocialCrm.Persistence.Conversations;
 using SocialCrm.Persistence.Webhooks;
 using SocialCrm.Grains.Insights;
 using SocialCrm.Abstractions.Teams;
+using SocialCrm.Grains.Automation;
+using SocialCrm.Persistence.Automation;
 
 namespace SocialCrm.Grains.Conversations;
 
@@ -31,7 +33,9 @@ public sealed class ConversationGrain(
     ILogger<ConversationGrain> logger,
     TimeProvider clock,
     MessageReader insights,
-    InsightTally tally) : Grain, IConversationGrain
+    InsightTally tally,
+    AutomationStore automationStore,
+    AutomationBooks automationBooks) : Grain, IConversationGrain
 {
     private const int MaxListedParticipants = 1_000;
 
@@ -40,6 +44,7 @@ public sealed class ConversationGrain(
     private string _conversationId = "";
     private ConversationLog _log = null!;
     private OutboundDispatch _outbound = null!;
+    private ConversationAutomation _automation = null!;
 
     /// <summary>Who read the messages lately and when that read was audited; in memory only, so a new activation audits afresh.</summary>
     private readonly ReadAudits _readAudits = new();
@@ -52,6 +57,9 @@ public sealed class ConversationGrain(
         var stream = streamOptions.Value.Enabled ? new ConversationStream(this.GetStreamProvider(ConversationStreams.Provider), key, logger) : null;
         _log = new ConversationLog(_brandId, _conversationId, state, log, webhooks, GrainFactory, stream, this.DeactivateOnIdle);
         _outbound = new OutboundDispatch(this, GrainFactory, _brandId, _conversationId, state, _log, log, senders, outboundOptions.Value, logger, clock);
+        // Runs a crash left pending are found by the automation sweep (ResumeAutomation), not by a read on every activation.
+        _automation = new ConversationAutomation(this, this, GrainFactory, _brandId, _conversationId, state, _log, automationStore, automationBooks,
+            logger, clock);
         var row = await log.LoadConversationAsync(_brandId, _conversationId, cancellationToken);
         if (!state.State.Exists)
         {
@@ -80,7 +88,8 @@ public sealed class ConversationGrain(
         if (await _log.RecentDuplicateAsync(dedupeKey) is { } recent) return Duplicate(recent);
 
         var now = clock.GetUtcNow();
-        if (!state.State.Exists)
+        var opens = !state.State.Exists;
+        if (opens)
         {
             // Durable with the first message's transaction, through the projection row (see OnActivateAsync).
             state.State = ConversationState.New(message.ChannelId, message.Platform, message.Visibility,
@@ -102,8 +111,11 @@ public sealed class ConversationGrain(
         var record = _log.NewMessage(AuthorType.Customer, message.CustomerId, message.Text, purpose: null, now, sentAt,
             message.ExternalMessageId, message.InReplyToExternalMessageId, dedupeKey, deliveryStatus: null) with { SentimentScore = reading?.Score };
         var newParticipant = _log.KnowsParticipant(message.CustomerId) ? null : message.CustomerId;
-        if (await _log.AppendAsync(record, newParticipant, customerMessage: true) is AppendOutcome.Duplicate duplicate)
+        // The brand's rules decide now, and their decisions commit with the message: a crash after the ack still carries them out.
+        var (runs, slaDue) = await _automation.DecideOnMessageAsync(record.Id, message.Text, reading?.Score, now, sentAt, opens);
+        if (await _log.AppendAsync(record, newParticipant, customerMessage: true, automationRuns: runs, slaDueAtMs: slaDue) is AppendOutcome.Duplicate duplicate)
             return Duplicate(duplicate.Existing);
+        if (runs.Count > 0) _automation.Accept(runs);
         if (reading is not null) tally.Record(_brandId, record.ChannelId, WireNames.Of(record.Visibility), record.SentAtMs, record.Id, reading);
         return new AppendResult(_conversationId, record.Id, record.Seq, message.CustomerId, Duplicate: false);
     }
@@ -206,6 +218,7 @@ public sealed class ConversationGrain(
         _log.MoveWindow(wroteAtMs);
         await _log.AppendEventAsync(ConversationEvents.OpenedFromPublic, new { from = opening.FromConversationId, by = opening.Actor.Id },
             opening.Actor.Id, now, newParticipant: opening.CustomerId);
+        await _automation.DecideOnTakenPrivateAsync(now);
         return true;
     }
 
@@ -264,7 +277,7 @@ public sealed class ConversationGrain(
         if (!state.State.Exists) return Refusal.NotFound("Conversation");
         var errors = new FieldErrors();
         var normalized = Tags.Validate("tags", tags, errors);
-        if (errors.Any) return Refusal.Invalid("tags", string.Join(" ", errors.Lines()));
+        if (errors.Any) return Refusal.Invalid(errors);
         var (added, removed) = (normalized.Except(state.State.Tags).ToList(), state.State.Tags.Except(normalized).ToList());
         if (added.Count == 0 && removed.Count == 0) return await ((IConversationGrain)this).Get();
         state.State.Tags = normalized.ToList();
@@ -335,6 +348,14 @@ public sealed class ConversationGrain(
         state.State.AliasOf = conversationId;
         await state.WriteStateAsync();
     }
+
+    async Task IConversationGrain.ResumeAutomation()
+    {
+        _automation.Restore(await automationStore.PendingAsync(_brandId, _conversationId));
+        _automation.Schedule();
+    }
+
+    Task IConversationGrain.CheckNoAgentReply() => _automation.CheckSlaAsync();
 
     Task IConversationGrain.ResumeOutbound()
     {

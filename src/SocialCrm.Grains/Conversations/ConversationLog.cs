@@ -2,6 +2,7 @@ using System.Text.Json;
 using SocialCrm.Abstractions.Bots;
 using SocialCrm.Abstractions.Conversations;
 using SocialCrm.Grains.Insights;
+using SocialCrm.Persistence.Automation;
 using SocialCrm.Persistence.Conversations;
 using SocialCrm.Persistence.Webhooks;
 
@@ -40,7 +41,7 @@ internal sealed class ConversationLog(
     /// <summary>Starts from where the committed projection row says the log stands.</summary>
     public void Resume(ConversationRecord row) =>
         Counters = new ConversationCounters(row.LastSeq, row.MessageCount, row.LastMessageAtMs, row.LastCustomerMessageAtMs, row.LastActivityMs,
-            row.SentimentScore, row.SentimentLabel, row.UnreadCount);
+            row.SentimentScore, row.SentimentLabel, row.UnreadCount, row.SlaDueAtMs);
 
     /// <summary>The customer was erased: the sentiment of their last message goes with their words.</summary>
     public void ForgetSentiment() => Counters = Counters with { SentimentScore = null, SentimentLabel = null };
@@ -61,16 +62,20 @@ internal sealed class ConversationLog(
             externalMessageId, inReplyTo, dedupeKey, deliveryStatus);
 
     /// <summary>Appends a change of the conversation (control, status, assignee, a link) as an entry of its log.</summary>
-    public Task AppendEventAsync(string kind, object data, string actorId, DateTimeOffset now, string? newParticipant = null)
+    /// <param name="dedupeKey">Makes the entry once only (a rule's run recorded again after a crash is not).</param>
+    public Task AppendEventAsync(string kind, object data, string actorId, DateTimeOffset now, string? newParticipant = null, string? dedupeKey = null)
     {
-        var record = NewMessage(AuthorType.System, actorId, text: null, purpose: null, now, now, null, null, null, null)
+        var record = NewMessage(AuthorType.System, actorId, text: null, purpose: null, now, now, null, null, dedupeKey, null)
             with { EventType = kind, EventData = JsonSerializer.Serialize(data, JsonSerializerOptions.Web) };
         return AppendAsync(record, newParticipant, customerMessage: false);
     }
 
     /// <summary>Appends an entry, its projection and its webhook deliveries in one durable transaction, then tells listeners.</summary>
     /// <param name="about">The customer a public message answers or quotes: its webhook payloads are erased with them.</param>
-    public async Task<AppendOutcome> AppendAsync(MessageRecord record, string? newParticipant, bool customerMessage, string? about = null)
+    /// <param name="automationRuns">Rules' decisions on this entry: they commit with it (the automation outbox).</param>
+    /// <param name="slaDueAtMs">When a "no agent reply" rule is next due, if this customer message starts a wait.</param>
+    public async Task<AppendOutcome> AppendAsync(MessageRecord record, string? newParticipant, bool customerMessage, string? about = null,
+        IReadOnlyList<AutomationRunRecord>? automationRuns = null, long? slaDueAtMs = null)
     {
         var isEvent = record.EventType is not null;
         var counters = new ConversationCounters(
@@ -85,7 +90,9 @@ internal sealed class ConversationLog(
             SentimentLabel: customerMessage && record.SentimentScore is { } score
                 ? Sentiments.LabelOf(SocialCrm.Insights.Sentiment.FromScore(score).Label) : Counters.SentimentLabel,
             // An agent's reply answers what the customer wrote: nothing is left unread.
-            UnreadCount: customerMessage ? Counters.UnreadCount + 1 : record.AuthorType == AuthorType.Agent && !isEvent ? 0 : Counters.UnreadCount);
+            UnreadCount: customerMessage ? Counters.UnreadCount + 1 : record.AuthorType == AuthorType.Agent && !isEvent ? 0 : Counters.UnreadCount,
+            // An agent's answer ends the wait; a customer writing again while waiting keeps the first due time.
+            SlaDueAtMs: record.AuthorType == AuthorType.Agent && !isEvent ? null : Counters.SlaDueAtMs ?? (customerMessage ? slaDueAtMs : null));
         // The outbox: each subscribed bot's delivery commits with the event itself, or not at all.
         // Payloads are only built when someone listens: most brands have no bot on most messages.
         var subscriptions = await webhooks.SubscriptionsAsync(brandId);
@@ -96,7 +103,7 @@ internal sealed class ConversationLog(
         AppendOutcome outcome;
         try
         {
-            outcome = await log.AppendAsync(record, Projection(counters), newParticipant, deliveries);
+            outcome = await log.AppendAsync(record, Projection(counters), newParticipant, deliveries, automationRuns);
         }
         catch
         {
@@ -131,6 +138,14 @@ internal sealed class ConversationLog(
     {
         if (Counters.UnreadCount == 0) return;
         Counters = Counters with { UnreadCount = 0 };
+        await log.SaveProjectionAsync(Projection(Counters));
+    }
+
+    /// <summary>Sets when the next "no agent reply" rule is due (null: none), in the projection the sweep reads.</summary>
+    public async Task SetSlaDueAsync(long? dueAtMs)
+    {
+        if (Counters.SlaDueAtMs == dueAtMs) return;
+        Counters = Counters with { SlaDueAtMs = dueAtMs };
         await log.SaveProjectionAsync(Projection(Counters));
     }
 
@@ -178,6 +193,6 @@ internal sealed class ConversationLog(
         return new ConversationRecord(brandId, conversationId, s.ChannelId, s.Visibility, s.Kind, s.Status, s.Assignee, s.Controller,
             s.CustomerId, s.ExternalThreadId, s.CreatedAt.ToUnixTimeMilliseconds(), counters.LastActivityMs, counters.LastMessageAtMs,
             counters.LastCustomerMessageAtMs, counters.MessageCount, counters.LastSeq, counters.SentimentScore, counters.SentimentLabel,
-            s.Priority, s.TeamId, s.Tags, counters.UnreadCount);
+            s.Priority, s.TeamId, s.Tags, counters.UnreadCount, counters.SlaDueAtMs);
     }
 }

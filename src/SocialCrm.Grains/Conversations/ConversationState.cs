@@ -29,6 +29,8 @@ public sealed class ConversationState
     [Id(15)] public List<string> Tags { get; set; } = [];
     [Id(16)] public ConversationPriority Priority { get; set; } = ConversationPriority.Normal;
     [Id(17)] public string? TeamId { get; set; }
+    /// <summary>When a rule last answered here: one automatic reply per conversation per cooldown.</summary>
+    [Id(18)] public DateTimeOffset? LastAutomaticReplyAt { get; set; }
 
     /// <summary>A conversation that starts now, open, with humans in control.</summary>
     public static ConversationState New(string channelId, Platform platform, Visibility visibility, ConversationKind kind,

@@ -15,7 +15,10 @@ public static class Switchboard
             NotInControl(controller == Controllers.Human ? "Humans control this conversation." : "Another bot controls this conversation."),
         AuthorType.Agent when controller != Controllers.Human =>
             NotInControl("A bot controls this conversation: take it first."),
-        AuthorType.Agent or AuthorType.Bot => null,
+        // A rule answers on the humans' side: it never talks over a bot in control.
+        AuthorType.Automation when controller != Controllers.Human =>
+            NotInControl("A bot controls this conversation: automation does not talk over it."),
+        AuthorType.Agent or AuthorType.Bot or AuthorType.Automation => null,
         // Customers and the system never speak through the switchboard.
         _ => new Refusal(RefusalKind.Forbidden, "Only agents and bots reply."),
     };
@@ -25,12 +28,15 @@ public static class Switchboard
     {
         switch (change.Action)
         {
-            case ControlAction.PassToBot when change.Actor.Type == AuthorType.Agent:
+            case ControlAction.PassToBot when change.Actor.Type is AuthorType.Agent or AuthorType.Automation:
                 if (!Ids.IsValid(change.BotId)) return Refusal.Invalid("botId", "pass-to-bot names the bot.");
                 if (current != Controllers.Human) return NotInControl("A bot controls this conversation: take it first.");
                 return Controllers.Bot(change.BotId!);
             case ControlAction.PassToHuman when change.Actor.Type == AuthorType.Bot:
                 if (current != Controllers.Bot(change.Actor.Id)) return NotInControl("This bot does not control the conversation.");
+                return Controllers.Human;
+            // A brand's rule may bring humans back from whichever bot holds the conversation (an angry customer, say).
+            case ControlAction.PassToHuman when change.Actor.Type == AuthorType.Automation:
                 return Controllers.Human;
             case ControlAction.Take when change.Actor.Type == AuthorType.Agent:
                 return Controllers.Human;

@@ -113,6 +113,18 @@ public sealed class CustomerGrain(
         return Task.FromResult(latest is not null && latest.Allows(clock.GetUtcNow()));
     }
 
+    Task<ConsentStatus> ICustomerGrain.ConsentState(Purpose purpose)
+    {
+        if (!state.State.Exists || state.State.ErasedAt is not null) return Task.FromResult(ConsentStatus.Unknown);
+        var latest = state.State.ConsentHistory.LastOrDefault(r => r.Purpose == purpose);
+        return Task.FromResult(latest is null ? ConsentStatus.Unknown
+            : latest.Allows(clock.GetUtcNow()) ? ConsentStatus.Granted
+            : latest.Status == ConsentStatus.Granted ? ConsentStatus.Unknown : latest.Status);
+    }
+
+    Task<string?> ICustomerGrain.DisplayName() =>
+        Task.FromResult(state.State.ErasedAt is null ? state.State.DisplayName : null);
+
     async Task<Outcome<CustomerMood>> ICustomerGrain.Mood()
     {
         if (Unavailable() is { } refusal) return refusal;

@@ -54,13 +54,14 @@ public sealed record ConversationRecord(
     ConversationPriority Priority = ConversationPriority.Normal,
     string? TeamId = null,
     IReadOnlyList<string>? Tags = null,
-    long UnreadCount = 0);
+    long UnreadCount = 0,
+    long? SlaDueAtMs = null);
 
 /// <summary>Where a conversation's log stands, read back when its grain activates.</summary>
 /// <param name="SentimentScore">The sentiment of the newest customer message, with its label (the inbox filters on it).</param>
 /// <param name="UnreadCount">Customer messages since an agent last looked at the conversation.</param>
 public sealed record ConversationCounters(long LastSeq, long MessageCount, long? LastMessageAtMs, long? LastCustomerMessageAtMs, long LastActivityMs,
-    double? SentimentScore = null, string? SentimentLabel = null, long UnreadCount = 0);
+    double? SentimentScore = null, string? SentimentLabel = null, long UnreadCount = 0, long? SlaDueAtMs = null);
 
 /// <summary>A message found by its id anywhere in a brand.</summary>
 public sealed record MessageLookup(string ConversationId, long Seq, AuthorType AuthorType, string AuthorId, string? Body,
@@ -90,8 +91,9 @@ public sealed class MessageLog(Database database, GroupCommitWriter writer)
     /// idempotency key the log already holds is not written, and the first copy's ids come back.
     /// </summary>
     /// <param name="deliveries">Webhook deliveries that commit with the message or not at all.</param>
+    /// <param name="automationRuns">Automation rules' decisions on the message, which commit with it or not at all.</param>
     public async Task<AppendOutcome> AppendAsync(MessageRecord message, ConversationRecord conversation, string? newParticipantId,
-        WebhookDeliveries deliveries, CancellationToken cancellationToken = default)
+        WebhookDeliveries deliveries, IReadOnlyList<Automation.AutomationRunRecord>? automationRuns = null, CancellationToken cancellationToken = default)
     {
         var statements = new List<SqlStatement>(3 + deliveries.Statements.Count)
         {
@@ -109,6 +111,7 @@ public sealed class MessageLog(Database database, GroupCommitWriter writer)
             ]));
         }
         if (deliveries.Statements.Count > 0) statements.AddRange(deliveries.Statements);
+        foreach (var run in automationRuns ?? []) statements.Add(Automation.AutomationStore.Insert(run));
         try
         {
             await writer.WriteAsync(statements, cancellationToken);
@@ -158,7 +161,7 @@ public sealed class MessageLog(Database database, GroupCommitWriter writer)
                 LastMessageAtMs: r.Int64OrNull(2), LastCustomerMessageAtMs: r.Int64OrNull(3), MessageCount: r.Int64(1),
                 LastSeq: r.Int64(0), SentimentScore: r.DoubleOrNull(14), SentimentLabel: r.StringOrNull(15),
                 Priority: StoredNames.Parse(r.GetString(16), ConversationPriority.Normal), TeamId: r.StringOrNull(17),
-                Tags: Tags.Split(r.StringOrNull(18)), UnreadCount: r.Int64(19)), cancellationToken);
+                Tags: Tags.Split(r.StringOrNull(18)), UnreadCount: r.Int64(19), SlaDueAtMs: r.Int64OrNull(20)), cancellationToken);
 
     /// <summary>The customers taking part, in the order they joined (at most <paramref name="limit"/>).</summary>
     public Task<List<string>> ParticipantsAsync(string brandId, string conversationId, int limit, CancellationToken cancellationToken = default) =>
@@ -283,5 +286,6 @@ public sealed class MessageLog(Database database, GroupCommitWriter writer)
         SqlArg.Text("team_id", c.TeamId),
         SqlArg.Text("tags", Tags.Join(c.Tags ?? [])),
         SqlArg.Int64("unread_count", c.UnreadCount),
+        SqlArg.Int64("sla_due_at_ms", c.SlaDueAtMs),
     ];
 }

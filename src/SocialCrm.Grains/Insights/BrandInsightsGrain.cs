@@ -33,7 +33,9 @@ public sealed partial class BrandInsightsGrain(
     TimeProvider clock,
     IOptions<InsightOptions> options,
     IOptions<ConversationStreamOptions> streamOptions,
-    ILogger<BrandInsightsGrain> logger) : Grain, IBrandInsightsGrain
+    ILogger<BrandInsightsGrain> logger,
+    Automation.AutomationBooks automationBooks,
+    Persistence.Automation.AutomationStore automationStore) : Grain, IBrandInsightsGrain
 {
     public const string AlertStream = EventTypes.InsightAlert;
 
@@ -136,8 +138,10 @@ public sealed partial class BrandInsightsGrain(
         var alert = new AlertRow(Ids.NewTimeOrdered("alert", clock.GetUtcNow()), raise.Kind, AlertStatuses.Raised, raise.ChannelId,
             raise.WindowStartMs, nowMs, null, raise.NegativeShare, raise.BaselineShare, raise.Messages, raise.BaselineMessages, raise.SampleIds);
         var view = View(alert);
-        var (deliveries, evt) = await DeliveriesAsync(view, nowMs);
+        var fired = await Automation.AlertRules.FireAsync(automationBooks, BrandId, view, clock.GetUtcNow());
+        var (deliveries, evt) = await DeliveriesAsync(view, nowMs, fired.Events);
         await store.InsertAlertAsync(BrandId, alert, deliveries);
+        await automationStore.RecordEndedAsync(fired.Runs, Abstractions.Automation.RunStatuses.Fired, nowMs);
         _detector.Raised(alert.Id, raise.Kind, raise.ChannelId, nowMs);
         LogRaised(logger, raise.Kind, raise.ChannelId, raise.Messages);
         await AnnounceAsync(deliveries, view);
@@ -153,12 +157,14 @@ public sealed partial class BrandInsightsGrain(
         if (view is not null) await AnnounceAsync(deliveries, view);
     }
 
-    private async Task<(WebhookDeliveries Deliveries, WebhookEvent Event)> DeliveriesAsync(InsightAlert view, long nowMs)
+    /// <param name="more">Events that commit with the alert's (the automation.fired of the brand's alert rules).</param>
+    private async Task<(WebhookDeliveries Deliveries, WebhookEvent Event)> DeliveriesAsync(InsightAlert view, long nowMs,
+        IReadOnlyList<WebhookEvent>? more = null)
     {
         // No conversation: alerts share the brand-wide lane (in order among themselves).
         var evt = new WebhookEvent(EventTypes.InsightAlert, "", 0, null, JsonSerializer.Serialize(view, JsonSerializerOptions.Web), nowMs);
         var subscriptions = await webhooks.SubscriptionsAsync(BrandId);
-        return (subscriptions.Count == 0 ? WebhookDeliveries.None : WebhookStore.Enqueue(BrandId, subscriptions, [evt]), evt);
+        return (subscriptions.Count == 0 ? WebhookDeliveries.None : WebhookStore.Enqueue(BrandId, subscriptions, [evt, .. more ?? []]), evt);
     }
 
     private async Task AnnounceAsync(WebhookDeliveries deliveries, InsightAlert view)

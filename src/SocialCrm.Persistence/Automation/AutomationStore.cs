@@ -39,6 +39,10 @@ public sealed class AutomationStore(Database database, GroupCommitWriter writer)
             : writer.WriteAsync([.. pending.Select(r => Insert(r)), .. skipped.Select(r => Insert(r, "skipped", "conditions-not-met", nowMs))],
                 cancellationToken);
 
+    /// <summary>Records runs that ended as they were decided (an alert rule's webhook goes out with the alert itself).</summary>
+    public Task RecordEndedAsync(IReadOnlyList<AutomationRunRecord> runs, string status, long nowMs, CancellationToken cancellationToken = default) =>
+        runs.Count == 0 ? Task.CompletedTask : writer.WriteAsync(runs.Select(r => Insert(r, status, null, nowMs)).ToList(), cancellationToken);
+
     /// <summary>Whether the customer takes part in a conversation other than this one.</summary>
     public async Task<bool> CustomerHasOtherConversationsAsync(string brandId, string customerId, string conversationId,
         CancellationToken cancellationToken = default) =>

@@ -123,7 +123,13 @@ public abstract class InsightScenarios<TBackend>(TBackend backend) where TBacken
         using var admin = setup.Admin();
         using var calmAdmin = calm.Admin();
         Assert.Equal(HttpStatusCode.Created, (await admin.PostJson(setup.Path("webhooks"),
-            new { id = "mood-hook", url = receiver.Url, secret = Secret, events = new[] { "insight.alert" } })).Status);
+            new { id = "mood-hook", url = receiver.Url, secret = Secret, events = new[] { "insight.alert", "automation.fired" } })).Status);
+        // A rule on the brand's alerts pages someone through the automation.fired webhook.
+        Assert.Equal(HttpStatusCode.Created, (await admin.PostJson(setup.Path("automation/rules"), new
+        {
+            id = "page-on-call", name = "Page on call", order = 1, enabled = true, trigger = new { type = "insight-alert" },
+            actions = new object[] { new { type = "webhook" } },
+        })).Status);
 
         // The usual level: an hour ago, mostly content customers.
         var hourAgo = DateTimeOffset.UtcNow.AddHours(-1);
@@ -162,6 +168,11 @@ public abstract class InsightScenarios<TBackend>(TBackend backend) where TBacken
         Assert.True(await EventuallyAsync(() => Task.FromResult(receiver.Delivered.Any(d => d["type"]!.GetValue<string>() == "insight.alert"))));
         var delivered = receiver.Delivered.First(d => d["type"]!.GetValue<string>() == "insight.alert");
         Assert.Equal(alert["id"]!.GetValue<string>(), delivered["data"]!["id"]!.GetValue<string>());
+        Assert.True(await EventuallyAsync(() => Task.FromResult(receiver.Delivered.Any(d => d["type"]!.GetValue<string>() == "automation.fired"))));
+        var paged = receiver.Delivered.First(d => d["type"]!.GetValue<string>() == "automation.fired");
+        Assert.Equal("page-on-call", paged["data"]!["ruleId"]!.GetValue<string>());
+        Assert.Equal(alert["id"]!.GetValue<string>(), paged["data"]!["alert"]!["id"]!.GetValue<string>());
+        Assert.Equal(1, (await admin.GetJson(setup.Path("automation/rules/page-on-call"))).Body!["stats"]!["fired"]!.GetValue<long>());
 
         // More anger in the same episode is no new alert.
         for (var i = 0; i < 10; i++) await admin.PostJson(setup.InboundPath, BrandSetup.Inbound($"more-{i}", $"m-{i}", Angry));

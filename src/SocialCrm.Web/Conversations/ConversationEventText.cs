@@ -36,7 +36,7 @@ public static class ConversationEventText
         var parts = new List<string>(2);
         if (added.Count > 0) parts.Add("added " + string.Join(", ", added));
         if (removed.Count > 0) parts.Add("removed " + string.Join(", ", removed));
-        return $"{by ?? "Someone"} {(parts.Count == 0 ? "changed the tags" : string.Join("; ", parts))}";
+        return $"{by ?? "Someone"} {(parts.Count == 0 ? "changed the tags" : string.Join(", ", parts))}";
     }
 
     private static string TeamText(string? by, string? from, string? to) => (from, to) switch

@@ -8,11 +8,14 @@ public sealed record EventLine(string Text, string? LinkedConversationId = null)
 
 public static class ConversationEventText
 {
-    public static EventLine Of(string eventType, string? data)
+    /// <param name="teamName">The name a team id shows as (a team since deleted shows its id).</param>
+    public static EventLine Of(string eventType, string? data, Func<string, string>? teamName = null)
     {
-        var fields = Read(data);
+        var (fields, lists) = Read(data);
         string? Field(string name) => fields.TryGetValue(name, out var value) ? value : null;
+        IReadOnlyList<string> List(string name) => lists.TryGetValue(name, out var values) ? values : [];
         var by = Field("by") is { } who ? $" (by {who})" : "";
+        string Team(string id) => teamName?.Invoke(id) ?? id;
         return eventType switch
         {
             ConversationEvents.ControlChanged => new($"Control: {Field("from") ?? "?"} → {Field("to") ?? "?"}{by}"),
@@ -20,24 +23,49 @@ public static class ConversationEventText
             ConversationEvents.AssigneeChanged => new(Field("to") is { } to ? $"Assigned to {to}{by}" : $"Unassigned{by}"),
             ConversationEvents.TakenPrivate => new($"Taken private{by}: ", Field("to")),
             ConversationEvents.OpenedFromPublic => new($"Opened from a public thread{by}: ", Field("from")),
+            ConversationEvents.TagsChanged => new(TagsText(Field("by"), List("added"), List("removed"))),
+            ConversationEvents.PriorityChanged => new($"{Field("by") ?? "Someone"} set the priority to {Field("to") ?? "?"} (was {Field("from") ?? "?"})"),
+            ConversationEvents.TeamChanged => new(TeamText(Field("by"), Field("from") is { } f ? Team(f) : null, Field("to") is { } t ? Team(t) : null)),
             _ => new(eventType),
         };
     }
 
-    private static Dictionary<string, string?> Read(string? data)
+    /// <summary>"ann added late-delivery, removed vip".</summary>
+    private static string TagsText(string? by, IReadOnlyList<string> added, IReadOnlyList<string> removed)
+    {
+        var parts = new List<string>(2);
+        if (added.Count > 0) parts.Add("added " + string.Join(", ", added));
+        if (removed.Count > 0) parts.Add("removed " + string.Join(", ", removed));
+        return $"{by ?? "Someone"} {(parts.Count == 0 ? "changed the tags" : string.Join(", ", parts))}";
+    }
+
+    private static string TeamText(string? by, string? from, string? to) => (from, to) switch
+    {
+        (null, { } t) => $"{by ?? "Someone"} handed it to team {t}",
+        ({ } f, null) => $"{by ?? "Someone"} took it from team {f}",
+        ({ } f, { } t) => $"{by ?? "Someone"} moved it from team {f} to team {t}",
+        _ => $"{by ?? "Someone"} changed the team",
+    };
+
+    private static (Dictionary<string, string?> Fields, Dictionary<string, List<string>> Lists) Read(string? data)
     {
         var fields = new Dictionary<string, string?>(StringComparer.Ordinal);
-        if (string.IsNullOrEmpty(data)) return fields;
+        var lists = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        if (string.IsNullOrEmpty(data)) return (fields, lists);
         try
         {
             using var document = JsonDocument.Parse(data);
-            if (document.RootElement.ValueKind != JsonValueKind.Object) return fields;
+            if (document.RootElement.ValueKind != JsonValueKind.Object) return (fields, lists);
             foreach (var property in document.RootElement.EnumerateObject())
+            {
                 fields[property.Name] = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString() : null;
+                if (property.Value.ValueKind == JsonValueKind.Array)
+                    lists[property.Name] = property.Value.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!).ToList();
+            }
         }
         catch (JsonException)
         {
         }
-        return fields;
+        return (fields, lists);
     }
 }

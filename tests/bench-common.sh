@@ -71,3 +71,18 @@ start_service() {
   tail -n 40 "$work/service-$backend.log" >&2
   return 1
 }
+
+# Starts a throwaway PostgreSQL from Debian's packages on a free loopback port, in pg_dir, with a database
+# "socialcrm"; sets pg_bin, pg_port and pg_connection (cleanup stops it).
+start_postgres() {
+  pg_bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
+  [ -n "$pg_bin" ] || { echo "PostgreSQL is not installed (apt-get install postgresql)." >&2; return 1; }
+  mkdir -p "$pg_dir"
+  if [ "$(id -u)" = "0" ]; then chmod 711 "$work" && chown postgres "$pg_dir"; fi
+  pg_port="$(free_port)"
+  as_postgres "$pg_bin/initdb" -D "$pg_dir/data" -U postgres --auth=trust -E UTF8 >"$work/initdb.log" 2>&1 || { cat "$work/initdb.log" >&2; return 1; }
+  as_postgres "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w -t 60 \
+    -o "-p $pg_port -k $pg_dir -c listen_addresses=127.0.0.1 -c max_connections=300" start >/dev/null || { cat "$pg_dir/server.log" >&2; return 1; }
+  "$pg_bin/psql" -X -q -h 127.0.0.1 -p "$pg_port" -U postgres -d postgres -c "CREATE DATABASE socialcrm"
+  pg_connection="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=socialcrm"
+}

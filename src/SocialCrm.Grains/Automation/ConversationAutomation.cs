@@ -24,8 +24,7 @@ namespace SocialCrm.Grains.Automation;
 /// run, and the setting actions (tags, status, priority) set what is already set.
 /// </remarks>
 internal sealed class ConversationAutomation(
-    IGrainBase grain,
-    IConversationGrain conversation,
+    ConversationGrain grain,
     IGrainFactory grains,
     string brandId,
     string conversationId,
@@ -40,6 +39,7 @@ internal sealed class ConversationAutomation(
     private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(30);
 
     private readonly List<AutomationRunRecord> _pending = [];
+    private IConversationGrain Conversation => grain;
     private IGrainTimer? _timer;
 
     /// <summary>Runs decided before a crash or a move to another node, still owed.</summary>
@@ -215,8 +215,9 @@ internal sealed class ConversationAutomation(
         await conversationLog.AppendEventAsync(kind, new
         {
             ruleId = rule.Id, ruleName = rule.Name, trigger = run.Trigger, messageId = run.MessageId, runId = run.Id, status, did, refused,
-        }, actor.Id, now, dedupeKey: "auto:" + run.Id);
-        await store.CompleteAsync(brandId, run.Id, status, reason, run.Attempts + 1, now.ToUnixTimeMilliseconds());
+        }, actor.Id, now, dedupeKey: "auto:" + run.Id,
+            // The run ends in the entry's own transaction: one commit per run, and never an entry without its ending.
+            alsoCommit: AutomationStore.Complete(brandId, run.Id, status, reason, run.Attempts + 1, now.ToUnixTimeMilliseconds()));
     }
 
     /// <summary>One action, through the conversation's own command: what it did in words, or why it was refused (a problem slug).</summary>
@@ -230,14 +231,14 @@ internal sealed class ConversationAutomation(
                     return (null, RunReasons.Cooldown);
                 var text = await RenderAsync(action.Template!);
                 if (text.Length == 0) return (null, "empty-reply");
-                var replied = await conversation.Reply(new ReplyRequest(AuthorType.Automation, actor.Id, text,
+                var replied = await Conversation.Reply(new ReplyRequest(AuthorType.Automation, actor.Id, text,
                     action.Purpose == "marketing" ? Purpose.Marketing : Purpose.Service, HumanAgentTag: false, ClientMessageId: "auto-" + run.Id));
                 if (replied.Refusal is { } notSent) return (null, Slug(notSent));
                 await NoteAutomaticReplyAsync(now);
                 return ("replied", null);
             case RuleActions.TakePrivate:
                 var publicText = action.PublicTemplate is null ? null : await RenderAsync(action.PublicTemplate);
-                var taken = await conversation.TakePrivate(new TakePrivateRequest(run.MessageId, publicText, actor));
+                var taken = await Conversation.TakePrivate(new TakePrivateRequest(run.MessageId, publicText, actor));
                 if (taken.Refusal is { } notTaken) return (null, Slug(notTaken));
                 if (action.Template is not null)
                 {
@@ -248,25 +249,24 @@ internal sealed class ConversationAutomation(
                 }
                 return ("took it private", null);
             case RuleActions.Assign:
-                var assigned = action.TeamId is { } team
-                    ? await conversation.AssignTeam(team, action.AgentId, actor)
-                    : await conversation.Assign(action.AgentId, actor);
-                return assigned.Refusal is { } notAssigned ? (null, Slug(notAssigned))
-                    : ($"assigned to {(action.TeamId is null ? action.AgentId : "team " + action.TeamId)}", null);
+                var notAssigned = action.TeamId is { } team
+                    ? await grain.AssignTeamAsync(team, action.AgentId, actor)
+                    : await grain.AssignAsync(action.AgentId, actor);
+                return Done(notAssigned, $"assigned to {(action.TeamId is null ? action.AgentId : "team " + action.TeamId)}");
             case RuleActions.SetStatus:
                 WireNames.TryParse<ConversationStatus>(action.Status, out var status);
-                return Done(await conversation.SetStatus(status, actor), $"set status {action.Status}");
+                return Done(await grain.SetStatusAsync(status, actor), $"set status {action.Status}");
             case RuleActions.AddTags or RuleActions.RemoveTags:
                 var named = (action.Tags ?? []).Select(Tags.TryNormalize).OfType<string>().ToList();
                 var tags = action.Type == RuleActions.AddTags ? state.State.Tags.Union(named).ToList() : state.State.Tags.Except(named).ToList();
-                return Done(await conversation.SetTags(tags, actor), (action.Type == RuleActions.AddTags ? "tagged " : "untagged ") + string.Join(", ", named));
+                return Done(await grain.SetTagsAsync(tags, actor), (action.Type == RuleActions.AddTags ? "tagged " : "untagged ") + string.Join(", ", named));
             case RuleActions.SetPriority:
                 WireNames.TryParse<ConversationPriority>(action.Priority, out var priority);
-                return Done(await conversation.SetPriority(priority, actor), $"set priority {action.Priority}");
+                return Done(await grain.SetPriorityAsync(priority, actor), $"set priority {action.Priority}");
             case RuleActions.PassToBot:
-                return Done(await conversation.ChangeControl(new ControlChange(ControlAction.PassToBot, action.BotId, actor)), $"passed to bot {action.BotId}");
+                return Done((await Conversation.ChangeControl(new ControlChange(ControlAction.PassToBot, action.BotId, actor))).Refusal, $"passed to bot {action.BotId}");
             case RuleActions.PassToHuman:
-                return Done(await conversation.ChangeControl(new ControlChange(ControlAction.PassToHuman, null, actor)), "passed to humans");
+                return Done((await Conversation.ChangeControl(new ControlChange(ControlAction.PassToHuman, null, actor))).Refusal, "passed to humans");
             case RuleActions.Webhook:
                 return ("notified webhooks", null);
             default:
@@ -275,7 +275,7 @@ internal sealed class ConversationAutomation(
         }
     }
 
-    private static (string?, string?) Done<T>(Outcome<T> outcome, string done) => outcome.Refusal is { } refusal ? (null, Slug(refusal)) : (done, null);
+    private static (string?, string?) Done(Refusal? refusal, string done) => refusal is not null ? (null, Slug(refusal)) : (done, null);
 
     private static string Slug(Refusal refusal) => refusal.Kind switch
     {

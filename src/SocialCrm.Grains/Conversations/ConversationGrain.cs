@@ -58,7 +58,7 @@ public sealed class ConversationGrain(
         _log = new ConversationLog(_brandId, _conversationId, state, log, webhooks, GrainFactory, stream, this.DeactivateOnIdle);
         _outbound = new OutboundDispatch(this, GrainFactory, _brandId, _conversationId, state, _log, log, senders, outboundOptions.Value, logger, clock);
         // Runs a crash left pending are found by the automation sweep (ResumeAutomation), not by a read on every activation.
-        _automation = new ConversationAutomation(this, this, GrainFactory, _brandId, _conversationId, state, _log, automationStore, automationBooks,
+        _automation = new ConversationAutomation(this, GrainFactory, _brandId, _conversationId, state, _log, automationStore, automationBooks,
             logger, clock);
         var row = await log.LoadConversationAsync(_brandId, _conversationId, cancellationToken);
         if (!state.State.Exists)
@@ -263,31 +263,51 @@ public sealed class ConversationGrain(
         return next;
     }
 
-    Task<Outcome<ConversationView>> IConversationGrain.Assign(string? agentId, Actor actor) =>
+    Task<Outcome<ConversationView>> IConversationGrain.Assign(string? agentId, Actor actor) => ThenViewAsync(AssignAsync(agentId, actor));
+
+    Task<Outcome<ConversationView>> IConversationGrain.SetStatus(ConversationStatus status, Actor actor) => ThenViewAsync(SetStatusAsync(status, actor));
+
+    Task<Outcome<ConversationView>> IConversationGrain.SetPriority(ConversationPriority priority, Actor actor) => ThenViewAsync(SetPriorityAsync(priority, actor));
+
+    Task<Outcome<ConversationView>> IConversationGrain.SetTags(IReadOnlyList<string> tags, Actor actor) => ThenViewAsync(SetTagsAsync(tags, actor));
+
+    Task<Outcome<ConversationView>> IConversationGrain.AssignTeam(string? teamId, string? agentId, Actor actor) =>
+        ThenViewAsync(AssignTeamAsync(teamId, agentId, actor));
+
+    async Task<Outcome<ConversationView>> IConversationGrain.MarkSeen(Actor actor)
+    {
+        if (!state.State.Exists) return Refusal.NotFound("Conversation");
+        if (actor.Type == AuthorType.Agent) await _log.MarkSeenAsync();
+        return await ((IConversationGrain)this).Get();
+    }
+
+    // The commands below answer only whether they were refused: a rule calls them in the grain's own
+    // turn and needs no view (building one reads the participants).
+    internal Task<Refusal?> AssignAsync(string? agentId, Actor actor) =>
         ChangeAsync(state.State.Assignee, agentId, s => s.Assignee = agentId, ConversationEvents.AssigneeChanged, actor);
 
-    Task<Outcome<ConversationView>> IConversationGrain.SetStatus(ConversationStatus status, Actor actor) =>
+    internal Task<Refusal?> SetStatusAsync(ConversationStatus status, Actor actor) =>
         ChangeAsync(WireNames.Of(state.State.Status), WireNames.Of(status), s => s.Status = status, ConversationEvents.StatusChanged, actor);
 
-    Task<Outcome<ConversationView>> IConversationGrain.SetPriority(ConversationPriority priority, Actor actor) =>
+    internal Task<Refusal?> SetPriorityAsync(ConversationPriority priority, Actor actor) =>
         ChangeAsync(WireNames.Of(state.State.Priority), WireNames.Of(priority), s => s.Priority = priority, ConversationEvents.PriorityChanged, actor);
 
-    async Task<Outcome<ConversationView>> IConversationGrain.SetTags(IReadOnlyList<string> tags, Actor actor)
+    internal async Task<Refusal?> SetTagsAsync(IReadOnlyList<string> tags, Actor actor)
     {
         if (!state.State.Exists) return Refusal.NotFound("Conversation");
         var errors = new FieldErrors();
         var normalized = Tags.Validate("tags", tags, errors);
         if (errors.Any) return Refusal.Invalid(errors);
         var (added, removed) = (normalized.Except(state.State.Tags).ToList(), state.State.Tags.Except(normalized).ToList());
-        if (added.Count == 0 && removed.Count == 0) return await ((IConversationGrain)this).Get();
+        if (added.Count == 0 && removed.Count == 0) return null;
         state.State.Tags = normalized.ToList();
         await state.WriteStateAsync();
         await _log.SaveTagsAsync();
         await _log.AppendEventAsync(ConversationEvents.TagsChanged, new { added, removed, by = actor.Id }, actor.Id, clock.GetUtcNow());
-        return await ((IConversationGrain)this).Get();
+        return null;
     }
 
-    async Task<Outcome<ConversationView>> IConversationGrain.AssignTeam(string? teamId, string? agentId, Actor actor)
+    internal async Task<Refusal?> AssignTeamAsync(string? teamId, string? agentId, Actor actor)
     {
         if (!state.State.Exists) return Refusal.NotFound("Conversation");
         if (teamId is not null)
@@ -299,33 +319,30 @@ public sealed class ConversationGrain(
         }
         var (fromTeam, fromAgent) = (state.State.TeamId, state.State.Assignee);
         var assigneeChanges = teamId is not null && agentId != fromAgent;
-        if (fromTeam == teamId && !assigneeChanges) return await ((IConversationGrain)this).Get();
+        if (fromTeam == teamId && !assigneeChanges) return null;
         state.State.TeamId = teamId;
         if (assigneeChanges) state.State.Assignee = agentId;
         await state.WriteStateAsync();
         var now = clock.GetUtcNow();
         if (fromTeam != teamId) await _log.AppendEventAsync(ConversationEvents.TeamChanged, new { from = fromTeam, to = teamId, by = actor.Id }, actor.Id, now);
         if (assigneeChanges) await _log.AppendEventAsync(ConversationEvents.AssigneeChanged, new { from = fromAgent, to = agentId, by = actor.Id }, actor.Id, now);
-        return await ((IConversationGrain)this).Get();
+        return null;
     }
 
-    async Task<Outcome<ConversationView>> IConversationGrain.MarkSeen(Actor actor)
+    /// <summary>A change of one field, recorded in the history.</summary>
+    private async Task<Refusal?> ChangeAsync(string? from, string? to, Action<ConversationState> apply, string eventType, Actor actor)
     {
         if (!state.State.Exists) return Refusal.NotFound("Conversation");
-        if (actor.Type == AuthorType.Agent) await _log.MarkSeenAsync();
-        return await ((IConversationGrain)this).Get();
-    }
-
-    /// <summary>A change of one field, recorded in the history; the answer is the conversation as it now stands, so the API makes one call.</summary>
-    private async Task<Outcome<ConversationView>> ChangeAsync(string? from, string? to, Action<ConversationState> apply, string eventType, Actor actor)
-    {
-        if (!state.State.Exists) return Refusal.NotFound("Conversation");
-        if (from == to) return await ((IConversationGrain)this).Get();
+        if (from == to) return null;
         apply(state.State);
         await state.WriteStateAsync();
         await _log.AppendEventAsync(eventType, new { from, to, by = actor.Id }, actor.Id, clock.GetUtcNow());
-        return await ((IConversationGrain)this).Get();
+        return null;
     }
+
+    /// <summary>The answer of a command to the API: the conversation as it now stands, so the caller makes one call.</summary>
+    private async Task<Outcome<ConversationView>> ThenViewAsync(Task<Refusal?> command) =>
+        await command is { } refused ? refused : await ((IConversationGrain)this).Get();
 
     async Task IConversationGrain.ForgetCustomer(string customerId)
     {

@@ -63,11 +63,13 @@ internal sealed class ConversationLog(
 
     /// <summary>Appends a change of the conversation (control, status, assignee, a link) as an entry of its log.</summary>
     /// <param name="dedupeKey">Makes the entry once only (a rule's run recorded again after a crash is not).</param>
-    public Task AppendEventAsync(string kind, object data, string actorId, DateTimeOffset now, string? newParticipant = null, string? dedupeKey = null)
+    /// <param name="alsoCommit">A statement that commits with the entry (a rule's run ending).</param>
+    public Task AppendEventAsync(string kind, object data, string actorId, DateTimeOffset now, string? newParticipant = null, string? dedupeKey = null,
+        SocialCrm.Persistence.Storage.SqlStatement? alsoCommit = null)
     {
         var record = NewMessage(AuthorType.System, actorId, text: null, purpose: null, now, now, null, null, dedupeKey, null)
             with { EventType = kind, EventData = JsonSerializer.Serialize(data, JsonSerializerOptions.Web) };
-        return AppendAsync(record, newParticipant, customerMessage: false);
+        return AppendAsync(record, newParticipant, customerMessage: false, alsoCommit: alsoCommit);
     }
 
     /// <summary>Appends an entry, its projection and its webhook deliveries in one durable transaction, then tells listeners.</summary>
@@ -75,7 +77,7 @@ internal sealed class ConversationLog(
     /// <param name="automationRuns">Rules' decisions on this entry: they commit with it (the automation outbox).</param>
     /// <param name="slaDueAtMs">When a "no agent reply" rule is next due, if this customer message starts a wait.</param>
     public async Task<AppendOutcome> AppendAsync(MessageRecord record, string? newParticipant, bool customerMessage, string? about = null,
-        IReadOnlyList<AutomationRunRecord>? automationRuns = null, long? slaDueAtMs = null)
+        IReadOnlyList<AutomationRunRecord>? automationRuns = null, long? slaDueAtMs = null, SocialCrm.Persistence.Storage.SqlStatement? alsoCommit = null)
     {
         var isEvent = record.EventType is not null;
         var counters = new ConversationCounters(
@@ -103,7 +105,7 @@ internal sealed class ConversationLog(
         AppendOutcome outcome;
         try
         {
-            outcome = await log.AppendAsync(record, Projection(counters), newParticipant, deliveries, automationRuns);
+            outcome = await log.AppendAsync(record, Projection(counters), newParticipant, deliveries, automationRuns, alsoCommit);
         }
         catch
         {

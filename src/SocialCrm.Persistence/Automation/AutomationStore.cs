@@ -57,11 +57,15 @@ public sealed class AutomationStore(Database database, GroupCommitWriter writer)
     /// <summary>Records how a run ended (fired, failed, skipped) and why; a run ends once.</summary>
     public Task CompleteAsync(string brandId, string runId, string status, string? reason, int attempts, long doneAtMs,
         CancellationToken cancellationToken = default) =>
-        writer.WriteAsync([new SqlStatement("CompleteAutomationRun",
+        writer.WriteAsync([Complete(brandId, runId, status, reason, attempts, doneAtMs)], cancellationToken);
+
+    /// <summary>The statement that ends a run, to commit with the run's history entry.</summary>
+    public static SqlStatement Complete(string brandId, string runId, string status, string? reason, int attempts, long doneAtMs) =>
+        new("CompleteAutomationRun",
         [
             SqlArg.Text("brand_id", brandId), SqlArg.Text("id", runId), SqlArg.Text("status", status), SqlArg.Text("reason", reason),
             SqlArg.Int32("attempts", attempts), SqlArg.Int64("done_at_ms", doneAtMs),
-        ])], cancellationToken);
+        ]);
 
     public Task CountAttemptAsync(string brandId, string runId, int attempts, CancellationToken cancellationToken = default) =>
         writer.WriteAsync([new SqlStatement("RetryAutomationRun",

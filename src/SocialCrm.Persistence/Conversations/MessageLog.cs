@@ -92,8 +92,10 @@ public sealed class MessageLog(Database database, GroupCommitWriter writer)
     /// </summary>
     /// <param name="deliveries">Webhook deliveries that commit with the message or not at all.</param>
     /// <param name="automationRuns">Automation rules' decisions on the message, which commit with it or not at all.</param>
+    /// <param name="alsoCommit">One more statement of the same transaction (a rule's run ending with its history entry).</param>
     public async Task<AppendOutcome> AppendAsync(MessageRecord message, ConversationRecord conversation, string? newParticipantId,
-        WebhookDeliveries deliveries, IReadOnlyList<Automation.AutomationRunRecord>? automationRuns = null, CancellationToken cancellationToken = default)
+        WebhookDeliveries deliveries, IReadOnlyList<Automation.AutomationRunRecord>? automationRuns = null, SqlStatement? alsoCommit = null,
+        CancellationToken cancellationToken = default)
     {
         var statements = new List<SqlStatement>(3 + deliveries.Statements.Count)
         {
@@ -112,6 +114,7 @@ public sealed class MessageLog(Database database, GroupCommitWriter writer)
         }
         if (deliveries.Statements.Count > 0) statements.AddRange(deliveries.Statements);
         foreach (var run in automationRuns ?? []) statements.Add(Automation.AutomationStore.Insert(run));
+        if (alsoCommit is not null) statements.Add(alsoCommit);
         try
         {
             await writer.WriteAsync(statements, cancellationToken);

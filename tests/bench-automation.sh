@@ -6,14 +6,15 @@
 #      one of them, on "refund", matches one message in ten and tags, prioritises and records its run);
 #   3. warms both up, then drives each in turn with wrk (a C client, so the two cores go to the service),
 #      plain, ruled, plain, ruled, and prints each brand's mean msgs/s and the ratio ruled / plain.
+#      --no-matches leaves the refund sentence out, so no rule matches: the cost of deciding alone.
 #
 # usage: tests/bench-automation.sh [--backend postgres|sqlite] [--connections 64] [--customers 2000]
-#                                  [--seconds 20] [--warmup 45] [--no-build] [--keep]
+#                                  [--seconds 20] [--warmup 45] [--no-matches] [--no-build] [--keep]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
-backend=postgres connections=64 customers=2000 seconds=20 warmup=45 build=1 keep=0
-usage() { sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+backend=postgres connections=64 customers=2000 seconds=20 warmup=45 build=1 keep=0 refunds=1
+usage() { sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --backend) backend="$2"; shift 2 ;;
@@ -21,6 +22,7 @@ while [ $# -gt 0 ]; do
     --customers) customers="$2"; shift 2 ;;
     --seconds) seconds="$2"; shift 2 ;;
     --warmup) warmup="$2"; shift 2 ;;
+    --no-matches) refunds=0; shift ;;
     --no-build) build=0; shift ;;
     --keep) keep=1; shift ;;
     -h|--help) usage; exit 0 ;;
@@ -80,7 +82,7 @@ rule night 33 '{"field":"business-hours","operator":"is","values":["outside"]},{
 echo "Rules of brand ruled: $(api GET /v1/brands/ruled/automation/rules "$ruled_key" | grep -o '"id":"[^"]*","name"' | wc -l)"
 
 drive() { # brand key seconds -> msgs/s
-  wrk -t2 -c"$connections" -d"${3}s" -s "$root/tests/automation-inbound.lua" "$service_url" -- "/v1/brands/$1/channels/web/inbound" "$2" "$customers" \
+  wrk -t2 -c"$connections" -d"${3}s" -s "$root/tests/automation-inbound.lua" "$service_url" -- "/v1/brands/$1/channels/web/inbound" "$2" "$customers" "$refunds" \
     > "$work/wrk-$1.txt"
   awk '/Requests\/sec/ { print $2 }' "$work/wrk-$1.txt"
 }
@@ -97,7 +99,7 @@ grep -E "Non-2xx|Socket errors" "$work"/wrk-*.txt || true
 mean() { printf '%s\n' "$@" | awk '{ s += $1 } END { printf "%.0f", s / NR }'; }
 plain_mean="$(mean "${plain_runs[@]}")"; ruled_mean="$(mean "${ruled_runs[@]}")"
 echo
-echo "| $backend, $connections connections, $customers customers | msgs/s |"
+echo "| $backend, $connections connections, $customers customers$([ "$refunds" = 0 ] && echo ", no message matches") | msgs/s |"
 echo "| --- | --- |"
 echo "| no rules | $plain_mean |"
 echo "| 20 enabled rules | $ruled_mean |"

@@ -26,8 +26,17 @@ public static class ConversationEventText
             ConversationEvents.TagsChanged => new(TagsText(Field("by"), List("added"), List("removed"))),
             ConversationEvents.PriorityChanged => new($"{Field("by") ?? "Someone"} set the priority to {Field("to") ?? "?"} (was {Field("from") ?? "?"})"),
             ConversationEvents.TeamChanged => new(TeamText(Field("by"), Field("from") is { } f ? Team(f) : null, Field("to") is { } t ? Team(t) : null)),
+            ConversationEvents.AutomationRan or ConversationEvents.AutomationFired =>
+                new(RuleText(Field("ruleName") ?? Field("ruleId"), List("did"), List("refused"))),
             _ => new(eventType),
         };
+    }
+
+    /// <summary>"Rule 'Where is my order' replied, assigned to team logistics; refused: reply: consent-required".</summary>
+    private static string RuleText(string? rule, IReadOnlyList<string> did, IReadOnlyList<string> refused)
+    {
+        var text = $"Rule '{rule ?? "?"}' " + (did.Count == 0 ? "did nothing" : string.Join(", ", did));
+        return refused.Count == 0 ? text : $"{text}; refused: {string.Join(", ", refused)}";
     }
 
     /// <summary>"ann added late-delivery, removed vip".</summary>

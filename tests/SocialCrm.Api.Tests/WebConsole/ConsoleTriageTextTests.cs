@@ -7,6 +7,14 @@ namespace SocialCrm.Api.Tests.WebConsole;
 public sealed class ConsoleTriageTextTests
 {
     [Fact]
+    public void A_rule_run_says_what_the_rule_did_and_what_it_was_refused()
+    {
+        Assert.Equal("Rule 'Where is my order' replied, assigned to team logistics",
+            ConversationEventText.Of("automation-ran", """{"ruleName":"Where is my order","did":["replied","assigned to team logistics"],"refused":[]}""").Text);
+        Assert.Equal("Rule 'Promo' did nothing; refused: reply: consent-required",
+            ConversationEventText.Of("automation-fired", """{"ruleName":"Promo","did":[],"refused":["reply: consent-required"]}""").Text);
+    }
+    [Fact]
     public void A_tags_change_names_who_added_and_removed_which()
     {
         Assert.Equal("ann added late-delivery, removed vip",

@@ -250,19 +250,19 @@ internal sealed class ConversationAutomation(
                 return ("took it private", null);
             case RuleActions.Assign:
                 var notAssigned = action.TeamId is { } team
-                    ? await grain.AssignTeamAsync(team, action.AgentId, actor)
-                    : await grain.AssignAsync(action.AgentId, actor);
+                    ? await grain.Triage.AssignTeamAsync(team, action.AgentId, actor)
+                    : await grain.Triage.AssignAsync(action.AgentId, actor);
                 return Done(notAssigned, $"assigned to {(action.TeamId is null ? action.AgentId : "team " + action.TeamId)}");
             case RuleActions.SetStatus:
                 WireNames.TryParse<ConversationStatus>(action.Status, out var status);
-                return Done(await grain.SetStatusAsync(status, actor), $"set status {action.Status}");
+                return Done(await grain.Triage.SetStatusAsync(status, actor), $"set status {action.Status}");
             case RuleActions.AddTags or RuleActions.RemoveTags:
                 var named = (action.Tags ?? []).Select(Tags.TryNormalize).OfType<string>().ToList();
                 var tags = action.Type == RuleActions.AddTags ? state.State.Tags.Union(named).ToList() : state.State.Tags.Except(named).ToList();
-                return Done(await grain.SetTagsAsync(tags, actor), (action.Type == RuleActions.AddTags ? "tagged " : "untagged ") + string.Join(", ", named));
+                return Done(await grain.Triage.SetTagsAsync(tags, actor), (action.Type == RuleActions.AddTags ? "tagged " : "untagged ") + string.Join(", ", named));
             case RuleActions.SetPriority:
                 WireNames.TryParse<ConversationPriority>(action.Priority, out var priority);
-                return Done(await grain.SetPriorityAsync(priority, actor), $"set priority {action.Priority}");
+                return Done(await grain.Triage.SetPriorityAsync(priority, actor), $"set priority {action.Priority}");
             case RuleActions.PassToBot:
                 return Done((await Conversation.ChangeControl(new ControlChange(ControlAction.PassToBot, action.BotId, actor))).Refusal, $"passed to bot {action.BotId}");
             case RuleActions.PassToHuman:

@@ -46,6 +46,9 @@ public sealed class ConversationGrain(
     private OutboundDispatch _outbound = null!;
     private ConversationAutomation _automation = null!;
 
+    /// <summary>Assignee, team, status, priority and tags: the commands agents and rules route a conversation with.</summary>
+    internal ConversationTriage Triage { get; private set; } = null!;
+
     /// <summary>Who read the messages lately and when that read was audited; in memory only, so a new activation audits afresh.</summary>
     private readonly ReadAudits _readAudits = new();
 
@@ -57,6 +60,7 @@ public sealed class ConversationGrain(
         var stream = streamOptions.Value.Enabled ? new ConversationStream(this.GetStreamProvider(ConversationStreams.Provider), key, logger) : null;
         _log = new ConversationLog(_brandId, _conversationId, state, log, webhooks, GrainFactory, stream, this.DeactivateOnIdle);
         _outbound = new OutboundDispatch(this, GrainFactory, _brandId, _conversationId, state, _log, log, senders, outboundOptions.Value, logger, clock);
+        Triage = new ConversationTriage(_brandId, state, _log, GrainFactory, clock);
         // Runs a crash left pending are found by the automation sweep (ResumeAutomation), not by a read on every activation.
         _automation = new ConversationAutomation(this, GrainFactory, _brandId, _conversationId, state, _log, automationStore, automationBooks,
             logger, clock);
@@ -263,81 +267,22 @@ public sealed class ConversationGrain(
         return next;
     }
 
-    Task<Outcome<ConversationView>> IConversationGrain.Assign(string? agentId, Actor actor) => ThenViewAsync(AssignAsync(agentId, actor));
+    Task<Outcome<ConversationView>> IConversationGrain.Assign(string? agentId, Actor actor) => ThenViewAsync(Triage.AssignAsync(agentId, actor));
 
-    Task<Outcome<ConversationView>> IConversationGrain.SetStatus(ConversationStatus status, Actor actor) => ThenViewAsync(SetStatusAsync(status, actor));
+    Task<Outcome<ConversationView>> IConversationGrain.SetStatus(ConversationStatus status, Actor actor) => ThenViewAsync(Triage.SetStatusAsync(status, actor));
 
-    Task<Outcome<ConversationView>> IConversationGrain.SetPriority(ConversationPriority priority, Actor actor) => ThenViewAsync(SetPriorityAsync(priority, actor));
+    Task<Outcome<ConversationView>> IConversationGrain.SetPriority(ConversationPriority priority, Actor actor) => ThenViewAsync(Triage.SetPriorityAsync(priority, actor));
 
-    Task<Outcome<ConversationView>> IConversationGrain.SetTags(IReadOnlyList<string> tags, Actor actor) => ThenViewAsync(SetTagsAsync(tags, actor));
+    Task<Outcome<ConversationView>> IConversationGrain.SetTags(IReadOnlyList<string> tags, Actor actor) => ThenViewAsync(Triage.SetTagsAsync(tags, actor));
 
     Task<Outcome<ConversationView>> IConversationGrain.AssignTeam(string? teamId, string? agentId, Actor actor) =>
-        ThenViewAsync(AssignTeamAsync(teamId, agentId, actor));
+        ThenViewAsync(Triage.AssignTeamAsync(teamId, agentId, actor));
 
     async Task<Outcome<ConversationView>> IConversationGrain.MarkSeen(Actor actor)
     {
         if (!state.State.Exists) return Refusal.NotFound("Conversation");
         if (actor.Type == AuthorType.Agent) await _log.MarkSeenAsync();
         return await ((IConversationGrain)this).Get();
-    }
-
-    // The commands below answer only whether they were refused: a rule calls them in the grain's own
-    // turn and needs no view (building one reads the participants).
-    internal Task<Refusal?> AssignAsync(string? agentId, Actor actor) =>
-        ChangeAsync(state.State.Assignee, agentId, s => s.Assignee = agentId, ConversationEvents.AssigneeChanged, actor);
-
-    internal Task<Refusal?> SetStatusAsync(ConversationStatus status, Actor actor) =>
-        ChangeAsync(WireNames.Of(state.State.Status), WireNames.Of(status), s => s.Status = status, ConversationEvents.StatusChanged, actor);
-
-    internal Task<Refusal?> SetPriorityAsync(ConversationPriority priority, Actor actor) =>
-        ChangeAsync(WireNames.Of(state.State.Priority), WireNames.Of(priority), s => s.Priority = priority, ConversationEvents.PriorityChanged, actor);
-
-    internal async Task<Refusal?> SetTagsAsync(IReadOnlyList<string> tags, Actor actor)
-    {
-        if (!state.State.Exists) return Refusal.NotFound("Conversation");
-        var errors = new FieldErrors();
-        var normalized = Tags.Validate("tags", tags, errors);
-        if (errors.Any) return Refusal.Invalid(errors);
-        var (added, removed) = (normalized.Except(state.State.Tags).ToList(), state.State.Tags.Except(normalized).ToList());
-        if (added.Count == 0 && removed.Count == 0) return null;
-        state.State.Tags = normalized.ToList();
-        await state.WriteStateAsync();
-        await _log.SaveTagsAsync();
-        await _log.AppendEventAsync(ConversationEvents.TagsChanged, new { added, removed, by = actor.Id }, actor.Id, clock.GetUtcNow());
-        return null;
-    }
-
-    internal async Task<Refusal?> AssignTeamAsync(string? teamId, string? agentId, Actor actor)
-    {
-        if (!state.State.Exists) return Refusal.NotFound("Conversation");
-        if (teamId is not null)
-        {
-            var team = GrainFactory.GetGrain<ITeamGrain>(Ids.Scoped(_brandId, teamId));
-            if (await team.Get() is null) return Refusal.NotFound("Team");
-            // Nobody available: the conversation waits unassigned in the team's view.
-            agentId ??= await team.NextAgent();
-        }
-        var (fromTeam, fromAgent) = (state.State.TeamId, state.State.Assignee);
-        var assigneeChanges = teamId is not null && agentId != fromAgent;
-        if (fromTeam == teamId && !assigneeChanges) return null;
-        state.State.TeamId = teamId;
-        if (assigneeChanges) state.State.Assignee = agentId;
-        await state.WriteStateAsync();
-        var now = clock.GetUtcNow();
-        if (fromTeam != teamId) await _log.AppendEventAsync(ConversationEvents.TeamChanged, new { from = fromTeam, to = teamId, by = actor.Id }, actor.Id, now);
-        if (assigneeChanges) await _log.AppendEventAsync(ConversationEvents.AssigneeChanged, new { from = fromAgent, to = agentId, by = actor.Id }, actor.Id, now);
-        return null;
-    }
-
-    /// <summary>A change of one field, recorded in the history.</summary>
-    private async Task<Refusal?> ChangeAsync(string? from, string? to, Action<ConversationState> apply, string eventType, Actor actor)
-    {
-        if (!state.State.Exists) return Refusal.NotFound("Conversation");
-        if (from == to) return null;
-        apply(state.State);
-        await state.WriteStateAsync();
-        await _log.AppendEventAsync(eventType, new { from, to, by = actor.Id }, actor.Id, clock.GetUtcNow());
-        return null;
     }
 
     /// <summary>The answer of a command to the API: the conversation as it now stands, so the caller makes one call.</summary>
